@@ -1,0 +1,5 @@
+"""The `case-mcp` command (placeholder until the CLI lands)."""
+
+
+def main() -> int:
+    return 0

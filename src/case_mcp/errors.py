@@ -1,0 +1,201 @@
+"""The whole exception tree of case_mcp.
+
+Every error the package raises on purpose is one of these::
+
+    CaseMCPError
+    ├── ConfigurationError          settings that cannot work (unknown site, no credentials)
+    └── DatadogError                talking to Datadog (or the sandbox) went wrong
+        ├── APIError                Datadog answered with an error status
+        │   ├── BadRequestError         400: the request was invalid; `errors` say why
+        │   ├── AuthenticationError     401: the keys or token were refused
+        │   ├── PermissionDeniedError   403: missing keys, scope or permission
+        │   ├── NotFoundError           404: an id or key that does not exist
+        │   ├── ConflictError           409: the change conflicts with the current state
+        │   ├── RateLimitedError        429: over the rate limit; `retry_after` says when to retry
+        │   └── ServerError             5xx: Datadog's side failed
+        ├── NetworkError            no answer: connection refused, reset or dropped
+        │   └── RequestTimeoutError     no answer within the timeout
+        └── MalformedResponseError  an answer that is not the JSON Datadog sends
+
+Exceptions carry fields, not only text, so callers can decide without parsing messages.
+Messages are built from trusted text only: the HTTP method, the path, the status and the
+messages Datadog wrote. Credentials are never part of an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CaseMCPError",
+    "ConfigurationError",
+    "ConflictError",
+    "DatadogError",
+    "ErrorDetail",
+    "MalformedResponseError",
+    "NetworkError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "RequestTimeoutError",
+    "ServerError",
+]
+
+
+class CaseMCPError(Exception):
+    """Base class of every error case_mcp raises on purpose."""
+
+
+class ConfigurationError(CaseMCPError):
+    """Settings that cannot work; the message says what to set and to what."""
+
+
+class DatadogError(CaseMCPError):
+    """A request to the Datadog API (or the sandbox) did not succeed.
+
+    Attributes:
+        method: The HTTP method of the failed request.
+        path: The request path, without host or query string (which may hold user text).
+    """
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One error reported by Datadog, from either of its error body shapes.
+
+    Datadog answers ``{"errors": ["Forbidden"]}`` on some endpoints and JSON:API error
+    objects (``{"errors": [{"status": "400", "title": "Bad Request", "detail": "..."}]}``)
+    on others; a plain string becomes an `ErrorDetail` whose `title` is that string.
+    """
+
+    title: str = ""
+    detail: str = ""
+    status: str = ""
+    code: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The most specific human-readable text: the detail when there is one."""
+        if self.title and self.detail:
+            return f"{self.title}: {self.detail}"
+        return self.detail or self.title or self.code
+
+
+class APIError(DatadogError):
+    """Datadog answered with an HTTP error status.
+
+    Attributes:
+        status: The HTTP status code.
+        errors: What Datadog said, one `ErrorDetail` per error in the body.
+        request_id: Datadog's request id (``x-request-id``) when the answer carried one;
+            quote it to Datadog support.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        errors: tuple[ErrorDetail, ...] = (),
+        *,
+        method: str = "",
+        path: str = "",
+        request_id: str | None = None,
+    ) -> None:
+        self.status = status
+        self.errors = errors
+        self.request_id = request_id
+        super().__init__(self._describe(status, errors, method, path), method=method, path=path)
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """Datadog's messages, most specific text first within each error."""
+        return tuple(error.message for error in self.errors if error.message)
+
+    @staticmethod
+    def _describe(
+        status: int, errors: tuple[ErrorDetail, ...], method: str, path: str
+    ) -> str:
+        where = f"{method} {path}".strip()
+        said = "; ".join(error.message for error in errors if error.message)
+        text = f"Datadog answered {status}"
+        if where:
+            text += f" to {where}"
+        return f"{text}: {said}" if said else text
+
+
+class BadRequestError(APIError):
+    """400: the request was invalid; `errors` name the field or value to fix."""
+
+
+class AuthenticationError(APIError):
+    """401: Datadog refused the credentials (wrong key, or a key of another site)."""
+
+
+class PermissionDeniedError(APIError):
+    """403: keys missing, or the key's user lacks a permission or OAuth scope."""
+
+
+class NotFoundError(APIError):
+    """404: the case, project, comment, user or attribute does not exist."""
+
+
+class ConflictError(APIError):
+    """409: the change conflicts with the current state of the object."""
+
+
+class RateLimitedError(APIError):
+    """429: the organisation is over a rate limit.
+
+    Attributes:
+        retry_after: Seconds until the limit resets, from ``X-RateLimit-Reset`` or
+            ``Retry-After``; None when the answer said neither.
+        limit_name: The ``X-RateLimit-Name`` of the exhausted limit, when given.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        errors: tuple[ErrorDetail, ...] = (),
+        *,
+        method: str = "",
+        path: str = "",
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        limit_name: str | None = None,
+    ) -> None:
+        super().__init__(status, errors, method=method, path=path, request_id=request_id)
+        self.retry_after = retry_after
+        self.limit_name = limit_name
+
+
+class ServerError(APIError):
+    """5xx: Datadog failed; not the caller's fault, and usually worth retrying."""
+
+
+class NetworkError(DatadogError):
+    """No answer arrived: the connection was refused, reset or dropped mid-answer."""
+
+
+class RequestTimeoutError(NetworkError):
+    """No answer arrived within the configured timeout."""
+
+
+class MalformedResponseError(DatadogError):
+    """A success status whose body is not the JSON document Datadog sends.
+
+    Attributes:
+        status: The HTTP status of the answer.
+    """
+
+    def __init__(self, message: str, *, status: int, method: str = "", path: str = "") -> None:
+        super().__init__(message, method=method, path=path)
+        self.status = status

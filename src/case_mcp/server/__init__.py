@@ -1,0 +1,1 @@
+"""The MCP server (tools, resources, prompts) arrives with the MCP server issue."""
