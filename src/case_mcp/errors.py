@@ -4,6 +4,7 @@ Every error the package raises on purpose is one of these::
 
     CaseMCPError
     ├── ConfigurationError          settings that cannot work (unknown site, no credentials)
+    ├── InvalidRequestError         arguments the client refuses before sending anything
     └── DatadogError                talking to Datadog (or the sandbox) went wrong
         ├── APIError                Datadog answered with an error status
         │   ├── BadRequestError         400: the request was invalid; `errors` say why
@@ -36,6 +37,7 @@ __all__ = [
     "ConflictError",
     "DatadogError",
     "ErrorDetail",
+    "InvalidRequestError",
     "MalformedResponseError",
     "NetworkError",
     "NotFoundError",
@@ -52,6 +54,13 @@ class CaseMCPError(Exception):
 
 class ConfigurationError(CaseMCPError):
     """Settings that cannot work; the message says what to set and to what."""
+
+
+class InvalidRequestError(CaseMCPError, ValueError):
+    """Arguments the client refuses before sending anything (a page size over 100, an empty id).
+
+    It is also a `ValueError`, which is what such a mistake is in plain Python terms.
+    """
 
 
 class DatadogError(CaseMCPError):
@@ -121,9 +130,7 @@ class APIError(DatadogError):
         return tuple(error.message for error in self.errors if error.message)
 
     @staticmethod
-    def _describe(
-        status: int, errors: tuple[ErrorDetail, ...], method: str, path: str
-    ) -> str:
+    def _describe(status: int, errors: tuple[ErrorDetail, ...], method: str, path: str) -> str:
         where = f"{method} {path}".strip()
         said = "; ".join(error.message for error in errors if error.message)
         text = f"Datadog answered {status}"

@@ -1,0 +1,117 @@
+"""`CaseManagementClient`: one method per Datadog Case Management operation.
+
+Method names are Datadog's operation ids (``update_status``, ``comment_case``), so each can
+be found in Datadog's API reference. Every method sends one request and raises one of
+`case_mcp.errors` when it fails: an `APIError` subclass for an error status
+(`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
+`RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
+not the document Datadog sends. The operations live in `_cases` and `_organisation`.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import httpx2
+from pydantic import SecretStr
+
+from case_mcp.client._cases import CaseOperations
+from case_mcp.client._http import HTTPSession
+from case_mcp.client._organisation import OrganisationOperations
+from case_mcp.config import DEFAULT_SITE, SITES, AuthKind, Settings
+
+__all__ = ["CaseManagementClient"]
+
+
+class CaseManagementClient(CaseOperations, OrganisationOperations):
+    """An async client of the Datadog Case Management API.
+
+    One pooled connection serves every request; close it with `aclose` or use the client as
+    an async context manager::
+
+        async with CaseManagementClient.from_settings(Settings.load()) as client:
+            page = await client.search_cases("status:open priority:P1")
+
+    Args:
+        base_url: The API's base URL (``https://api.datadoghq.com``, or the sandbox's).
+        api_key: Sent as ``DD-API-KEY``.
+        app_key: Sent as ``DD-APPLICATION-KEY``.
+        access_token: An OAuth access token, sent as ``Authorization: Bearer`` instead of
+            the keys.
+        timeout: Seconds to wait for each answer.
+        transport: An ``httpx2`` transport to use instead of the network: the sandbox's
+            in-process transport, or ``httpx2.MockTransport`` in tests.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str = SITES[DEFAULT_SITE],
+        api_key: str | SecretStr | None = None,
+        app_key: str | SecretStr | None = None,
+        access_token: str | SecretStr | None = None,
+        timeout: float = 30.0,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = HTTPSession(
+            base_url,
+            api_key=_secret(api_key),
+            app_key=_secret(app_key),
+            access_token=_secret(access_token),
+            timeout=timeout,
+            transport=transport,
+        )
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, transport: httpx2.AsyncBaseTransport | None = None
+    ) -> Self:
+        """A client configured by `settings` (base URL, credentials, timeout).
+
+        Args:
+            settings: The validated settings.
+            transport: An ``httpx2`` transport to use instead of the network.
+        """
+        return cls(
+            base_url=settings.api_base_url,
+            api_key=settings.api_key,
+            app_key=settings.app_key,
+            access_token=settings.access_token,
+            timeout=settings.timeout,
+            transport=transport,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to."""
+        return self._http.base_url
+
+    @property
+    def auth_kind(self) -> AuthKind:
+        """Which credentials requests carry: ``bearer``, ``keys`` or ``none``."""
+        return self._http.auth_kind
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth_kind!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the pooled connections; the client cannot be used afterwards."""
+        await self._http.aclose()
+
+
+def _secret(value: str | SecretStr | None) -> SecretStr | None:
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    # An empty key is no key: sending an empty header would only earn a 403.
+    return SecretStr(text) if text else None

@@ -1,0 +1,194 @@
+"""Settings from the environment (and, later, command-line flags), validated once at start-up.
+
+Variable names reuse Datadog's own (``DD_API_KEY``, ``DD_APP_KEY``, ``DD_SITE``); everything
+that is case_mcp's own starts with ``CASE_MCP_``. Keys and tokens are `SecretStr`, so they
+never show in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from case_mcp.errors import ConfigurationError
+
+__all__ = ["DEFAULT_SITE", "SITES", "AuthKind", "Settings"]
+
+SITES: Mapping[str, str] = MappingProxyType(
+    {
+        "datadoghq.com": "https://api.datadoghq.com",
+        "us3.datadoghq.com": "https://api.us3.datadoghq.com",
+        "us5.datadoghq.com": "https://api.us5.datadoghq.com",
+        "datadoghq.eu": "https://api.datadoghq.eu",
+        "ap1.datadoghq.com": "https://api.ap1.datadoghq.com",
+        "ap2.datadoghq.com": "https://api.ap2.datadoghq.com",
+        "ddog-gov.com": "https://api.ddog-gov.com",
+        "us2.ddog-gov.com": "https://api.us2.ddog-gov.com",
+    }
+)
+"""Every supported ``DD_SITE``, mapped to the base URL of its API."""
+
+DEFAULT_SITE = "datadoghq.com"
+
+AuthKind = Literal["bearer", "keys", "none"]
+"""How requests authenticate: an OAuth bearer token, the API and application keys, or nothing."""
+
+# Environment variable of each field, for messages that tell the user what to set.
+_VARIABLES = {
+    "api_key": "DD_API_KEY",
+    "app_key": "DD_APP_KEY",
+    "site": "DD_SITE",
+    "access_token": "CASE_MCP_ACCESS_TOKEN",
+    "base_url": "CASE_MCP_BASE_URL",
+    "timeout": "CASE_MCP_TIMEOUT",
+}
+
+
+class Settings(BaseSettings):
+    """What case_mcp needs to reach Datadog, read from the environment.
+
+    Build it with `Settings.load()`, which turns every invalid value into one
+    `ConfigurationError`. Missing credentials are not an error here (the sandbox needs none):
+    call `require_credentials()` before talking to the real Datadog.
+
+    Attributes:
+        api_key: ``DD_API_KEY``, sent as ``DD-API-KEY``.
+        app_key: ``DD_APP_KEY`` (or ``DD_APPLICATION_KEY``), sent as ``DD-APPLICATION-KEY``.
+        site: ``DD_SITE``, one of `SITES` (default ``datadoghq.com``).
+        access_token: ``CASE_MCP_ACCESS_TOKEN``, an OAuth access token sent as
+            ``Authorization: Bearer`` instead of the keys.
+        base_url: ``CASE_MCP_BASE_URL``, an explicit API base URL that overrides the site
+            (the sandbox served elsewhere, a proxy, tests).
+        timeout: ``CASE_MCP_TIMEOUT``, seconds to wait for each answer (default 30).
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="ignore",
+        validate_by_alias=True,
+        validate_by_name=True,  # so CLI flags can pass api_key=..., site=...
+    )
+
+    api_key: SecretStr | None = Field(default=None, validation_alias="DD_API_KEY")
+    app_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DD_APP_KEY", "DD_APPLICATION_KEY")
+    )
+    site: str = Field(default=DEFAULT_SITE, validation_alias="DD_SITE")
+    access_token: SecretStr | None = Field(default=None, validation_alias="CASE_MCP_ACCESS_TOKEN")
+    base_url: str | None = Field(default=None, validation_alias="CASE_MCP_BASE_URL")
+    timeout: float = Field(default=30.0, gt=0, validation_alias="CASE_MCP_TIMEOUT")
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Self:
+        """Read the environment once, with `overrides` (e.g. from CLI flags) taking precedence.
+
+        Args:
+            overrides: Field values that win over the environment (``api_key``, ``site``, ...).
+
+        Raises:
+            ConfigurationError: A value is invalid; the message names the variable to fix
+                (never its value, which may be a secret).
+        """
+        try:
+            return cls(**overrides)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{_variable(error['loc'])}: {error['msg']}" for error in exc.errors()
+            )
+            raise ConfigurationError(f"Invalid configuration: {problems}") from None
+
+    @field_validator("api_key", "app_key", "access_token", mode="after")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        # An exported-but-empty variable (DD_API_KEY=) means "not set", not "the empty key".
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("site", mode="before")
+    @classmethod
+    def _normalise_site(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or DEFAULT_SITE
+        return value
+
+    @field_validator("base_url", mode="after")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigurationError(
+                "CASE_MCP_BASE_URL must be an http:// or https:// URL, "
+                "such as https://api.datadoghq.com"
+            )
+        if parts.username is not None or parts.password is not None:
+            # The URL itself is not echoed: it holds credentials.
+            raise ConfigurationError(
+                "CASE_MCP_BASE_URL must not contain credentials; "
+                "use DD_API_KEY/DD_APP_KEY or CASE_MCP_ACCESS_TOKEN"
+            )
+        if parts.query or parts.fragment:
+            raise ConfigurationError("CASE_MCP_BASE_URL must not have a query or fragment")
+        return value.strip().rstrip("/")
+
+    @model_validator(mode="after")
+    def _check_site(self) -> Self:
+        if self.base_url is None and self.site not in SITES:
+            raise ConfigurationError(
+                f"Unknown DD_SITE {self.site!r}. Valid sites: {', '.join(SITES)} "
+                "(or set CASE_MCP_BASE_URL to an explicit API base URL)"
+            )
+        return self
+
+    @property
+    def api_base_url(self) -> str:
+        """The base URL requests go to: ``CASE_MCP_BASE_URL`` if set, else the site's API."""
+        return self.base_url if self.base_url is not None else SITES[self.site]
+
+    @property
+    def auth_kind(self) -> AuthKind:
+        """Which credentials requests will carry; a token wins over the keys."""
+        if self.access_token is not None:
+            return "bearer"
+        if self.api_key is not None or self.app_key is not None:
+            return "keys"
+        return "none"
+
+    def require_credentials(self) -> None:
+        """Check that requests to the real Datadog can authenticate.
+
+        Raises:
+            ConfigurationError: Neither an access token nor both keys are set; the message
+                says what to set.
+        """
+        if self.access_token is not None:
+            return
+        missing = [
+            name
+            for name, value in (("DD_API_KEY", self.api_key), ("DD_APP_KEY", self.app_key))
+            if value is None
+        ]
+        if missing:
+            raise ConfigurationError(
+                f"Missing Datadog credentials: set {' and '.join(missing)} "
+                "(or CASE_MCP_ACCESS_TOKEN for OAuth) in the environment"
+            )
+
+
+def _variable(location: tuple[int | str, ...]) -> str:
+    field = str(location[0]) if location else ""
+    return _VARIABLES.get(field, field or "settings")
