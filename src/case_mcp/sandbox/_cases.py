@@ -1,0 +1,516 @@
+"""Cases and their changes: the rules of each update, and the history they leave.
+
+`CaseStore` extends `Catalog` with cases; `_store.Store` completes it with search and
+comments. A case is named by its UUID, its key (``SEC-12``) or a key it had before it moved
+to another project.
+
+Changing a field to the value it already has is no change: nothing is written, so
+``modified_at`` stays and no timeline cell is added (Datadog answers an unarchive of a case
+that is not archived the same way). Datadog's recordings show custom attribute changes moving
+``modified_at`` but not ``modified_by``; the store does the same.
+
+Timeline cells. Datadog documents only COMMENT cells. The sandbox also records every change
+as a cell in the same envelope, so a case's history can be read back: CASE_CREATED,
+STATUS_CHANGE, PRIORITY_CHANGE, TITLE_CHANGE, DESCRIPTION_CHANGE, ASSIGNMENT_CHANGE,
+ARCHIVE_CHANGE, ATTRIBUTES_CHANGE, CUSTOM_ATTRIBUTE_CHANGE and PROJECT_CHANGE, each with
+content ``{"field": ..., "from": ..., "to": ...}`` (users as ``{"id", "name"}``, projects as
+``{"id", "key", "name", "case_key"}``). This is the sandbox's choice, not Datadog's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+from . import _rules
+from ._catalog import Catalog, decode_row
+from ._errors import BadRequest, NotFound
+
+__all__ = ["CaseStore"]
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_CASE_NOT_FOUND: Final = "case not found"
+
+
+def _custom_not_found(key: str, command: str) -> NotFound:
+    return NotFound(
+        "failed to update batch: failed to apply command: failed to apply "
+        f"domain.{command} command: custom attribute configuration not found",
+        meta={"key": key},
+    )
+
+
+class CaseStore(Catalog):
+    """Cases, with the organisation they live in (see `Catalog`)."""
+
+    # Reading -------------------------------------------------------------------------------
+
+    def _case_row(self, case_ref: str) -> sqlite3.Row:
+        ref = case_ref.strip()
+        if _UUID.fullmatch(ref):
+            row = self.conn.execute("SELECT * FROM cases WHERE id = ?", (ref.lower(),)).fetchone()
+        else:
+            key = ref.upper()
+            row = self.conn.execute("SELECT * FROM cases WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                row = self.conn.execute(
+                    "SELECT c.* FROM case_key_aliases a JOIN cases c ON c.id = a.case_id"
+                    " WHERE a.key = ?",
+                    (key,),
+                ).fetchone()
+        if not isinstance(row, sqlite3.Row):
+            raise NotFound(_CASE_NOT_FOUND)
+        return row
+
+    def _records(self, rows: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        attributes: dict[str, dict[str, list[str]]] = {case_id: {} for case_id in ids}
+        for attribute in self.conn.execute(
+            f"SELECT case_id, key, value FROM case_attributes WHERE case_id IN"
+            f" ({','.join('?' * len(ids))}) ORDER BY key, rowid",
+            ids,
+        ):
+            attributes[attribute[0]].setdefault(attribute[1], []).append(attribute[2])
+        wire_types = dict(self.conn.execute("SELECT id, wire_type FROM case_types").fetchall())
+        records = []
+        for row in rows:
+            record = decode_row(row, "insights", "custom_attributes")
+            record["attributes"] = attributes[row["id"]]
+            record["wire_type"] = wire_types.get(row["type_id"], "TUNKNOWN")
+            records.append(record)
+        return records
+
+    def get_case(self, case_ref: str) -> dict[str, Any]:
+        """One case, by UUID, key or former key.
+
+        Raises:
+            NotFound: No such case.
+        """
+        return self._records([self._case_row(case_ref)])[0]
+
+    # Writing helpers -----------------------------------------------------------------------
+
+    def _add_cell(self, case_id: str, kind: str, content: dict[str, Any], actor_id: str) -> str:
+        cell_id = self.new_id()
+        self.conn.execute(
+            "INSERT INTO timeline_cells (id, case_id, seq, type, author_id, content, created_at)"
+            " VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM timeline_cells"
+            " WHERE case_id = ?), ?, ?, ?, ?)",
+            (cell_id, case_id, case_id, kind, actor_id, json.dumps(content), self.now()),
+        )
+        return cell_id
+
+    def _change(
+        self,
+        case_ref: str,
+        actor_id: str,
+        kind: str,
+        field: str,
+        old: Any,
+        new: Any,
+        columns: Mapping[str, Any],
+        *,
+        sets_modified_by: bool = True,
+    ) -> dict[str, Any]:
+        """Write a change of one field (unless it changes nothing) with its timeline cell."""
+        with self.transaction():
+            case_id = self._case_row(case_ref)["id"]
+            if old != new:
+                changes = {**columns, "modified_at": self.now()}
+                if sets_modified_by:
+                    changes["modified_by"] = actor_id
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                self.conn.execute(
+                    f"UPDATE cases SET {assignments} WHERE id = ?", (*changes.values(), case_id)
+                )
+                self._add_cell(case_id, kind, {"field": field, "from": old, "to": new}, actor_id)
+        return self.get_case(case_id)
+
+    def _user_ref(self, user_id: str | None) -> dict[str, Any] | None:
+        if user_id is None:
+            return None
+        user = self.users_by_id([user_id]).get(user_id)
+        return {"id": user_id, "name": user["name"] if user else None}
+
+    def _set_attributes(self, case_id: str, attributes: Mapping[str, list[str]]) -> None:
+        self.conn.execute("DELETE FROM case_attributes WHERE case_id = ?", (case_id,))
+        self.conn.executemany(
+            "INSERT INTO case_attributes (case_id, key, value) VALUES (?, ?, ?)",
+            [(case_id, key, value) for key, values in attributes.items() for value in values],
+        )
+
+    # Cases ---------------------------------------------------------------------------------
+
+    def create_case(
+        self,
+        *,
+        title: str,
+        type_id: str,
+        project_id: str,
+        actor_id: str,
+        priority: str = "NOT_DEFINED",
+        description: str = "",
+        assignee_id: str | None = None,
+        status: str | None = None,
+        status_name: str | None = None,
+        attributes: Mapping[str, list[str]] | None = None,
+        custom_attributes: Mapping[str, Mapping[str, Any]] | None = None,
+        creation_source: str = "MANUAL",
+        insights: Iterable[Mapping[str, Any]] = (),
+        case_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Open a case in a project; its key comes from the project's counter.
+
+        Args:
+            status, status_name: The starting status (default: the type's open default).
+            custom_attributes: ``{key: {"type", "is_multi", "value"}}``, as on the wire.
+            insights: ``{"type", "ref", "resource_id"}`` objects of integration-made cases.
+
+        Raises:
+            BadRequest: An empty title, an invalid priority, status or attribute value.
+            NotFound: No such project, assignee or custom attribute config; no such case type
+                or a deleted one.
+        """
+        _rules.nonblank(title, "title")
+        _rules.check_priority(priority)
+        checked_attributes = _rules.check_attributes(attributes or {})
+        case_id = case_id or self.new_id()
+        with self.transaction():
+            project = self.conn.execute(
+                "SELECT key, next_number FROM projects WHERE id = ?", (project_id,)
+            ).fetchone()
+            if project is None:
+                raise NotFound("project not found")
+            case_type = self.get_case_type(type_id, live=True)
+            if assignee_id is not None:
+                self.get_user(assignee_id)
+            if status is None and status_name is None:
+                value, name, group = _rules.default_status(case_type["statuses_config"])
+            else:
+                value, name, group = _rules.resolve_status(
+                    case_type["statuses_config"], case_type["name"], status, status_name
+                )
+            custom = {
+                key: self._checked_custom(type_id, key, item, "CreateCase")
+                for key, item in (custom_attributes or {}).items()
+            }
+            key = f"{project['key']}-{project['next_number']}"
+            public_id = self.conn.execute(
+                "SELECT coalesce(max(public_id), 0) + 1 FROM cases"
+            ).fetchone()[0]
+            now = self.now()
+            self.conn.execute(
+                "UPDATE projects SET next_number = next_number + 1 WHERE id = ?", (project_id,)
+            )
+            self.conn.execute(
+                "INSERT INTO cases (id, key, project_id, public_id, title, description, status,"
+                " status_name, status_group, priority, priority_rank, type_id, assignee_id,"
+                " created_by, created_at, closed_at, creation_source, insights, custom_attributes)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    case_id,
+                    key,
+                    project_id,
+                    public_id,
+                    title,
+                    description,
+                    value,
+                    name,
+                    group,
+                    priority,
+                    _rules.PRIORITY_RANKS[priority],
+                    type_id,
+                    assignee_id,
+                    actor_id,
+                    now,
+                    now if group == "SG_CLOSED" else None,
+                    creation_source,
+                    json.dumps([dict(insight) for insight in insights]),
+                    json.dumps(custom),
+                ),
+            )
+            self._set_attributes(case_id, checked_attributes)
+            created = {"key": key, "title": title, "status": value, "priority": priority}
+            self._add_cell(
+                case_id, "CASE_CREATED", {"field": "case", "from": None, "to": created}, actor_id
+            )
+        return self.get_case(case_id)
+
+    def _checked_custom(
+        self, type_id: str, key: str, item: Mapping[str, Any], command: str
+    ) -> dict[str, Any]:
+        config = self._custom_config(type_id, key)
+        if config is None:
+            raise _custom_not_found(key, command)
+        if not {"type", "is_multi", "value"} <= item.keys():
+            raise BadRequest(f"custom attribute {key!r} needs type, is_multi and value")
+        value = _rules.check_custom_value(
+            key, config, item["type"], item["is_multi"], item["value"]
+        )
+        return {"type": item["type"], "is_multi": item["is_multi"], "value": value}
+
+    def update_title(self, case_ref: str, title: str, *, actor_id: str) -> dict[str, Any]:
+        """Retitle a case.
+
+        Raises:
+            BadRequest: An empty title.
+            NotFound: No such case.
+        """
+        _rules.nonblank(title, "title")
+        old = self._case_row(case_ref)["title"]
+        return self._change(
+            case_ref, actor_id, "TITLE_CHANGE", "title", old, title, {"title": title}
+        )
+
+    def update_description(
+        self, case_ref: str, description: str, *, actor_id: str
+    ) -> dict[str, Any]:
+        """Replace a case's description (it may be empty).
+
+        Raises:
+            NotFound: No such case.
+        """
+        old = self._case_row(case_ref)["description"]
+        return self._change(
+            case_ref,
+            actor_id,
+            "DESCRIPTION_CHANGE",
+            "description",
+            old,
+            description,
+            {"description": description},
+        )
+
+    def update_status(
+        self,
+        case_ref: str,
+        *,
+        actor_id: str,
+        status: str | None = None,
+        status_name: str | None = None,
+    ) -> dict[str, Any]:
+        """Move a case to a status its type offers; closing sets `closed_at`, reopening clears it.
+
+        Raises:
+            BadRequest: A status outside Datadog's enum or the case type's statuses.
+            NotFound: No such case.
+        """
+        row = self._case_row(case_ref)
+        case_type = self.get_case_type(row["type_id"])
+        value, name, group = _rules.resolve_status(
+            case_type["statuses_config"], case_type["name"], status, status_name
+        )
+        closed_at = row["closed_at"]
+        if group != "SG_CLOSED":
+            closed_at = None
+        elif row["status_group"] != "SG_CLOSED":
+            closed_at = self.now()
+        columns = {
+            "status": value,
+            "status_name": name,
+            "status_group": group,
+            "closed_at": closed_at,
+        }
+        return self._change(
+            case_ref, actor_id, "STATUS_CHANGE", "status", row["status"], value, columns
+        )
+
+    def update_priority(self, case_ref: str, priority: str, *, actor_id: str) -> dict[str, Any]:
+        """Set a case's priority.
+
+        Raises:
+            BadRequest: Not one of P1-P5 or NOT_DEFINED.
+            NotFound: No such case.
+        """
+        _rules.check_priority(priority)
+        old = self._case_row(case_ref)["priority"]
+        return self._change(
+            case_ref,
+            actor_id,
+            "PRIORITY_CHANGE",
+            "priority",
+            old,
+            priority,
+            {"priority": priority, "priority_rank": _rules.PRIORITY_RANKS[priority]},
+        )
+
+    def assign(self, case_ref: str, assignee_id: str, *, actor_id: str) -> dict[str, Any]:
+        """Assign a case to a user.
+
+        Raises:
+            NotFound: No such case, or no such user.
+        """
+        old = self._case_row(case_ref)["assignee_id"]
+        self.get_user(assignee_id)
+        return self._change(
+            case_ref,
+            actor_id,
+            "ASSIGNMENT_CHANGE",
+            "assignee",
+            self._user_ref(old),
+            self._user_ref(assignee_id),
+            {"assignee_id": assignee_id},
+        )
+
+    def unassign(self, case_ref: str, *, actor_id: str) -> dict[str, Any]:
+        """Leave a case without assignee.
+
+        Raises:
+            NotFound: No such case.
+        """
+        old = self._case_row(case_ref)["assignee_id"]
+        return self._change(
+            case_ref,
+            actor_id,
+            "ASSIGNMENT_CHANGE",
+            "assignee",
+            self._user_ref(old),
+            None,
+            {"assignee_id": None},
+        )
+
+    def archive(self, case_ref: str, *, actor_id: str) -> dict[str, Any]:
+        """Archive a case (search leaves it out unless asked); archiving twice is harmless.
+
+        Raises:
+            NotFound: No such case.
+        """
+        archived = self._case_row(case_ref)["archived_at"] is not None
+        return self._change(
+            case_ref,
+            actor_id,
+            "ARCHIVE_CHANGE",
+            "archived",
+            archived,
+            True,
+            {"archived_at": self.now()},
+        )
+
+    def unarchive(self, case_ref: str, *, actor_id: str) -> dict[str, Any]:
+        """Bring an archived case back; unarchiving a live case is harmless.
+
+        Raises:
+            NotFound: No such case.
+        """
+        archived = self._case_row(case_ref)["archived_at"] is not None
+        return self._change(
+            case_ref, actor_id, "ARCHIVE_CHANGE", "archived", archived, False, {"archived_at": None}
+        )
+
+    def update_attributes(
+        self, case_ref: str, attributes: Mapping[str, list[str]], *, actor_id: str
+    ) -> dict[str, Any]:
+        """Replace a case's whole attributes map (names to lists of strings).
+
+        Raises:
+            BadRequest: A value that is not a list of strings.
+            NotFound: No such case.
+        """
+        new = _rules.check_attributes(attributes)
+        with self.transaction():
+            old = self.get_case(case_ref)
+            if old["attributes"] != new:
+                self._set_attributes(old["id"], new)
+            return self._change(
+                case_ref, actor_id, "ATTRIBUTES_CHANGE", "attributes", old["attributes"], new, {}
+            )
+
+    def update_custom_attribute(
+        self, case_ref: str, key: str, *, type: str, is_multi: bool, value: Any, actor_id: str
+    ) -> dict[str, Any]:
+        """Set one custom attribute of a case, as configured for its case type.
+
+        Raises:
+            BadRequest: The type, is_multi or value does not fit the configuration.
+            NotFound: No such case, or the key is not configured for the case's type.
+        """
+        with self.transaction():
+            case = self.get_case(case_ref)
+            item = {"type": type, "is_multi": is_multi, "value": value}
+            checked = self._checked_custom(case["type_id"], key, item, "UpdateCustomAttribute")
+            custom = {**case["custom_attributes"], key: checked}
+            return self._change(
+                case_ref,
+                actor_id,
+                "CUSTOM_ATTRIBUTE_CHANGE",
+                f"custom_attributes.{key}",
+                case["custom_attributes"].get(key, {}).get("value"),
+                checked["value"],
+                {"custom_attributes": json.dumps(custom)},
+                sets_modified_by=False,
+            )
+
+    def delete_custom_attribute(self, case_ref: str, key: str, *, actor_id: str) -> dict[str, Any]:
+        """Clear one custom attribute of a case (clearing an unset one is harmless).
+
+        Raises:
+            NotFound: No such case, or the key is not configured for the case's type.
+        """
+        with self.transaction():
+            case = self.get_case(case_ref)
+            if self._custom_config(case["type_id"], key) is None:
+                raise _custom_not_found(key, "RemoveCustomAttribute")
+            custom = dict(case["custom_attributes"])
+            old = custom.pop(key, {}).get("value")
+            return self._change(
+                case_ref,
+                actor_id,
+                "CUSTOM_ATTRIBUTE_CHANGE",
+                f"custom_attributes.{key}",
+                old,
+                None,
+                {"custom_attributes": json.dumps(custom)},
+                sets_modified_by=False,
+            )
+
+    def move_to_project(self, case_ref: str, project_id: str, *, actor_id: str) -> dict[str, Any]:
+        """Move a case to another project: it gets a key there, and its old key keeps working.
+
+        Raises:
+            NotFound: No such case, or no such project.
+        """
+        with self.transaction():
+            row = self._case_row(case_ref)
+            target = self.conn.execute(
+                "SELECT * FROM projects WHERE id = ?", (project_id,)
+            ).fetchone()
+            if target is None:
+                raise NotFound("project not found")
+            if row["project_id"] == project_id:
+                return self.get_case(row["id"])
+            source = self.get_project(row["project_id"])
+            new_key = f"{target['key']}-{target['next_number']}"
+            self.conn.execute(
+                "UPDATE projects SET next_number = next_number + 1 WHERE id = ?", (project_id,)
+            )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO case_key_aliases (key, case_id) VALUES (?, ?)",
+                (row["key"], row["id"]),
+            )
+            self.conn.execute("DELETE FROM case_key_aliases WHERE key = ?", (new_key,))
+            old = {
+                "id": source["id"],
+                "key": source["key"],
+                "name": source["name"],
+                "case_key": row["key"],
+            }
+            new = {
+                "id": target["id"],
+                "key": target["key"],
+                "name": target["name"],
+                "case_key": new_key,
+            }
+            return self._change(
+                row["id"],
+                actor_id,
+                "PROJECT_CHANGE",
+                "project",
+                old,
+                new,
+                {"project_id": project_id, "key": new_key},
+            )

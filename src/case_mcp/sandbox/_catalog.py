@@ -1,0 +1,484 @@
+"""The organisation around the cases: users, projects, case types and custom attribute configs.
+
+`Catalog` is the base of the sandbox's `Store` (in `_store`): it owns the connection, the clock,
+id generation and transactions, and the objects cases refer to. No HTTP here; methods take and
+return plain values and raise `_errors` types.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from . import _rules
+from ._errors import BadRequest, Conflict, NotFound
+
+__all__ = ["USER_STATUSES", "Catalog", "decode_row", "timestamp"]
+
+USER_STATUSES: Final = ("Active", "Pending", "Disabled")
+_USER_SORTS: Final = {
+    "name": "lower(coalesce(name, '')) {}, email {}",
+    "email": "email {}, id {}",
+    "created_at": "created_at {}, id {}",
+    "modified_at": "modified_at {}, id {}",
+    "status": "status {}, email {}",
+}
+
+
+def timestamp(moment: datetime) -> str:
+    """A moment as the sandbox stores it: ISO-8601 UTC with microseconds and ``Z``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def decode_row(
+    row: sqlite3.Row, *json_columns: str, bool_columns: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A row as a dict: JSON columns decoded, 0/1 columns as booleans."""
+    record = dict(row)
+    for column in json_columns:
+        if record.get(column) is not None:
+            record[column] = json.loads(record[column])
+    for column in bool_columns:
+        record[column] = bool(record[column])
+    return record
+
+
+class Catalog:
+    """Users, projects, case types and custom attribute configs, in one SQLite database.
+
+    Args:
+        conn: An open sandbox database (see `_schema.open_database`), in autocommit mode.
+        clock: The current time; `clock` may be swapped at run time (the seed scripts it).
+        new_id: A fresh object id (a UUID string).
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        clock: Callable[[], datetime],
+        new_id: Callable[[], str],
+    ) -> None:
+        self.conn = conn
+        self.clock = clock
+        self.new_id = new_id
+        self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run a block in one transaction: all of its writes, or (if it raises) none.
+
+        Nested blocks become savepoints, so a method may call another, and a caller (the seed)
+        may wrap many calls in one transaction.
+        """
+        depth = self._depth
+        self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT level{depth}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            if depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO level{depth}")
+                self.conn.execute(f"RELEASE level{depth}")
+            raise
+        else:
+            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE level{depth}")
+        finally:
+            self._depth = depth
+
+    def now(self) -> str:
+        """The current time as stored."""
+        return timestamp(self.clock())
+
+    # Users ---------------------------------------------------------------------------------
+
+    def create_user(
+        self,
+        *,
+        email: str,
+        name: str | None = None,
+        handle: str | None = None,
+        title: str | None = None,
+        status: str = "Active",
+        service_account: bool = False,
+        user_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a user of the organisation.
+
+        Raises:
+            BadRequest: Not an email address, or an unknown status.
+            Conflict: A user with that email exists.
+        """
+        email = email.strip().lower()
+        local, _, domain = email.partition("@")
+        if not local or "." not in domain or " " in email:
+            raise BadRequest(f"email {email!r} is not an email address such as jane@example.com")
+        if status not in USER_STATUSES:
+            raise BadRequest(f"user status {status!r} is not one of {', '.join(USER_STATUSES)}")
+        user_id = user_id or self.new_id()
+        with self.transaction():
+            taken = self.conn.execute(
+                "SELECT 1 FROM users WHERE email = ? COLLATE NOCASE", (email,)
+            ).fetchone()
+            if taken:
+                raise Conflict(f"a user with email {email!r} already exists")
+            now = self.now()
+            self.conn.execute(
+                "INSERT INTO users (id, email, handle, name, title, status, disabled,"
+                " service_account, created_at, modified_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (
+                    user_id,
+                    email,
+                    handle or email,
+                    name,
+                    title,
+                    status,
+                    int(status == "Disabled"),
+                    int(service_account),
+                    now,
+                    now,
+                ),
+            )
+        return self.get_user(user_id)
+
+    def get_user(self, user_id: str) -> dict[str, Any]:
+        """One user.
+
+        Raises:
+            NotFound: No such user.
+        """
+        row = self.conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+        if row is None:
+            raise NotFound("user not found")
+        return decode_row(row, bool_columns=("disabled", "service_account"))
+
+    def users_by_id(self, user_ids: Sequence[str | None]) -> dict[str, dict[str, Any]]:
+        """The users with these ids (unknown ids and None are left out)."""
+        wanted = sorted({user_id for user_id in user_ids if user_id})
+        if not wanted:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT * FROM users WHERE id IN ({','.join('?' * len(wanted))})", wanted
+        ).fetchall()
+        return {
+            row["id"]: decode_row(row, bool_columns=("disabled", "service_account")) for row in rows
+        }
+
+    def list_users(
+        self,
+        *,
+        query: str | None = None,
+        page_size: int = 10,
+        page_number: int = 0,
+        statuses: Sequence[str] = (),
+        sort: str = "name",
+        ascending: bool = True,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of users (pages count from 0, as in Datadog's users API) and how many match.
+
+        Args:
+            query: Text that the name, email or handle contains (case-insensitive).
+            page_size: Users per page.
+            page_number: The page, from 0.
+            statuses: Keep only users of these statuses (Active, Pending, Disabled).
+            sort: name, email, created_at, modified_at or status.
+            ascending: The direction of `sort`.
+
+        Raises:
+            BadRequest: An unknown status or sort field.
+        """
+        conditions: list[str] = ["1=1"]
+        params: list[Any] = []
+        if query:
+            like = "%" + _escape_like(query) + "%"
+            conditions.append(
+                "(coalesce(name, '') LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'"
+                " OR handle LIKE ? ESCAPE '\\')"
+            )
+            params += [like, like, like]
+        if statuses:
+            unknown = [status for status in statuses if status not in USER_STATUSES]
+            if unknown:
+                raise BadRequest(
+                    f"user status {unknown[0]!r} is not one of {', '.join(USER_STATUSES)}"
+                )
+            conditions.append(f"status IN ({','.join('?' * len(statuses))})")
+            params += list(statuses)
+        if sort not in _USER_SORTS:
+            raise BadRequest(f"cannot sort users by {sort!r}; sort by {', '.join(_USER_SORTS)}")
+        where = " AND ".join(conditions)
+        direction = "ASC" if ascending else "DESC"
+        total = self.conn.execute(f"SELECT count(*) FROM users WHERE {where}", params).fetchone()[0]
+        rows = self.conn.execute(
+            f"SELECT * FROM users WHERE {where} ORDER BY "
+            f"{_USER_SORTS[sort].format(direction, direction)} LIMIT ? OFFSET ?",
+            [*params, page_size, page_size * page_number],
+        ).fetchall()
+        users = [decode_row(row, bool_columns=("disabled", "service_account")) for row in rows]
+        return users, total
+
+    def count_users(self) -> int:
+        """How many users the organisation has, in every status."""
+        return int(self.conn.execute("SELECT count(*) FROM users").fetchone()[0])
+
+    def disable_user(self, user_id: str) -> None:
+        """Disable a user (Datadog's DELETE of a user); they stay assignee and author of cases.
+
+        Raises:
+            NotFound: No such user.
+        """
+        with self.transaction():
+            self.get_user(user_id)
+            self.conn.execute(
+                "UPDATE users SET status = 'Disabled', disabled = 1, modified_at = ? WHERE id = ?",
+                (self.now(), user_id),
+            )
+
+    # Projects ------------------------------------------------------------------------------
+
+    def create_project(
+        self, *, key: str, name: str, actor_id: str, project_id: str | None = None
+    ) -> dict[str, Any]:
+        """Add a project; its cases get keys ``<KEY>-1``, ``<KEY>-2``...
+
+        Raises:
+            BadRequest: An invalid key (see `_rules.check_project_key`) or an empty name.
+            Conflict: A project with that key exists.
+        """
+        _rules.check_project_key(key)
+        _rules.nonblank(name, "name")
+        project_id = project_id or self.new_id()
+        with self.transaction():
+            if self.conn.execute("SELECT 1 FROM projects WHERE key = ?", (key,)).fetchone():
+                raise Conflict(f"a project with key {key} already exists; choose another key")
+            self.conn.execute(
+                "INSERT INTO projects (id, key, name, created_at) VALUES (?,?,?,?)",
+                (project_id, key, name, self.now()),
+            )
+        return self.get_project(project_id)
+
+    def get_project(self, project_id: str) -> dict[str, Any]:
+        """One project.
+
+        Raises:
+            NotFound: No such project.
+        """
+        row = self.conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
+        if row is None:
+            raise NotFound("failed to get project: project not found")
+        return decode_row(row, bool_columns=("restricted",))
+
+    def list_projects(self) -> list[dict[str, Any]]:
+        """Every project, oldest first."""
+        rows = self.conn.execute("SELECT * FROM projects ORDER BY created_at, rowid").fetchall()
+        return [decode_row(row, bool_columns=("restricted",)) for row in rows]
+
+    def update_project(self, project_id: str, *, name: str, actor_id: str) -> dict[str, Any]:
+        """Rename a project.
+
+        Raises:
+            BadRequest: An empty name.
+            NotFound: No such project.
+        """
+        _rules.nonblank(name, "name")
+        with self.transaction():
+            self.get_project(project_id)
+            self.conn.execute("UPDATE projects SET name = ? WHERE id = ?", (name, project_id))
+        return self.get_project(project_id)
+
+    def delete_project(self, project_id: str, *, actor_id: str) -> None:
+        """Delete a project and every case in it.
+
+        Raises:
+            NotFound: No such project.
+        """
+        with self.transaction():
+            self.get_project(project_id)
+            self.conn.execute("DELETE FROM projects WHERE id = ?", (project_id,))
+
+    # Case types ----------------------------------------------------------------------------
+
+    def create_case_type(
+        self,
+        *,
+        name: str,
+        description: str = "",
+        emoji: str = "",
+        internal: bool = False,
+        wire_type: str = "TUNKNOWN",
+        statuses_config: dict[str, Any] | None = None,
+        type_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a case type (custom types get Datadog's default Open/In Progress/Closed).
+
+        Raises:
+            BadRequest: An empty name, or an emoji that is not a single emoji.
+        """
+        _rules.nonblank(name, "name")
+        _rules.check_emoji(emoji)
+        config = statuses_config if statuses_config is not None else _rules.DEFAULT_STATUSES_CONFIG
+        if not _rules.status_options(config):
+            raise BadRequest("statuses_config must offer at least one status")
+        type_id = type_id or self.new_id()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO case_types (id, name, description, emoji, internal, wire_type,"
+                " statuses_config) VALUES (?,?,?,?,?,?,?)",
+                (type_id, name, description, emoji, int(internal), wire_type, json.dumps(config)),
+            )
+        return self.get_case_type(type_id)
+
+    def get_case_type(self, type_id: str, *, live: bool = False) -> dict[str, Any]:
+        """One case type, deleted or not (only live ones when `live`).
+
+        Raises:
+            NotFound: No such case type.
+        """
+        row = self.conn.execute("SELECT * FROM case_types WHERE id = ?", (type_id,)).fetchone()
+        if row is None or (live and row["deleted_at"] is not None):
+            raise NotFound("case_type not found")
+        return decode_row(row, "statuses_config", bool_columns=("internal",))
+
+    def list_case_types(self) -> list[dict[str, Any]]:
+        """Every case type, deleted ones included (with `deleted_at`), in creation order."""
+        rows = self.conn.execute("SELECT * FROM case_types ORDER BY rowid").fetchall()
+        return [decode_row(row, "statuses_config", bool_columns=("internal",)) for row in rows]
+
+    def delete_case_type(self, type_id: str) -> None:
+        """Mark a case type deleted; deleting it again changes nothing.
+
+        Raises:
+            NotFound: No such case type.
+        """
+        with self.transaction():
+            self.get_case_type(type_id)
+            self.conn.execute(
+                "UPDATE case_types SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                (self.now(), type_id),
+            )
+
+    # Custom attribute configs --------------------------------------------------------------
+
+    def create_custom_attribute_config(
+        self,
+        case_type_id: str,
+        *,
+        key: str,
+        display_name: str,
+        type: str,
+        is_multi: bool,
+        description: str | None = None,
+        options: Sequence[str] | None = None,
+        config_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Declare a custom attribute on a case type.
+
+        Raises:
+            BadRequest: An invalid key, name, type, or options (SELECT needs them; others not).
+            NotFound: No such (live) case type.
+            Conflict: The case type already has an attribute with that key.
+        """
+        if not key or len(key) > 100 or not all(char.isalnum() or char in "_-." for char in key):
+            raise BadRequest(
+                f"custom attribute key {key!r} must be 1 to 100 letters, digits, '_', '-' or '.'"
+            )
+        _rules.nonblank(display_name, "display_name")
+        if type not in _rules.CUSTOM_ATTRIBUTE_TYPES:
+            raise BadRequest(
+                f"custom attribute type {type!r} is not one of "
+                f"{', '.join(_rules.CUSTOM_ATTRIBUTE_TYPES)}"
+            )
+        if type == "SELECT":
+            if not options or len(set(options)) != len(options) or not all(options):
+                raise BadRequest(
+                    "a SELECT custom attribute needs type_data.options: distinct non-empty "
+                    'values, as in {"options": [{"value": "us-east-1"}]}'
+                )
+        elif options:
+            raise BadRequest(f"only SELECT custom attributes take options, not {type}")
+        config_id = config_id or self.new_id()
+        with self.transaction():
+            self.get_case_type(case_type_id, live=True)
+            taken = self.conn.execute(
+                "SELECT 1 FROM custom_attribute_configs WHERE case_type_id = ? AND key = ?",
+                (case_type_id, key),
+            ).fetchone()
+            if taken:
+                raise Conflict(f"case type {case_type_id} already has a custom attribute {key!r}")
+            self.conn.execute(
+                "INSERT INTO custom_attribute_configs (id, case_type_id, key, display_name,"
+                " description, type, is_multi, options) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    config_id,
+                    case_type_id,
+                    key,
+                    display_name,
+                    description,
+                    type,
+                    int(is_multi),
+                    json.dumps(list(options)) if type == "SELECT" and options else None,
+                ),
+            )
+        return next(
+            config
+            for config in self.list_custom_attribute_configs(case_type_id)
+            if config["id"] == config_id
+        )
+
+    def list_custom_attribute_configs(
+        self, case_type_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The custom attribute configs of one case type (or of all, by case type id).
+
+        Each record carries `wire_type`, the case type's wire type, which Datadog reports as
+        the config's ``case_type``.
+
+        Raises:
+            NotFound: `case_type_id` names no case type.
+        """
+        select = (
+            "SELECT a.*, t.wire_type FROM custom_attribute_configs a"
+            " JOIN case_types t ON t.id = a.case_type_id"
+        )
+        if case_type_id is None:
+            rows = self.conn.execute(f"{select} ORDER BY a.case_type_id, a.rowid").fetchall()
+        else:
+            self.get_case_type(case_type_id)
+            rows = self.conn.execute(
+                f"{select} WHERE a.case_type_id = ? ORDER BY a.rowid", (case_type_id,)
+            ).fetchall()
+        return [decode_row(row, "options", bool_columns=("is_multi",)) for row in rows]
+
+    def delete_custom_attribute_config(self, case_type_id: str, config_id: str) -> None:
+        """Remove a custom attribute config (values already set on cases stay).
+
+        Raises:
+            NotFound: No such case type, or no such config on it.
+        """
+        with self.transaction():
+            self.get_case_type(case_type_id)
+            deleted = self.conn.execute(
+                "DELETE FROM custom_attribute_configs WHERE id = ? AND case_type_id = ?",
+                (config_id, case_type_id),
+            ).rowcount
+            if not deleted:
+                raise NotFound("custom_attribute not found")
+
+    def _custom_config(self, case_type_id: str, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            "SELECT * FROM custom_attribute_configs WHERE case_type_id = ? AND key = ?",
+            (case_type_id, key),
+        ).fetchone()
+        return None if row is None else decode_row(row, "options", bool_columns=("is_multi",))

@@ -1,0 +1,229 @@
+"""The sandbox's SQLite schema, and opening a database file that holds it.
+
+A database records its schema version in ``PRAGMA user_version``. A file of another version
+(or a SQLite file that is no sandbox at all) is refused with an error naming the file and what
+to do, rather than migrated by guesswork: sandbox data is demo data, cheap to recreate.
+
+Timestamps are ISO-8601 UTC text with microseconds and ``Z`` (``2025-12-30T13:49:47.542749Z``),
+so they sort correctly as text and compare with ``<`` in SQL.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Final
+
+from case_mcp.errors import ConfigurationError
+
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database"]
+
+SCHEMA_VERSION: Final = 1
+
+# Children before parents, so deleting in this order never trips a foreign key.
+TABLES: Final = (
+    "timeline_cells",
+    "case_key_aliases",
+    "case_attributes",
+    "cases",
+    "custom_attribute_configs",
+    "case_types",
+    "projects",
+    "users",
+)
+
+SCHEMA: Final = """
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    name TEXT,
+    title TEXT,
+    status TEXT NOT NULL,                 -- 'Active' | 'Pending' | 'Disabled'
+    disabled INTEGER NOT NULL DEFAULT 0,
+    service_account INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    modified_at TEXT NOT NULL
+);
+CREATE INDEX users_email ON users (email COLLATE NOCASE);
+CREATE INDEX users_handle ON users (handle COLLATE NOCASE);
+
+CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    restricted INTEGER NOT NULL DEFAULT 0,
+    next_number INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE case_types (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    emoji TEXT NOT NULL DEFAULT '',
+    internal INTEGER NOT NULL DEFAULT 0,
+    wire_type TEXT NOT NULL,              -- the value of a case's "type"
+    statuses_config TEXT NOT NULL,        -- JSON, exactly Datadog's statuses_config object
+    deleted_at TEXT
+);
+
+CREATE TABLE custom_attribute_configs (
+    id TEXT PRIMARY KEY,
+    case_type_id TEXT NOT NULL REFERENCES case_types (id),
+    key TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    description TEXT,
+    type TEXT NOT NULL,
+    is_multi INTEGER NOT NULL,
+    options TEXT,                         -- JSON list of strings for SELECT, else NULL
+    UNIQUE (case_type_id, key)
+);
+
+CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    public_id INTEGER NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    status_name TEXT NOT NULL,
+    status_group TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    priority_rank INTEGER NOT NULL,       -- P1=1 ... P5=5, NOT_DEFINED=6
+    type_id TEXT NOT NULL,
+    assignee_id TEXT,
+    created_by TEXT NOT NULL,
+    modified_by TEXT,
+    created_at TEXT NOT NULL,
+    modified_at TEXT,
+    closed_at TEXT,
+    archived_at TEXT,
+    creation_source TEXT NOT NULL DEFAULT 'MANUAL',
+    insights TEXT NOT NULL DEFAULT '[]',
+    custom_attributes TEXT NOT NULL DEFAULT '{}',
+    comment_count INTEGER NOT NULL DEFAULT 0
+);
+-- Search filters on these and sorts by created_at, priority or status; the sort indexes
+-- match the ORDER BY of `Store.search_cases` column for column (directions included), so a
+-- page of the newest or most urgent cases is read in index order, without sorting them all.
+CREATE INDEX cases_project ON cases (project_id, created_at);
+CREATE INDEX cases_status_group ON cases (status_group, created_at);
+CREATE INDEX cases_status ON cases (status);
+CREATE INDEX cases_created ON cases (created_at);
+-- Covers the archived_at test that almost every search has, so counting matches scans this
+-- small index instead of the table.
+CREATE INDEX cases_live_created ON cases (archived_at, created_at);
+CREATE INDEX cases_priority ON cases (priority_rank, created_at DESC);
+CREATE INDEX cases_status_order ON cases (
+    (CASE status_group WHEN 'SG_OPEN' THEN 1 WHEN 'SG_IN_PROGRESS' THEN 2 ELSE 3 END), created_at
+);
+CREATE INDEX cases_assignee ON cases (assignee_id);
+CREATE INDEX cases_created_by ON cases (created_by);
+CREATE INDEX cases_type ON cases (type_id);
+CREATE INDEX cases_creation_source ON cases (creation_source);
+CREATE INDEX cases_modified ON cases (modified_at);
+CREATE INDEX cases_closed ON cases (closed_at);
+
+CREATE TABLE case_attributes (              -- the free-form "attributes" map of a case
+    case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (case_id, key, value)
+);
+CREATE INDEX case_attributes_value ON case_attributes (key, value COLLATE NOCASE);
+
+CREATE TABLE case_key_aliases (             -- a moved case's old keys
+    key TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE
+);
+CREATE INDEX case_key_aliases_case ON case_key_aliases (case_id);
+
+CREATE TABLE timeline_cells (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    author_id TEXT NOT NULL,
+    content TEXT NOT NULL,                -- JSON object
+    created_at TEXT NOT NULL,
+    modified_at TEXT,
+    deleted_at TEXT
+);
+CREATE UNIQUE INDEX timeline_cells_order ON timeline_cells (case_id, seq);
+"""
+
+
+class DatabaseError(ConfigurationError):
+    """A sandbox database file that this version of case_mcp cannot use.
+
+    Attributes:
+        path: The file.
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def open_database(path: str | os.PathLike[str] | None) -> tuple[sqlite3.Connection, bool]:
+    """Open (creating if needed) a sandbox database; say whether it was new.
+
+    Args:
+        path: A file, or None for a private in-memory database.
+
+    Returns:
+        The connection (autocommit: the store runs its own transactions) and True when the
+        schema was just created, so the caller knows to seed it.
+
+    Raises:
+        DatabaseError: The file is no SQLite database, another program's database, or a
+            sandbox database of another schema version.
+    """
+    target = ":memory:" if path is None else os.fspath(path)
+    # One connection per sandbox. It may be created in one thread and served from another
+    # (uvicorn in a worker thread); requests run one at a time on the serving event loop.
+    conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        created = _prepare(conn, target, in_memory=path is None)
+    except BaseException:
+        conn.close()
+        raise
+    return conn, created
+
+
+def _prepare(conn: sqlite3.Connection, target: str, *, in_memory: bool) -> bool:
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not in_memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[
+            0
+        ]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"{target} is not a SQLite database ({exc}); point the sandbox at a new file "
+            "or delete this one if it is an old sandbox file",
+            path=target,
+        ) from exc
+    if version == SCHEMA_VERSION:
+        return False
+    if version == 0 and tables == 0:
+        conn.executescript(f"BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        return True
+    if version == 0:
+        raise DatabaseError(
+            f"{target} is a SQLite database of another program (it has tables but no sandbox "
+            "schema version); give the sandbox a new file name",
+            path=target,
+        )
+    raise DatabaseError(
+        f"{target} holds sandbox data in schema version {version}, and this case_mcp reads "
+        f"version {SCHEMA_VERSION}; delete the file (the sandbox recreates and seeds it) or "
+        "use the case_mcp version that wrote it",
+        path=target,
+    )

@@ -1,0 +1,439 @@
+"""Case search syntax (the `filter` of a case search).
+
+Terms separated by spaces must all match. Values are case-insensitive.
+
+  word, "a phrase"     text in the title or description (a word shaped like a case key,
+                       SEC-12, also finds that case)
+  status:<s>           a status value or name: open, in_progress, "in progress", closed,
+                       pending_approval, approved, implementing, completed, cancelled, declined
+  status_group:<g>     open, in_progress or closed: every status of that group
+                       (status_group:closed also finds Completed, Cancelled, Declined)
+  priority:<p>         p1, p2, p3, p4, p5, not_defined
+  project:<p>          project key or id: project:SEC
+  assignee:<u>         user id, email, handle or name; assignee:none = unassigned
+  created_by:<u>       the same, for who opened the case
+  type:<t>             case type name, id or wire type: type:security, type:"change request"
+  key:<k>              case key: key:SEC-12 (a moved case's old key too), key:SEC-*
+  creation_source:<s>  manual, error_tracking, security_signal, monitor, ...
+  archived:<b>         true (only archived cases), false, any
+  created_at:<op><t>   also modified_at, closed_at. <op> is >, >=, < or <=; <t> is a date
+                       (2026-09-01 = its midnight UTC), a UTC time (2026-09-01T08:00:00Z)
+                       or now-<n><m|h|d|w> (now-7d). created_at:2026-09-01 = that whole day.
+  <name>:<value>       any other name is a case attribute (names are exact):
+                       service:web-api env:prod team:sre
+
+  *                    in a facet value matches any text: service:web-*; <name>:* = has one
+  -term, NOT term      excludes: -status:closed -"flaky test" -env:staging
+  a OR b               either; AND (or a space) binds tighter than OR
+  ( )                  groups: (env:prod OR env:staging) -status:closed
+  name:(a OR b)        several values of one facet: priority:(p1 OR p2)
+  "..."                a value with spaces: status:"in progress"; \\" is a quote inside
+
+Archived cases are left out unless the query names `archived` (archived:true or archived:any).
+
+Examples:
+  status:open priority:p1
+  project:SEC -status_group:closed assignee:none
+  service:checkout-* env:prod 5xx
+  type:"change request" status:pending_approval
+  created_at:>=now-7d priority:(p1 OR p2)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from fnmatch import fnmatchcase
+from typing import Final, Literal
+
+from ._errors import BadRequest
+from ._rules import PRIORITY_RANKS, STATUS_GROUPS, STATUSES
+
+__all__ = ["compile_query"]
+
+_GROUPS: Final = {name.upper(): group for name, group in STATUS_GROUPS.items()}
+
+Sql = tuple[str, list[object]]
+TokenKind = Literal["word", "phrase", "facet", "facet_group", "(", ")", "AND", "OR", "NOT"]
+
+_KINDS: Final[dict[str, TokenKind]] = {"(": "(", ")": ")", "AND": "AND", "OR": "OR", "NOT": "NOT"}
+_FACET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/@]*")
+_CASE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*-[0-9]+")
+_RELATIVE_TIME = re.compile(r"now(?:-([0-9]{1,6})([mhdw]))?")
+_TIME_UNITS: Final = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_COMPARISONS: Final = (">=", "<=", ">", "<")  # longest first, so ">=" is not read as ">"
+_NULLABLE_TIMES: Final = ("modified_at", "closed_at")
+_USER_MATCH: Final = "u.id = ? OR u.email = ? COLLATE NOCASE OR u.handle = ? COLLATE NOCASE"
+
+
+def compile_query(query: str, *, now: datetime | None = None) -> Sql:
+    """Compile a search query into a SQL condition over ``cases c`` and its parameters.
+
+    The condition may hold subqueries on ``case_attributes``, ``users``, ``projects``,
+    ``case_types`` and ``case_key_aliases``; every value is a ``?`` parameter.
+
+    Args:
+        query: The search text, in the syntax of this module's docstring.
+        now: The time that ``now`` in relative times means (default: the current UTC time).
+
+    Raises:
+        BadRequest: The query cannot be read; the detail says what is wrong and how to write it.
+    """
+    parser = _Parser(query, now or datetime.now(UTC))
+    if not parser.tokens:
+        return "c.archived_at IS NULL", []
+    sql, params = parser.expression()
+    if parser.index < len(parser.tokens):
+        raise parser.fail("this ')' closes no '('")
+    if not parser.names_archived:
+        # Every fragment is atomic, parenthesized or a NOT, so it needs no more parentheses.
+        # The unary + keeps SQLite from driving the search by an index led by archived_at:
+        # without statistics it takes "IS NULL" for a selective term, though most cases match.
+        sql = f"{sql} AND +c.archived_at IS NULL"
+    return sql, params
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: TokenKind
+    pos: int
+    text: str = ""
+    name: str = ""  # the facet name, for "facet" and "facet_group"
+    quoted: bool = False
+
+    @property
+    def is_any(self) -> bool:
+        return not self.quoted and self.text == "*"
+
+    @property
+    def has_wildcard(self) -> bool:
+        return not self.quoted and "*" in self.text
+
+
+def _error(query: str, pos: int, problem: str) -> BadRequest:
+    return BadRequest(f"Invalid search query {query!r} at character {pos + 1}: {problem}")
+
+
+def _tokenize(query: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i = 0
+    while i < len(query):
+        char = query[i]
+        if char.isspace():
+            i += 1
+        elif char in "()":
+            tokens.append(_Token(_KINDS[char], i))
+            i += 1
+        elif char == '"':
+            text, after = _read_quoted(query, i)
+            tokens.append(_Token("phrase", i, text, quoted=True))
+            i = after
+        elif char == "-":
+            if i + 1 == len(query) or query[i + 1].isspace() or query[i + 1] == ")":
+                raise _error(query, i, "'-' must touch the term it excludes, as in -status:closed")
+            tokens.append(_Token("NOT", i))
+            i += 1
+        else:
+            i = _read_bare(query, i, tokens)
+    return tokens
+
+
+def _read_bare(query: str, start: int, tokens: list[_Token]) -> int:
+    """Read the word, operator or facet at `start` into `tokens`; return where it ends."""
+    end = start
+    while end < len(query) and not query[end].isspace() and query[end] not in '()"':
+        end += 1
+    run = query[start:end]
+    name, colon, value = run.partition(":")
+    following = query[end] if end < len(query) else ""
+    if run in ("AND", "OR", "NOT"):
+        tokens.append(_Token(_KINDS[run], start))
+    elif not colon or not _FACET_NAME.fullmatch(name):
+        tokens.append(_Token("word", start, run))
+    elif value:
+        tokens.append(_Token("facet", start, value, name))
+    elif following == '"':
+        text, end = _read_quoted(query, end)
+        tokens.append(_Token("facet", start, text, name, quoted=True))
+    elif following == "(":
+        tokens.append(_Token("facet_group", start, name=name))
+    else:
+        raise _error(
+            query, start, f'{run} has no value; write {name}:<value> or {name}:"two words"'
+        )
+    return end
+
+
+def _read_quoted(query: str, start: int) -> tuple[str, int]:
+    chars: list[str] = []
+    i = start + 1
+    while i < len(query):
+        if query[i] == "\\" and i + 1 < len(query):
+            chars.append(query[i + 1])
+            i += 2
+        elif query[i] == '"':
+            return "".join(chars), i + 1
+        else:
+            chars.append(query[i])
+            i += 1
+    raise _error(query, start, 'this quote is never closed; end the phrase with another "')
+
+
+def _join(operator: str, parts: list[Sql]) -> Sql:
+    if len(parts) == 1:
+        return parts[0]
+    return (
+        "(" + f" {operator} ".join(sql for sql, _ in parts) + ")",
+        [param for _, params in parts for param in params],
+    )
+
+
+def _like(text: str, *, wildcard: bool = True) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching `text`; with `wildcard`, `*` matches any text."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%") if wildcard else escaped
+
+
+def _glob(text: str) -> str:
+    """A GLOB pattern (case-sensitive, so an index on the column serves it) for `text`."""
+    return text.replace("[", "[[]").replace("?", "[?]")
+
+
+def _normal(text: str) -> str:
+    """Upper-snake case: how status values, priorities and wire types are spelled."""
+    return re.sub(r"[\s\-]+", "_", text.strip()).upper()
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class _Parser:
+    """Recursive descent over the tokens, emitting SQL as it goes: OR < AND < NOT < term."""
+
+    def __init__(self, query: str, now: datetime) -> None:
+        self.query = query
+        self.now = now
+        self.tokens = _tokenize(query)
+        self.index = 0
+        self.names_archived = False
+        self.facets: list[str] = []  # the names of the enclosing name:( ... ) groups
+        self.compilers: dict[str, Callable[[str, _Token], Sql]] = {
+            "status": self.status,
+            "status_group": self.status_group,
+            "priority": self.priority,
+            "project": self.project,
+            "assignee": self.user,
+            "created_by": self.user,
+            "type": self.case_type,
+            "key": self.key,
+            "creation_source": self.creation_source,
+            "archived": self.archived,
+            "created_at": self.time,
+            "modified_at": self.time,
+            "closed_at": self.time,
+        }
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def fail(self, problem: str, token: _Token | None = None) -> BadRequest:
+        token = token or self.peek()
+        pos = token.pos if token else len(self.query)
+        return _error(self.query, pos, problem)
+
+    # Grammar
+
+    def expression(self) -> Sql:
+        parts = [self.conjunction()]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.index += 1
+            parts.append(self.conjunction())
+        return _join("OR", parts)
+
+    def conjunction(self) -> Sql:
+        parts = [self.unary()]
+        while (token := self.peek()) is not None and token.kind not in ("OR", ")"):
+            if token.kind == "AND":
+                self.index += 1
+            parts.append(self.unary())
+        return _join("AND", parts)
+
+    def unary(self) -> Sql:
+        token = self.peek()
+        if token is None:
+            raise self.fail("the query ends where a term is expected")
+        self.index += 1
+        if token.kind == "NOT":
+            sql, params = self.unary()
+            return f"NOT {sql}", params
+        if token.kind == "(":
+            return self.group(token)
+        if token.kind == "facet_group":
+            self.index += 1  # the "(" that the tokenizer saw right after the colon
+            self.facets.append(token.name)
+            try:
+                return self.group(token)
+            finally:
+                self.facets.pop()
+        if token.kind == "facet":
+            return self.facet(token.name, token)
+        if token.kind in ("word", "phrase"):
+            return self.facet(self.facets[-1], token) if self.facets else self.text(token)
+        if token.kind == ")":
+            raise self.fail("a term is expected before this ')'", token)
+        raise self.fail(f"{token.kind} needs a term on each side", token)
+
+    def group(self, opening: _Token) -> Sql:
+        sql, params = self.expression()
+        closing = self.peek()
+        if closing is None or closing.kind != ")":
+            raise self.fail("this '(' is never closed; add a ')'", opening)
+        self.index += 1
+        return sql, params
+
+    # Terms
+
+    def text(self, token: _Token) -> Sql:
+        pattern = f"%{_like(token.text, wildcard=not token.quoted)}%"
+        sql = "c.title LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\'"
+        params: list[object] = [pattern, pattern]
+        if not token.quoted and _CASE_KEY.fullmatch(token.text):
+            sql += " OR c.key = ?"
+            params.append(token.text.upper())
+        return f"({sql})", params
+
+    def facet(self, name: str, token: _Token) -> Sql:
+        compiler = self.compilers.get(name.lower())
+        return compiler(name.lower(), token) if compiler else self.attribute(name, token)
+
+    def attribute(self, name: str, token: _Token) -> Sql:
+        subquery = "c.id IN (SELECT a.case_id FROM case_attributes a WHERE a.key = ?"
+        if token.is_any:
+            return subquery + ")", [name]
+        if token.has_wildcard:
+            return subquery + " AND a.value LIKE ? ESCAPE '\\')", [name, _like(token.text)]
+        return subquery + " AND a.value = ? COLLATE NOCASE)", [name, token.text]
+
+    def choices(self, name: str, token: _Token, valid: Collection[str], what: str) -> list[str]:
+        """The members of an enum that a value (maybe with `*`) names; at least one."""
+        value = _normal(token.text)
+        chosen = [v for v in valid if fnmatchcase(v, value)] if token.has_wildcard else [value]
+        if not chosen or chosen[0] not in valid:
+            options = ", ".join(v.lower() for v in valid)
+            raise self.fail(
+                f"{token.text!r} is not a {what}; write {name}:<one of {options}>", token
+            )
+        return chosen
+
+    def status(self, name: str, token: _Token) -> Sql:
+        chosen = self.choices(name, token, STATUSES, "case status")
+        return _in("c.status", chosen)
+
+    def status_group(self, name: str, token: _Token) -> Sql:
+        text = re.sub(r"(?i)^sg_", "", token.text)
+        chosen = self.choices(name, _Token("word", token.pos, text), _GROUPS, "status group")
+        return _in("c.status_group", [_GROUPS[group] for group in chosen])
+
+    def priority(self, name: str, token: _Token) -> Sql:
+        chosen = self.choices(name, token, PRIORITY_RANKS, "priority")
+        return _in("c.priority_rank", [PRIORITY_RANKS[priority] for priority in chosen])
+
+    def project(self, name: str, token: _Token) -> Sql:
+        subquery = "c.project_id IN (SELECT p.id FROM projects p WHERE "
+        if token.has_wildcard:
+            return subquery + "p.key LIKE ? ESCAPE '\\')", [_like(token.text)]
+        return subquery + "p.id = ? OR p.key = ? COLLATE NOCASE)", [token.text, token.text]
+
+    def user(self, name: str, token: _Token) -> Sql:
+        column = "c.assignee_id" if name == "assignee" else "c.created_by"
+        if token.is_any:
+            return f"{column} IS NOT NULL", []
+        if not token.quoted and token.text.lower() == "none":
+            return f"{column} IS NULL", []
+        # The IS NOT NULL keeps "-assignee:x" true for unassigned cases (NOT of NULL is NULL).
+        subquery = f"({column} IS NOT NULL AND {column} IN (SELECT u.id FROM users u WHERE "
+        if token.has_wildcard:
+            pattern = _like(token.text)
+            where = " OR ".join(f"u.{c} LIKE ? ESCAPE '\\'" for c in ("email", "handle", "name"))
+            return subquery + where + "))", [pattern, pattern, pattern]
+        return subquery + _USER_MATCH + " OR u.name = ? COLLATE NOCASE))", [token.text] * 4
+
+    def case_type(self, name: str, token: _Token) -> Sql:
+        value = _normal(token.text)
+        subquery = "c.type_id IN (SELECT t.id FROM case_types t WHERE "
+        spelled = "upper(replace(t.name, ' ', '_'))"
+        if token.has_wildcard:
+            pattern = _like(value)
+            where = f"{spelled} LIKE ? ESCAPE '\\' OR t.wire_type LIKE ? ESCAPE '\\')"
+            return subquery + where, [pattern, pattern]
+        where = f"t.id = ? OR {spelled} = ? OR upper(t.wire_type) = ?)"
+        return subquery + where, [token.text, value, value]
+
+    def key(self, name: str, token: _Token) -> Sql:
+        value = token.text.upper()
+        operator = "GLOB" if token.has_wildcard else "="
+        if token.has_wildcard:
+            value = _glob(value)
+        aliases = f"SELECT k.case_id FROM case_key_aliases k WHERE k.key {operator} ?"
+        return f"(c.key {operator} ? OR c.id IN ({aliases}))", [value, value]
+
+    def creation_source(self, name: str, token: _Token) -> Sql:
+        if token.has_wildcard:
+            return "c.creation_source LIKE ? ESCAPE '\\'", [_like(_normal(token.text))]
+        return "c.creation_source = ?", [_normal(token.text)]
+
+    def archived(self, name: str, token: _Token) -> Sql:
+        self.names_archived = True
+        value = token.text.lower()
+        if value in ("any", "*"):
+            return "1=1", []
+        if value not in ("true", "false"):
+            raise self.fail(
+                f"{token.text!r} is not a choice; write archived:true, archived:false "
+                "or archived:any",
+                token,
+            )
+        return f"c.archived_at IS {'NOT NULL' if value == 'true' else 'NULL'}", []
+
+    def time(self, name: str, token: _Token) -> Sql:
+        column = f"c.{name}"
+        if token.is_any:
+            return f"{column} IS NOT NULL", []
+        operator = next((op for op in _COMPARISONS if token.text.startswith(op)), None)
+        if operator is None:
+            day = self.moment(name, token, token.text, whole_day=True)
+            return f"({column} >= ? AND {column} < ?)", [_utc(day), _utc(day + timedelta(days=1))]
+        moment = self.moment(name, token, token.text[len(operator) :], whole_day=False)
+        if name in _NULLABLE_TIMES:  # NOT of NULL is NULL: keep negations true for unset times
+            return f"({column} IS NOT NULL AND {column} {operator} ?)", [_utc(moment)]
+        return f"{column} {operator} ?", [_utc(moment)]
+
+    def moment(self, name: str, token: _Token, text: str, *, whole_day: bool) -> datetime:
+        relative = _RELATIVE_TIME.fullmatch(text.lower())
+        try:
+            if whole_day:
+                return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+            if relative:
+                amount, unit = relative.groups()
+                delta = timedelta(**{_TIME_UNITS[unit]: int(amount)}) if unit else timedelta()
+                return self.now - delta
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        raise self.fail(
+            f"{token.text!r} is not a time; write {name}:>=2026-09-01, {name}:<now-7d, "
+            f"{name}:>2026-09-01T08:00:00Z or {name}:2026-09-01 (that whole day)",
+            token,
+        )
+
+
+def _in(column: str, values: list[str] | list[int]) -> Sql:
+    if len(values) == 1:
+        return f"{column} = ?", [values[0]]
+    params: list[object] = [*values]
+    return f"{column} IN ({', '.join('?' * len(values))})", params
