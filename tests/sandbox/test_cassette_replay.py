@@ -58,6 +58,10 @@ KEYS_PRESENT_ONLY_WHEN_SET = frozenset(
     }
 )
 
+# Maps whose keys are data, not schema: a case's free-form attributes and its custom
+# attribute values are keyed by names the organisation chose.
+USER_KEYED_MAPS = (".attributes.attributes", ".custom_attributes")
+
 HEADERS = {"DD-API-KEY": "replay-api-key", "DD-APPLICATION-KEY": "replay-app-key"}
 
 
@@ -104,6 +108,11 @@ def shape_differences(
     recorded: Any, ours: Any, where: str = "$", in_list: bool = False
 ) -> list[str]:
     """Where the sandbox's document does not have the recorded document's keys."""
+    if where.endswith(USER_KEYED_MAPS) and isinstance(recorded, dict) and isinstance(ours, dict):
+        # Keys chosen by users (`service`, a custom attribute's key): compare the values only.
+        return shape_differences(
+            list(recorded.values()), list(ours.values()), f"{where}{{*}}", in_list
+        )
     if isinstance(recorded, dict) and isinstance(ours, dict):
         missing = recorded.keys() - ours.keys()
         unexpected = ours.keys() - recorded.keys() - FIELDS_ADDED_SINCE_OLDER_RECORDINGS
@@ -195,6 +204,18 @@ async def test_replay_notices_a_wrong_status(http: httpx2.AsyncClient) -> None:
         ),
     )
     assert await replay(http, tampered) != []
+
+
+def test_shape_comparison_compares_user_keyed_maps_by_their_values() -> None:
+    """Different attribute names are data, but a custom attribute value missing a key is not."""
+    recorded = {"attributes": {"attributes": {"service": ["a"]}, "custom_attributes": {}}}
+    ours = {"attributes": {"attributes": {"env": ["b"]}, "custom_attributes": {}}}
+    assert shape_differences(recorded, ours) == []
+    recorded["attributes"]["custom_attributes"] = {"x": {"type": "TEXT", "value": "1"}}
+    ours["attributes"]["custom_attributes"] = {"y": {"type": "TEXT"}}
+    assert shape_differences(recorded, ours) == [
+        "$.attributes.custom_attributes{*}[]: missing ['value']"
+    ]
 
 
 def test_shape_comparison_notices_a_missing_key() -> None:

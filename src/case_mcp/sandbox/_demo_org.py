@@ -425,7 +425,7 @@ CASES: Final = (
          "service:k8s-prod-eu env:prod team:platform",
          "Upgrade prod-eu Kubernetes control plane to 1.30",
          "Same procedure as prod-us last month. The node pools follow over two days.",
-         {"change_window": "Tue 2026-10-27 09:00-12:00 UTC", "risk_level": "medium",
+         {"change_window": "Sun 2026-10-25 09:00-13:00 UTC", "risk_level": "medium",
           "rollback_plan_url": f"{_WIKI}/platform/k8s-130-rollback"}),
     Case("OPS", "STD", "P1", "In Progress", "maya",
          "service:orders-db env:prod team:data region:us-east-1",
@@ -574,4 +574,3 @@ COMMENTS: Final = {
     "ERR": _ERROR,
     "PM": _POSTMORTEM,
 }
-

@@ -150,7 +150,7 @@ def _read_bare(query: str, start: int, tokens: list[_Token]) -> int:
     following = query[end] if end < len(query) else ""
     if run in ("AND", "OR", "NOT"):
         tokens.append(_Token(_KINDS[run], start))
-    elif not colon or not _FACET_NAME.fullmatch(name):
+    elif not colon or not _FACET_NAME.fullmatch(name) or value.startswith("//"):  # a URL
         tokens.append(_Token("word", start, run))
     elif value:
         tokens.append(_Token("facet", start, value, name))
@@ -303,8 +303,9 @@ class _Parser:
         sql = "c.title LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\'"
         params: list[object] = [pattern, pattern]
         if not token.quoted and _CASE_KEY.fullmatch(token.text):
-            sql += " OR c.key = ?"
-            params.append(token.text.upper())
+            key_sql, key_params = self.key("key", token)
+            sql += f" OR {key_sql}"
+            params += key_params
         return f"({sql})", params
 
     def facet(self, name: str, token: _Token) -> Sql:
@@ -344,10 +345,15 @@ class _Parser:
         return _in("c.priority_rank", [PRIORITY_RANKS[priority] for priority in chosen])
 
     def project(self, name: str, token: _Token) -> Sql:
-        subquery = "c.project_id IN (SELECT p.id FROM projects p WHERE "
         if token.has_wildcard:
-            return subquery + "p.key LIKE ? ESCAPE '\\')", [_like(token.text)]
-        return subquery + "p.id = ? OR p.key = ? COLLATE NOCASE)", [token.text, token.text]
+            where = "p.key LIKE ? ESCAPE '\\'"
+            return f"c.project_id IN (SELECT p.id FROM projects p WHERE {where})", [
+                _like(token.text)
+            ]
+        # One project at most (keys are unique, ids are UUIDs): "=" lets SQLite walk the
+        # (project_id, created_at) index in order instead of sorting every case of the project.
+        where = "p.id = ? OR p.key = ? COLLATE NOCASE"
+        return f"c.project_id = (SELECT p.id FROM projects p WHERE {where})", [token.text] * 2
 
     def user(self, name: str, token: _Token) -> Sql:
         column = "c.assignee_id" if name == "assignee" else "c.created_by"

@@ -1,583 +1,52 @@
-"""The demo organisation: a small company's incident-response, security and platform work.
+"""Seeding: the demo organisation of `_demo_org`, built through the `Store` API with histories.
 
-Demo Org (``@demo-org.example``) has nine people at work, a former contractor whose account is
-disabled, an invitee who never logged in, and the API service account ``ACTOR_ID`` that every
-sandbox request acts as. It uses Datadog's five built-in case types and a custom Postmortem
-type, with custom attributes of every kind; four projects (SEC, OPS, APP, ET); and 65 cases
-opened between September and November 2026, from P1 outages to Error Tracking issues. Each
-case has a history: assignment, escalation, comments and the walk through its statuses,
-sometimes a rename, a move to another project or an archive.
+`seed_demo_org` creates the people, case types, custom attributes and projects, then turns each
+case of the table into dated events: opening, assignment, corrections, custom attributes, the
+walk through its statuses with comments on the way, sometimes a rename, a move to another
+project or an archive. The events of all cases run in time order on a scripted clock, so the
+timelines interleave as real ones would. Ids are uuid5 names, timeline cells included (the
+store's id source is swapped too), so every run builds the same organisation.
 
-The content is data (`_CASES` and the tables around it). `_Script` turns each case into dated
-store calls, which then run in time order on a scripted clock, through the `Store` API like any
-other change. Ids are uuid5 names and the clock starts at a fixed time, so every run builds the
-same organisation, down to the timeline cell ids.
+Variety comes from each case's position in the table: one case in three is opened at the
+wrong priority and corrected, one in seven is handed over by a first responder, every other
+unassigned case is picked up and put back, every other case gets its custom attributes after
+opening, and the number of comments (0 to 6) follows its position and status.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from itertools import count
 from typing import Any, Final, NamedTuple
 
-from ._rules import DEFAULT_STATUSES_CONFIG
+from ._demo_org import (
+    CASE_TYPES,
+    CASES,
+    COMMENTS,
+    CUSTOM_ATTRIBUTES,
+    DOMAIN,
+    PROJECTS,
+    TEAMS,
+    USERS,
+    Case,
+    object_id,
+)
 from ._store import Store
 
 __all__ = ["ACTOR_ID", "seed_demo_org"]
 
-_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_DNS, "demo-org.example")
-_DOMAIN: Final = "demo-org.example"
+ACTOR_ID: Final = object_id("user:case-mcp-sandbox")
+"""The organisation's API user (a service account): every sandbox request acts as it."""
+
 _START: Final = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
-_WIKI: Final = f"https://wiki.{_DOMAIN}"
-_RUNBOOKS: Final = f"https://runbooks.{_DOMAIN}"
-
-
-def _id(name: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, name))
-
-
-ACTOR_ID: Final = _id("user:case-mcp-sandbox")
-_API_USER_EMAIL: Final = f"case-mcp-sandbox@{_DOMAIN}"
-
-# alias: (name, title, status). Emails are first.last@; Datadog makes a person's handle the email.
-_USERS: Final = {
-    "maya": ("Maya Chen", "Incident Commander, SRE Lead", "Active"),
-    "sofia": ("Sofia Alvarez", "Site Reliability Engineer", "Active"),
-    "priya": ("Priya Raman", "Platform Engineer", "Active"),
-    "ben": ("Ben Carter", "Engineering Manager, Platform", "Active"),
-    "grace": ("Grace Liu", "Database Reliability Engineer", "Active"),
-    "lucas": ("Lucas Moreau", "Backend Engineer, Payments", "Active"),
-    "aiko": ("Aiko Tanaka", "Frontend Engineer, Web Platform", "Active"),
-    "daniel": ("Daniel Okafor", "Security Engineer", "Active"),
-    "tomasz": ("Tomasz Nowak", "Security Analyst", "Active"),
-    "omar": ("Omar Haddad", "SRE Contractor", "Active"),  # disabled when his contract ends
-    "jordan": ("", "", "Pending"),  # invited, never logged in: Datadog shows no name
-}
-# Who takes, comments on and moves cases along (not the disabled or pending users).
-_RESPONDERS: Final = ("maya", "sofia", "priya", "ben", "grace", "lucas", "aiko", "daniel", "tomasz")
-
-_CHANGE_REQUEST_STATUSES: Final = {
-    "open": {"status_options": [{"name": "Open"}], "default": "Open"},
-    "in_progress": {
-        "status_options": [
-            {"name": "Pending Approval"},
-            {"name": "Approved"},
-            {"name": "Implementing"},
-        ],
-        "default": "Pending Approval",
-    },
-    "closed": {
-        "status_options": [{"name": "Completed"}, {"name": "Cancelled"}, {"name": "Declined"}],
-        "default": "Completed",
-    },
-}
-
-
-class _Type(NamedTuple):
-    id: str
-    name: str
-    description: str
-    wire_type: str
-    statuses: Mapping[str, Any] = DEFAULT_STATUSES_CONFIG
-    emoji: str = ""
-    internal: bool = True
-
-
-# Datadog's built-in case types exactly as GET /api/v2/cases/types lists them, and one custom
-# type. The wire types STANDARD and ERROR_TRACKING_ISSUE are recorded in Datadog's answers;
-# EVENT_MANAGEMENT, SECURITY and CHANGE_REQUEST are our best guess.
-# fmt: off
-_TYPES: Final = {
-    "STD": _Type("00000000-0000-0000-0000-000000000001", "Standard",
-                 "General tasks and investigations", "STANDARD"),
-    "EVT": _Type("00000000-0000-0000-0000-000000000002", "Event Management",
-                 "Triage and investigate correlated alerts and events", "EVENT_MANAGEMENT"),
-    "SEC": _Type("00000000-0000-0000-0000-000000000003", "Security",
-                 "Used By Datadog Security products and for general security workflows",
-                 "SECURITY"),
-    "CHG": _Type("00000000-0000-0000-0000-000000000004", "Change Request",
-                 "Request and track approvals", "CHANGE_REQUEST", _CHANGE_REQUEST_STATUSES),
-    "ERR": _Type("00000000-0000-0000-0000-000000000005", "Error Tracking",
-                 "Triage and investigate errors", "ERROR_TRACKING_ISSUE"),
-    "PM": _Type(_id("case-type:postmortem"), "Postmortem",
-                "Blameless reviews of incidents and their follow-up actions", "TUNKNOWN",
-                emoji="\N{MEMO}", internal=False),
-}
-
-# (case type, key, display name, type, is_multi, SELECT options): every type, single and multi.
-_CUSTOM_ATTRIBUTES: Final = (
-    ("STD", "aws_region", "AWS region", "SELECT", False,
-     ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1")),
-    ("STD", "runbook_url", "Runbook", "URL", False, ()),
-    ("STD", "impact_users", "Users impacted", "NUMBER", False, ()),
-    ("STD", "components", "Components", "TEXT", True, ()),
-    ("EVT", "monitor_ids", "Monitor IDs", "NUMBER", True, ()),
-    ("EVT", "alert_count", "Correlated alerts", "NUMBER", False, ()),
-    ("SEC", "cve_ids", "CVE IDs", "TEXT", True, ()),
-    ("SEC", "cvss_score", "CVSS score", "NUMBER", False, ()),
-    ("SEC", "affected_hosts", "Affected hosts", "TEXT", True, ()),
-    ("SEC", "attack_techniques", "ATT&CK tactics", "SELECT", True,
-     ("initial-access", "credential-access", "privilege-escalation", "persistence",
-      "discovery", "lateral-movement", "exfiltration", "impact")),
-    ("SEC", "evidence_urls", "Evidence", "URL", True, ()),
-    ("CHG", "change_window", "Change window", "TEXT", False, ()),
-    ("CHG", "risk_level", "Risk", "SELECT", False, ("low", "medium", "high")),
-    ("CHG", "rollback_plan_url", "Rollback plan", "URL", False, ()),
-    ("CHG", "affected_services", "Affected services", "TEXT", True, ()),
-    ("PM", "incident_url", "Incident document", "URL", False, ()),
-    ("PM", "action_items", "Action items", "TEXT", True, ()),
-)
-# fmt: on
-
-_PROJECTS: Final = {
-    "SEC": "Security Investigations",
-    "OPS": "Operations",
-    "APP": "Web Platform",
-    "ET": "Error Tracking",
-}
-
-
-class _Case(NamedTuple):
-    project: str  # a key of _PROJECTS
-    type: str  # a key of _TYPES
-    priority: str
-    status: str  # the status name it ends in
-    assignee: str | None  # a key of _USERS
-    tags: str  # its attributes, as "name:value name:value"
-    title: str
-    description: str = ""
-    custom: Mapping[str, Any] | None = None  # custom attribute values by key
-    source: str = ""  # its creation source, when not its type's usual one
-    was: str = ""  # the title it was opened with, when renamed later
-    moved_from: str = ""  # the project it was filed in first
-    archived: bool = False
-    note: str = ""  # its last comment, when no stock comment fits
-
-
-# The cases, in the order they were opened: about one a day from 1 September 2026.
-# fmt: off
-_CASES: Final = (
-    _Case("OPS", "STD", "P2", "Closed", "sofia",
-          "service:api-gateway env:prod team:sre region:us-east-1",
-          "TLS handshake failures on api-gateway in us-east-1",
-          "Synthetic checks from three locations report intermittent TLS handshake timeouts "
-          "against api.demo-org.example. Only the us-east-1 load balancers are affected; "
-          "eu-west-1 is clean. Started around 07:40 UTC.",
-          {"aws_region": "us-east-1", "runbook_url": f"{_RUNBOOKS}/api-gateway/tls",
-           "components": ["api-gateway", "nlb-us-east-1"], "impact_users": 3400}),
-    _Case("SEC", "SEC", "P2", "Closed", "daniel", "service:iam env:prod team:security",
-          "Access key of ci-deployer used from an unfamiliar ASN",
-          "Cloud SIEM flagged the long-lived access key of the ci-deployer IAM user calling "
-          "sts:GetCallerIdentity and s3:ListBuckets from an ASN we have never seen. The key "
-          "should only be used from the CI runners' NAT gateways.",
-          {"attack_techniques": ["credential-access", "discovery"],
-           "evidence_urls": [f"{_WIKI}/security/ir/2026-09-ci-deployer"]},
-          source="SECURITY_SIGNAL"),
-    _Case("APP", "STD", "P3", "Closed", "aiko", "service:web-frontend env:prod team:web",
-          "Safari users stuck on the spinner after login",
-          "Support forwarded 14 tickets from Safari 17 users who never leave the post-login "
-          "spinner. The session cookie is set but the redirect to /app never happens. Chrome "
-          "and Firefox are fine.",
-          archived=True),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "lucas", "service:payments-worker",
-          "TypeError: Cannot read properties of undefined (reading 'currency')"),
-    _Case("OPS", "CHG", "P3", "Completed", "grace", "service:orders-db env:prod team:data",
-          "Upgrade orders-db from PostgreSQL 14 to 16",
-          "Major version upgrade of the orders database through logical replication to a new "
-          "16.4 cluster, then a switchover in the Sunday maintenance window. Expected write "
-          "downtime is under 60 seconds.",
-          {"change_window": "Sun 2026-09-06 02:00-04:00 UTC", "risk_level": "high",
-           "rollback_plan_url": f"{_WIKI}/data/orders-db-pg16-rollback",
-           "affected_services": ["checkout-api", "orders-service"]}),
-    _Case("OPS", "EVT", "P3", "Closed", "sofia",
-          "service:kafka-ingest env:prod team:sre region:eu-west-1",
-          "Consumer lag above 500k on the kafka-ingest events topic",
-          "Lag on the events topic has grown steadily since 03:00 UTC. The consumer group has "
-          "all partitions assigned, but throughput halved after the broker restart.",
-          {"monitor_ids": [148213377, 148213390], "alert_count": 9}, archived=True),
-    _Case("SEC", "SEC", "P1", "Closed", "tomasz", "service:web-frontend env:prod team:security",
-          "Credential stuffing against /login from rotating residential proxies",
-          "Failed logins jumped from about 200 to 45,000 per hour, spread over thousands of "
-          "residential IPs with identical user agents. Eleven accounts logged in successfully "
-          "from the same sources.",
-          {"attack_techniques": ["credential-access", "initial-access"],
-           "affected_hosts": ["web-frontend-7c9f", "web-frontend-b41d"]},
-          source="SECURITY_SIGNAL"),
-    _Case("OPS", "PM", "P3", "Closed", "maya", "service:api-gateway team:sre",
-          "Postmortem: api-gateway TLS handshake failures in us-east-1",
-          "Review of the TLS handshake failures: an expired intermediate certificate on two of "
-          "six load balancer nodes, missed because expiry checks only covered the leaf.",
-          {"incident_url": f"{_WIKI}/postmortems/2026-09-api-gateway-tls",
-           "action_items": ["Check full chain expiry", "Alert 30 days before expiry"]}),
-    _Case("APP", "STD", "P4", "Closed", "aiko", "service:cdn-edge env:prod team:web",
-          "Broken product images on category pages for EU users",
-          "Category pages show broken image placeholders for visitors routed to the Frankfurt "
-          "edge. Direct requests to the origin return the images fine."),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "lucas", "service:checkout-api",
-          "NullPointerException in CartTotals.applyDiscount"),
-    _Case("SEC", "SEC", "P3", "Closed", "daniel", "service:base-images team:security",
-          "CVE-2026-41022 in the OpenSSL 3.0 base image",
-          "The weekly image scan found CVE-2026-41022 (OpenSSL 3.0.13, remote DoS in the "
-          "certificate parser) in our debian-slim base image, used by 23 services.",
-          {"cve_ids": ["CVE-2026-41022"], "cvss_score": 7.5,
-           "affected_hosts": ["build-base-debian-slim", "build-base-python311"]}),
-    _Case("OPS", "CHG", "P4", "Cancelled", "priya", "service:k8s-prod-eu env:prod team:platform",
-          "Rotate kubelet serving certificates on prod-eu",
-          "Manual rotation of the kubelet serving certificates on all 64 prod-eu nodes, one "
-          "node pool at a time.",
-          {"risk_level": "medium", "affected_services": ["k8s-prod-eu"]},
-          note="Cancelled: the 1.30 upgrade turns on automatic rotation, so this is moot."),
-    _Case("OPS", "EVT", "P1", "Closed", "maya",
-          "service:checkout-api env:prod team:payments region:us-east-1",
-          "Elevated 5xx on checkout-api after deploy 2026.09.14",
-          "The checkout-api error-rate monitor fired: 5xx rose from 0.2% to 7.8% of POST "
-          "/v1/checkout within five minutes of the 2026.09.14 deploy. Payments fail for "
-          "roughly one customer in twelve.",
-          {"monitor_ids": [148213402, 148213405, 151000321], "alert_count": 23}),
-    _Case("OPS", "PM", "P2", "Closed", "lucas", "service:checkout-api team:payments",
-          "Postmortem: checkout-api 5xx after deploy 2026.09.14",
-          "Review of the checkout outage: a new retry policy tripled calls to the fraud "
-          "service, which shed load and failed payments. Time to mitigate was 38 minutes.",
-          {"incident_url": f"{_WIKI}/postmortems/2026-09-checkout-5xx",
-           "action_items": ["Canary checkout deploys", "Retry budget in the HTTP client",
-                            "Fraud service load test"]}),
-    _Case("SEC", "SEC", "P2", "Closed", "tomasz",
-          "service:s3 env:prod team:security region:eu-west-1",
-          "Public read ACL on s3://demo-org-exports-eu",
-          "The posture scan found a public-read ACL on the bucket that holds nightly CSV "
-          "exports for the EU analytics partner. Access logs need checking for anonymous "
-          "reads.",
-          {"evidence_urls": [f"{_WIKI}/security/ir/2026-09-exports-eu-acl"]}),
-    _Case("APP", "CHG", "P3", "Completed", "aiko", "service:cdn-edge env:prod team:web",
-          "Enable HTTP/3 on the marketing site CDN",
-          "Turn on HTTP/3 for www.demo-org.example after two weeks on staging showed a 9% "
-          "faster LCP on mobile.",
-          {"change_window": "Thu 2026-09-17 10:00-11:00 UTC", "risk_level": "low"}),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "aiko", "service:web-frontend",
-          "ChunkLoadError: Loading chunk 4711 failed"),
-    _Case("OPS", "STD", "P3", "Closed", "grace", "service:orders-db env:prod team:data",
-          "Replica lag spikes on orders-db-replica-2 during nightly ETL",
-          "Replica 2 falls up to 40 minutes behind between 01:00 and 02:30 UTC while the ETL "
-          "runs its large scans. The pooler routes checkout's reads to it.",
-          {"components": ["orders-db-replica-2", "pgbouncer"],
-           "runbook_url": f"{_RUNBOOKS}/orders-db/replica-lag"}),
-    _Case("SEC", "SEC", "P4", "Closed", "tomasz", "service:corp-email team:security",
-          "Phishing report: fake DocuSign invoice sent to finance",
-          "Three people in finance reported an email asking them to sign an invoice through a "
-          "look-alike DocuSign domain registered two days ago."),
-    _Case("OPS", "EVT", "P2", "Closed", "sofia",
-          "service:notification-service env:prod team:sre region:eu-west-1",
-          "Email delivery delayed: SES sending quota at 95%",
-          "The notification-service queue is growing because SES throttles sends; the daily "
-          "quota is almost used up by the marketing campaign that started this morning.",
-          {"monitor_ids": [149877120], "alert_count": 4}),
-    _Case("OPS", "CHG", "P2", "Declined", "ben", "service:api-gateway env:prod team:platform",
-          "Raise api-gateway worker connections from 4096 to 16384",
-          "Proposed after the TLS incident, to leave more headroom per node during failovers.",
-          {"risk_level": "medium", "affected_services": ["api-gateway"]},
-          note="Declined until a load test shows the nodes can take 16k connections."),
-    _Case("APP", "STD", "P3", "Closed", "aiko", "service:search-api env:prod team:web",
-          "Search results missing items added in the last hour",
-          "Merchants report that new products take more than an hour to show up in search. "
-          "The indexer's queue depth is normal, but its last successful commit is 70 minutes "
-          "old."),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "grace", "service:orders-service",
-          "psycopg.errors.DeadlockDetected in OrderRepository.reserve_stock"),
-    _Case("SEC", "SEC", "P1", "Closed", "daniel",
-          "service:payments-worker env:prod team:security",
-          "Stripe live key committed to the payments-worker repository",
-          "Secret scanning found a Stripe live secret key in a commit pushed 25 minutes ago "
-          "to a feature branch. The repository is private but mirrored to the CI cache.",
-          {"evidence_urls": [f"{_WIKI}/security/ir/2026-09-stripe-key"],
-           "attack_techniques": ["credential-access"]}),
-    _Case("OPS", "STD", "P5", "Closed", "omar", "service:grafana team:sre",
-          "Grafana dashboards load slowly for the on-call view",
-          "The on-call overview dashboard takes 20 seconds to render; most of it is spent in "
-          "three panels that query 90 days of data.",
-          archived=True),
-    _Case("OPS", "CHG", "P3", "Completed", "priya",
-          "service:k8s-prod-us env:prod team:platform",
-          "Upgrade prod-us Kubernetes control plane to 1.30",
-          "Control plane upgrade from 1.29 to 1.30, followed by the node pools over two days. "
-          "Deprecated API usage was cleared last week.",
-          {"change_window": "Tue 2026-09-29 09:00-12:00 UTC", "risk_level": "medium",
-           "rollback_plan_url": f"{_WIKI}/platform/k8s-130-rollback"}),
-    _Case("OPS", "EVT", "P3", "Closed", "sofia",
-          "service:cdn-edge env:prod team:sre region:ap-southeast-1",
-          "Origin shield 502s for static assets in ap-southeast-1",
-          "The CDN reports 502s from the origin shield in Singapore for about 3% of static "
-          "asset requests. Other regions are clean.",
-          {"monitor_ids": [150012876], "alert_count": 6}),
-    _Case("APP", "STD", "P2", "Closed", "lucas", "service:checkout-api env:prod team:payments",
-          "Double charges reported for Apple Pay orders",
-          "Nine customers were charged twice for one Apple Pay order since yesterday. All of "
-          "those orders went through the retry path after a client timeout.",
-          {"impact_users": 9, "components": ["checkout-api", "apple-pay-adapter"]},
-          was="Apple Pay charges look wrong"),
-    _Case("OPS", "PM", "P3", "Closed", "daniel", "service:payments-worker team:security",
-          "Postmortem: Stripe live key committed to a repository",
-          "Review of the leaked key: rotation took 40 minutes because the runbook pointed to a "
-          "retired dashboard. No misuse of the key was found.",
-          {"action_items": ["Pre-commit secret scanning", "Update the key rotation runbook"]}),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "lucas", "service:payments-worker",
-          "stripe.error.RateLimitError: Too many requests in refund batch"),
-    _Case("OPS", "STD", "P3", "Closed", "omar", "service:ci-runners team:platform",
-          "CI runners out of disk on the monorepo pipeline",
-          "Builds fail with 'no space left on device' on about a third of the runners; the "
-          "Docker layer cache is never pruned.",
-          archived=True),
-    _Case("SEC", "SEC", "P3", "Closed", "tomasz", "service:vpn team:security",
-          "Impossible travel alert for a VPN login (Lisbon, then Singapore)",
-          "A VPN session from Singapore started 50 minutes after a session from Lisbon for the "
-          "same employee.",
-          source="SECURITY_SIGNAL"),
-    _Case("OPS", "CHG", "P4", "Completed", "grace", "service:orders-db env:prod team:data",
-          "Add index on orders(customer_id, created_at)",
-          "Create the index concurrently to speed up the order history page, whose query now "
-          "scans 40 million rows for large customers.",
-          {"risk_level": "low", "affected_services": ["orders-service"]}),
-    _Case("APP", "EVT", "P2", "Closed", "aiko", "service:web-frontend env:prod team:web",
-          "Core Web Vitals: LCP p75 above 4s on product pages",
-          "RUM shows LCP p75 on product pages went from 2.1 s to 4.3 s over two days, on "
-          "mobile only.",
-          {"monitor_ids": [150877001], "alert_count": 2}),
-    _Case("OPS", "STD", "P2", "Closed", "sofia",
-          "service:dns env:prod team:sre region:eu-west-1",
-          "Intermittent NXDOMAIN for internal service names in eu-west-1",
-          "Pods in eu-west-1 occasionally fail to resolve *.svc.internal names; retries "
-          "succeed. It correlates with CoreDNS pods restarting.",
-          {"aws_region": "eu-west-1", "components": ["coredns", "node-local-dns"]}),
-    _Case("SEC", "SEC", "P2", "Closed", "daniel", "service:identity env:prod team:security",
-          "Suspicious OAuth app requesting mail.read for several employees",
-          "Five employees got a consent prompt from an unverified OAuth app named 'Docs "
-          "Viewer Pro' asking for mail.read and offline access. Two of them accepted.",
-          {"attack_techniques": ["initial-access", "persistence"]},
-          was="Weird OAuth consent prompt", moved_from="OPS"),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "aiko", "service:web-frontend",
-          "Uncaught RangeError: Invalid time value in formatDeliveryDate"),
-    _Case("OPS", "CHG", "P3", "Completed", "grace", "service:etl env:prod team:data",
-          "Move nightly ETL from the cron host to Airflow",
-          "Run the nightly ETL as an Airflow DAG with retries and alerting, and retire "
-          "cron-01.",
-          {"risk_level": "medium", "affected_services": ["etl", "orders-db"]}),
-    _Case("OPS", "EVT", "P4", "Closed", "maya", "service:kafka-ingest env:staging team:sre",
-          "Staging Kafka broker disk usage above 85%",
-          "Broker 2 in staging is at 87% disk; retention on the load-test topics is 30 days.",
-          {"monitor_ids": [151230044], "alert_count": 1}),
-    _Case("APP", "STD", "P3", "In Progress", "aiko", "service:web-frontend env:prod team:web",
-          "Accessibility audit: checkout form fails WCAG 2.2 focus order",
-          "The external audit found that keyboard focus jumps from the card number to the "
-          "newsletter checkbox, and that screen readers do not announce error messages."),
-    _Case("SEC", "SEC", "P3", "In Progress", "daniel", "service:base-images team:security",
-          "CVE-2026-43870 in libexpat: rebuild affected images",
-          "libexpat 2.6.2 in the python and node base images is vulnerable to CVE-2026-43870. "
-          "Rebuilding the base images and redeploying the 31 services that use them.",
-          {"cve_ids": ["CVE-2026-43870"], "cvss_score": 8.1,
-           "affected_hosts": ["build-base-python311", "build-base-node20"]}),
-    _Case("OPS", "STD", "P4", "Open", None, "service:alerting team:sre",
-          "Alert fatigue: 40% of September pages auto-resolved",
-          "Of 212 pages in September, 86 resolved on their own within ten minutes. Most come "
-          "from six monitors with thresholds set during the migration."),
-    _Case("OPS", "CHG", "P2", "Cancelled", "ben",
-          "service:payments-worker env:prod team:payments",
-          "Switch payments-worker to Stripe API version 2026-10-01",
-          "Pin the new Stripe API version in payments-worker; the refund object changes shape.",
-          {"risk_level": "high", "affected_services": ["payments-worker", "checkout-api"]},
-          note="Cancelled: it falls inside the payments change freeze. Will refile in January."),
-    _Case("SEC", "SEC", "P2", "In Progress", "tomasz",
-          "service:k8s-prod-eu env:prod team:security",
-          "Crypto-miner signature on a build pod in prod-eu",
-          "Workload protection matched a known miner binary started by a build pod in the "
-          "data-tools namespace. The pod's image was pulled from a public registry.",
-          {"affected_hosts": ["ip-10-42-17-9.eu-west-1.compute.internal"],
-           "attack_techniques": ["impact", "initial-access"]},
-          source="SECURITY_SIGNAL"),
-    _Case("APP", "STD", "P5", "Open", None, "service:web-frontend team:web",
-          "Dark mode: low contrast on disabled buttons",
-          "Disabled buttons in dark mode have a 2.1:1 contrast ratio; WCAG asks for 3:1 for UI "
-          "components."),
-    _Case("OPS", "PM", "P3", "In Progress", "maya", "service:checkout-api team:sre",
-          "Postmortem: double charges on Apple Pay orders",
-          "Review of the double charges: the retry path did not reuse the idempotency key.",
-          {"incident_url": f"{_WIKI}/postmortems/2026-10-apple-pay-double-charge"}),
-    _Case("OPS", "EVT", "P2", "In Progress", "sofia",
-          "service:search-api env:prod team:sre region:us-east-1",
-          "search-api p99 latency above 1.5s",
-          "p99 latency of search-api doubled since Monday; p50 is unchanged. The slow requests "
-          "all hit the facet aggregation path.",
-          {"monitor_ids": [151877302, 151877310], "alert_count": 5}),
-    _Case("SEC", "SEC", "P4", "Open", None, "service:identity team:security",
-          "Review third-party access of the former analytics vendor",
-          "The analytics contract ended in September. Their SSO app, API keys and the shared "
-          "S3 prefix still need to be removed."),
-    _Case("OPS", "CHG", "P3", "Implementing", "priya",
-          "service:k8s-prod-eu env:prod team:platform",
-          "Upgrade prod-eu Kubernetes control plane to 1.30",
-          "Same procedure as prod-us last month. The node pools follow over two days.",
-          {"change_window": "Tue 2026-10-27 09:00-12:00 UTC", "risk_level": "medium",
-           "rollback_plan_url": f"{_WIKI}/platform/k8s-130-rollback"}),
-    _Case("OPS", "STD", "P1", "In Progress", "maya",
-          "service:orders-db env:prod team:data region:us-east-1",
-          "Orders DB storage at 91%: autovacuum cannot keep up",
-          "Free storage on the orders-db primary dropped 6% in two days. Dead tuples on "
-          "order_events keep growing because the hourly export job's lock cancels autovacuum.",
-          {"aws_region": "us-east-1", "components": ["orders-db"], "impact_users": 0}),
-    _Case("APP", "CHG", "P4", "Pending Approval", "aiko", "service:cdn-edge env:prod team:web",
-          "Turn on the new image CDN for 50% of traffic",
-          "Route half of the image traffic to the new image CDN, which serves AVIF and WebP.",
-          {"risk_level": "low", "affected_services": ["web-frontend", "cdn-edge"]}),
-    _Case("ET", "ERR", "NOT_DEFINED", "In Progress", "lucas", "service:checkout-api",
-          "TimeoutError: fraud-score call exceeded 2000 ms"),
-    _Case("SEC", "SEC", "P3", "Open", "tomasz", "service:corp-email team:security",
-          "DMARC reports show spoofed mail from demo-org.example",
-          "Aggregate DMARC reports list 4,000 messages a day from unknown senders in our name. "
-          "The policy is still p=none."),
-    _Case("OPS", "CHG", "P3", "Approved", "grace", "service:orders-db env:prod team:data",
-          "Rotate the orders-db superuser password and update Vault",
-          "Rotate the postgres superuser password and move the application roles to Vault "
-          "dynamic credentials.",
-          {"risk_level": "medium", "change_window": "Wed 2026-11-04 21:00-22:00 UTC"}),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "lucas", "service:payments-worker",
-          "KeyError: 'billing_address' in InvoiceRenderer"),
-    _Case("OPS", "EVT", "P3", "Open", None, "service:notification-service env:prod team:sre",
-          "Push notification failures above 2% (APNs 410)",
-          "APNs answers 410 Unregistered for 2.4% of pushes; the device token cleanup job has "
-          "not run since the migration."),
-    _Case("APP", "STD", "P2", "In Progress", "aiko", "service:search-api env:prod team:web",
-          "Search autocomplete returns results from other locales",
-          "German users see English and French product names in autocomplete since Friday's "
-          "index rebuild."),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "aiko", "service:web-frontend",
-          "TypeError: window.ApplePaySession is not a constructor"),
-    _Case("OPS", "CHG", "P3", "Open", "ben", "service:ci-runners team:platform",
-          "Replace self-hosted CI runners with autoscaling spot pools",
-          "Move the monorepo pipeline to autoscaling spot runner pools; estimated to halve CI "
-          "cost and queue time.",
-          {"risk_level": "medium", "affected_services": ["ci-runners"]}),
-    _Case("SEC", "SEC", "NOT_DEFINED", "Open", None, "service:iam team:security",
-          "New IAM user created outside Terraform: tmp-debug",
-          "CloudTrail shows iam:CreateUser for tmp-debug with an access key, made from the "
-          "console by a platform engineer's SSO role.",
-          source="SECURITY_SIGNAL"),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "grace", "service:orders-service",
-          "sqlalchemy.exc.OperationalError: server closed the connection unexpectedly"),
-    _Case("OPS", "STD", "P3", "Open", "sofia", "service:api-gateway env:staging team:sre",
-          "Staging api-gateway returns 429 to the load-test runner",
-          "The Black Friday rehearsal load test is throttled after 2,000 requests per second; "
-          "the staging rate limit was copied from production's per-client limit."),
-    _Case("ET", "ERR", "NOT_DEFINED", "Closed", "lucas", "service:checkout-api",
-          "ValueError: invalid literal for int() with base 10: 'NaN' in ShippingQuote"),
-    _Case("ET", "ERR", "NOT_DEFINED", "Open", None, "service:notification-service",
-          "ConnectionResetError in APNsClient.send"),
-    _Case("OPS", "EVT", "P2", "Open", "maya", "service:checkout-api env:prod team:payments",
-          "Checkout conversion down 18% against last week",
-          "The business metrics monitor shows checkout conversion at 2.9%, against 3.5% for "
-          "the same hours last week. No errors or latency changes so far.",
-          {"monitor_ids": [152001877], "alert_count": 3}),
-)
-# fmt: on
-
-# Comments by kind of case and moment; {service}, {env} and {region} come from its attributes.
-_INCIDENT: Final = {
-    "triage": (
-        "Acknowledged, looking at the {service} dashboards and the last deploys now.",
-        "Reproduced from the synthetic test location; {service} traces show the time going "
-        "into upstream calls.",
-        "Paged the owning team; {service} on-call is joining the bridge.",
-        "Support confirms customer impact: a handful of tickets in the last 30 minutes.",
-    ),
-    "progress": (
-        "Narrowed it down to one availability zone in {region}. Draining those nodes.",
-        "Rolled {service} back to the previous build in {env}; the error rate is recovering.",
-        "Mitigation has held for an hour. Keeping this open until we have the root cause.",
-        "Root cause: a config change doubled the retry count, which amplified a small "
-        "upstream blip.",
-        "Added a temporary monitor on the leading indicator so we see it before customers do.",
-    ),
-    "resolve": (
-        "Fix deployed and verified in {env}. Follow-ups are linked in the postmortem. Closing.",
-        "No recurrence in 24 hours after the fix. Closing; action items are in the backlog.",
-        "Resolved: dashboards are back to baseline and the monitor has been green since "
-        "this morning.",
-    ),
-}
-_SECURITY: Final = {
-    "triage": (
-        "Triaging. Pulled the audit logs for the principal and the resources involved.",
-        "Scoped the blast radius: only {service} is involved so far.",
-        "Asked the owners of {service} not to touch the affected resources until we have "
-        "snapshots.",
-    ),
-    "progress": (
-        "Credentials rotated and the old ones revoked. Watching for any further use.",
-        "No evidence of data access beyond what the signal shows. Rebuilding the timeline.",
-        "Contained: the workload is isolated and its image is quarantined for forensics.",
-        "Detection rule tuned to catch the variant we saw here.",
-    ),
-    "resolve": (
-        "Closing: indicators are on the blocklist, detection is tuned, lessons are in the "
-        "security log.",
-        "Confirmed benign with the user. Closing as a false positive and tuning the rule.",
-        "Remediated and verified by a rescan. Closing.",
-    ),
-}
-_CHANGE: Final = {
-    "triage": (
-        "Plan looks good. Post in #changes before starting and keep the rollback plan handy.",
-        "Dry run in staging passed with no errors in the logs.",
-    ),
-    "progress": (
-        "Approved by platform on-call. Scheduled for the next maintenance window.",
-        "Starting the change now; the {service} dashboards are up on the bridge.",
-        "Halfway through: the first batch is done and no alerts fired.",
-    ),
-    "resolve": (
-        "Completed within the window. No errors and latency is unchanged.",
-        "Done and verified. Closing the change.",
-    ),
-}
-_ERROR: Final = {
-    "triage": (
-        "About 1.2k occurrences in the last 24 hours, all from {service}.",
-        "Started with the latest release of {service}; looking at the diff.",
-    ),
-    "progress": ("Fix is in review: it handles the missing value and adds a regression test.",),
-    "resolve": (
-        "The fix shipped in today's release and there are no new occurrences. Closing.",
-        "Resolved: the error stopped after the dependency upgrade.",
-    ),
-}
-_POSTMORTEM: Final = {
-    "triage": ("Draft timeline is in the doc. Please add anything I missed before the review.",),
-    "progress": (
-        "Review held. Every action item has an owner and a due date.",
-        "Two action items are done; the alert tuning one is still open.",
-    ),
-    "resolve": ("All action items are done. Closing the postmortem.",),
-}
-_COMMENTS: Final = {
-    "STD": _INCIDENT,
-    "EVT": _INCIDENT,
-    "SEC": _SECURITY,
-    "CHG": _CHANGE,
-    "ERR": _ERROR,
-    "PM": _POSTMORTEM,
-}
-
-_USUAL_SOURCE: Final = {"ERR": "ERROR_TRACKING", "EVT": "MONITOR"}
-_TIME_TO_CLOSE: Final = {  # hours from opening to closing, by priority
-    "P1": 6,
-    "P2": 20,
-    "P3": 48,
-    "P4": 96,
-    "P5": 144,
-    "NOT_DEFINED": 30,
-}
+_CONTRACT_ENDS: Final = datetime(2026, 11, 16, 17, 0, tzinfo=UTC)
 _PRIORITIES: Final = ("P1", "P2", "P3", "P4", "P5")
-_WORKFLOWS: Final = {  # the statuses a case walks through to end in a status
+_USUAL_SOURCE: Final = {"ERR": "ERROR_TRACKING", "EVT": "MONITOR"}
+_HOURS_TO_CLOSE: Final = {"P1": 6, "P2": 20, "P3": 48, "P4": 96, "P5": 144, "NOT_DEFINED": 30}
+_WORKFLOWS: Final = {  # the statuses a case walks through to end in its status
     "Open": (),
     "In Progress": ("In Progress",),
     "Closed": ("In Progress", "Closed"),
@@ -591,8 +60,8 @@ _WORKFLOWS: Final = {  # the statuses a case walks through to end in a status
 _CLOSING: Final = frozenset({"Closed", "Completed", "Cancelled", "Declined"})
 
 
-def _user_id(alias: str) -> str:
-    return ACTOR_ID if alias == "api" else _id(f"user:{alias}")
+def _user(alias: str) -> str:
+    return object_id(f"user:{alias}")
 
 
 def _attributes(tags: str) -> dict[str, list[str]]:
@@ -603,16 +72,25 @@ def _attributes(tags: str) -> dict[str, list[str]]:
     return attributes
 
 
-def _insights(case: _Case, source: str, index: int) -> list[dict[str, str]]:
-    """What an integration links a case to, shaped like Datadog's search answers."""
-    resource = _id(f"insight:{index}")
+def _team(case: Case) -> tuple[str, ...]:
+    """The people who answer a case: its team's, else its assignee's, else SRE."""
+    name = _attributes(case.tags).get("team", [""])[0]
+    if name not in TEAMS:
+        name = next((team for team, people in TEAMS.items() if case.assignee in people), "sre")
+    return TEAMS[name]
+
+
+def _insights(case: Case, source: str, index: int) -> list[dict[str, str]]:
+    """What an integration links its case to, shaped like Datadog's search answers."""
+    resource = object_id(f"insight:{index}")
     if source == "ERROR_TRACKING":
         ref = f"/error-tracking?issueId={resource}"
     elif source == "SECURITY_SIGNAL":
         resource = "AQAAAZ" + resource.replace("-", "")[:26]
         ref = f"/security?event={resource}"
-    elif source == "MONITOR" and case.custom:
-        resource = str(case.custom["monitor_ids"][0])
+    elif source == "MONITOR":
+        monitors = (case.custom or {}).get("monitor_ids") or [148_000_000 + index * 104_729]
+        resource = str(monitors[0])
         ref = f"/monitors/{resource}"
     else:
         return []
@@ -626,82 +104,69 @@ class _Event(NamedTuple):
 
 
 class _Script:
-    """Turns each case of the table into dated store calls; `run` plays them in time order.
-
-    Variety comes from the case's index: one case in three is opened at the wrong priority and
-    corrected, one in seven is handed over by a first responder, every other unassigned case
-    is picked up and put back, every other case gets its custom attributes after opening.
-    """
+    """Dated store calls for each case; `run` plays them in time order on the scripted clock."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.moment = _START  # the scripted clock
+        self.moment = _START
         self.events: list[_Event] = []
-        self.configs = {
-            (kind, key): (type_, multi) for kind, key, _, type_, multi, _ in _CUSTOM_ATTRIBUTES
-        }
+        self.configs = {(kind, key): (type_, multi) for kind, key, _, type_, multi, _ in
+                        CUSTOM_ATTRIBUTES}  # fmt: skip
 
-    def at(self, moment: datetime, run: Callable[[], object]) -> None:
-        self.events.append(_Event(moment, len(self.events), run))
+    def at(self, moment: datetime, call: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        self.events.append(_Event(moment, len(self.events), partial(call, *args, **kwargs)))
 
     def run(self) -> None:
         for event in sorted(self.events, key=lambda event: (event.at, event.order)):
             self.moment = event.at
             event.run()
 
-    def custom(self, case: _Case, key: str) -> dict[str, Any]:
+    def custom(self, case: Case, key: str) -> dict[str, Any]:
+        """One custom attribute of a case, as the API takes it."""
         type_, is_multi = self.configs[case.type, key]
         return {"type": type_, "is_multi": is_multi, "value": (case.custom or {})[key]}
 
-    def add_case(self, index: int, case: _Case) -> None:
-        store, case_id = self.store, _id(f"case:{index}")
+    def add_case(self, index: int, case: Case) -> None:
+        store, case_id = self.store, object_id(f"case:{index}")
         opened = _START + timedelta(
             hours=26 * index, minutes=index * 37 % 180, microseconds=index * 7919 % 1_000_000
         )
 
         def later(minutes: float, call: Callable[..., object], *args: Any, **kwargs: Any) -> None:
-            self.at(opened + timedelta(minutes=minutes), partial(call, case_id, *args, **kwargs))
+            self.at(opened + timedelta(minutes=minutes), call, case_id, *args, **kwargs)
 
-        source = case.source or {"ERR": "ERROR_TRACKING", "EVT": "MONITOR"}.get(case.type, "MANUAL")
-        creator = ACTOR_ID if source != "MANUAL" else _user_id(_RESPONDERS[index * 5 % 9])
-        owner = _user_id(case.assignee or _RESPONDERS[(index * 3 + 1) % 9])
+        team = _team(case)
+        owner = _user(case.assignee or team[0])
+        mate = _user(next(person for person in team if _user(person) != owner))
+        source = case.source or _USUAL_SOURCE.get(case.type, "MANUAL")
+        creator = ACTOR_ID if source != "MANUAL" else mate if index % 2 else owner
         attributes = _attributes(case.tags)
         region_later = index % 5 == 0 and "region" in attributes  # learnt during triage
-        custom_later = index % 2 == 1
+        custom_now = () if index % 2 else tuple(case.custom or ())  # else set after opening
         priority = case.priority
-        if priority != "NOT_DEFINED" and index % 3 == 0:  # opened one level off
-            priority = (
-                _PRIORITIES[min(4, _PRIORITIES.index(priority) + 1)]
-                if priority in ("P1", "P2")
-                else _PRIORITIES[_PRIORITIES.index(priority) - 1]
-            )
+        if priority in _PRIORITIES and index % 3 == 0:  # opened one level off, corrected soon
+            rank = _PRIORITIES.index(priority)
+            priority = _PRIORITIES[rank + 1 if rank < 2 else rank - 1]
         self.at(
             opened,
-            partial(
-                store.create_case,
-                title=case.was or case.title,
-                type_id=_TYPES[case.type].id,
-                project_id=_id(f"project:{case.moved_from or case.project}"),
-                actor_id=creator,
-                priority=priority,
-                description=case.description,
-                attributes={
-                    k: v for k, v in attributes.items() if not (region_later and k == "region")
-                },
-                custom_attributes={}
-                if custom_later
-                else {k: self.custom(case, k) for k in case.custom or {}},
-                creation_source=source,
-                insights=_insights(case, source, index),
-                case_id=case_id,
-            ),
+            store.create_case,
+            title=case.was or case.title,
+            type_id=CASE_TYPES[case.type].id,
+            project_id=object_id(f"project:{case.moved_from or case.project}"),
+            actor_id=creator,
+            priority=priority,
+            description=case.description,
+            attributes={k: v for k, v in attributes.items() if k != "region" or not region_later},
+            custom_attributes={k: self.custom(case, k) for k in custom_now},
+            creation_source=source,
+            insights=_insights(case, source, index),
+            case_id=case_id,
         )
-        if case.assignee and index % 7 == 3:  # a first responder takes it, then hands it over
-            first = _user_id(_RESPONDERS[(index + 2) % 9])
-            later(8, store.assign, first, actor_id=first)
-            later(190, store.assign, owner, actor_id=first)
+        if case.assignee and index % 7 == 3:  # a teammate takes it first, then hands it over
+            later(8, store.assign, mate, actor_id=mate)
+            later(190, store.assign, owner, actor_id=mate)
         elif case.assignee:
-            later(12, store.assign, owner, actor_id=owner if index % 2 else _user_id("maya"))
+            later(12, store.assign, owner, actor_id=owner if index % 2 else mate)
         elif index % 2:  # taken from the queue, then put back
             later(10, store.assign, owner, actor_id=owner)
             later(300, store.unassign, actor_id=owner)
@@ -712,59 +177,61 @@ class _Script:
         if priority != case.priority:
             later(40, store.update_priority, case.priority, actor_id=owner)
         if case.moved_from:
-            later(45, store.move_to_project, _id(f"project:{case.project}"), actor_id=owner)
-        for key in case.custom or {} if custom_later else ():
+            later(45, store.move_to_project, object_id(f"project:{case.project}"), actor_id=owner)
+        for key in [key for key in case.custom or {} if key not in custom_now]:
             later(90, store.update_custom_attribute, key, actor_id=owner, **self.custom(case, key))
-        self.add_history(index, case, case_id, owner, opened)
+        self.add_history(index, case, case_id, (owner, mate), opened)
 
     def add_history(
-        self, index: int, case: _Case, case_id: str, owner: str, opened: datetime
+        self, index: int, case: Case, case_id: str, people: tuple[str, str], opened: datetime
     ) -> None:
         """The walk through the case's statuses, its comments on the way, and its archiving."""
-        store = self.store
+        store, (owner, mate) = self.store, people
         steps = _WORKFLOWS[case.status]
         closes = case.status in _CLOSING
-        duration = timedelta(hours=_TIME_TO_CLOSE[case.priority])
-        for number, status in enumerate(steps, start=1):
-            when = opened + (duration * number / len(steps) if closes else timedelta(hours=number))
-            self.at(when, partial(store.update_status, case_id, status_name=status, actor_id=owner))
+        duration = timedelta(hours=_HOURS_TO_CLOSE[case.priority])
+        for number, status in enumerate(steps):
+            # Work starts within the hour; later steps spread to the close, or come daily.
+            when = opened + timedelta(minutes=50) + (
+                (duration - timedelta(minutes=50)) * number / (len(steps) - 1)
+                if closes else timedelta(days=number)
+            )  # fmt: skip
+            self.at(when, store.update_status, case_id, status_name=status, actor_id=owner)
         if case.archived:
-            archiver = _user_id("maya")
-            self.at(
-                opened + duration + timedelta(days=9),
-                partial(store.archive, case_id, actor_id=archiver),
-            )
+            archived = opened + duration + timedelta(days=9)
+            self.at(archived, store.archive, case_id, actor_id=_user("maya"))
 
-        count = 2 + index % 5 if closes else 1 + index % 4 if steps else index % 3
-        count = min(count, 3) if case.type == "ERR" else count
-        pool = _COMMENTS[case.type]
+        comments = 2 + index % 5 if closes else 1 + index % 4 if steps else index % 3
+        if case.type == "ERR":
+            comments = min(comments, 3)
         attributes = _attributes(case.tags)
-        fields = {
-            name: attributes.get(name, [default])[0]
-            for name, default in (
-                ("service", "the service"),
-                ("env", "prod"),
-                ("region", "the region"),
-            )
-        }
-        span = duration if closes else timedelta(hours=20)
-        for number in range(count):
-            last = closes and number == count - 1
-            phase = "resolve" if last else "progress" if number and steps else "triage"
-            texts = pool[phase]
-            text = case.note if last and case.note else texts[(index + number) % len(texts)]
-            author = owner if number % 2 == 0 else _user_id(_RESPONDERS[(index * 3 + number) % 9])
-            when = opened + timedelta(minutes=20) + (span - timedelta(minutes=30)) * number / count
-            self.at(when, partial(store.comment, case_id, text.format(**fields), actor_id=author))
+        defaults = {"service": "the service", "env": "prod", "region": "the region"}
+        fields = {name: attributes.get(name, [default])[0] for name, default in defaults.items()}
+        first, last = timedelta(minutes=20), (duration if closes else timedelta(hours=20))
+        for number in range(comments):
+            closing = closes and number == comments - 1
+            if closing:
+                phase = "resolve"
+            elif number == 0 or not steps:
+                phase = "triage"
+            else:
+                phase = "progress"
+            texts = COMMENTS[case.type][phase]
+            text = case.note if closing and case.note else texts[(index + number) % len(texts)]
+            author = owner if number % 2 == 0 or closing else mate
+            when = opened + first + (last - first - timedelta(minutes=10)) * number / comments
+            if closing:  # the last word comes just before the close
+                when = opened + duration - timedelta(minutes=10)
+            self.at(when, store.comment, case_id, text.format(**fields), actor_id=author)
 
 
 @contextmanager
 def _scripted(store: Store, script: _Script) -> Iterator[None]:
-    """Run the store on the script's clock and ids, and give it its own back afterwards."""
+    """Run the store on the script's clock and ids; give it its own back afterwards."""
     clock, new_id = store.clock, store.new_id
-    counter = iter(range(1_000_000_000))
+    counter = count()
     store.clock = lambda: script.moment
-    store.new_id = lambda: _id(f"object:{next(counter)}")
+    store.new_id = lambda: object_id(f"object:{next(counter)}")
     try:
         yield
     finally:
@@ -775,58 +242,57 @@ def seed_demo_org(store: Store) -> None:
     """Fill an empty store with the demo organisation, identically on every run.
 
     Args:
-        store: A store with no objects yet. Its clock and id source are swapped for the
-            seed's own while it runs and restored afterwards.
+        store: A store with no objects yet. Its clock and id source are the seed's own while
+            it runs, and its own again afterwards.
 
     Raises:
-        case_mcp.sandbox._errors.Conflict: The store already holds the demo organisation.
+        case_mcp.sandbox._errors.Conflict: The store already holds the demo organisation's
+            users; nothing was written.
     """
     script = _Script(store)
     with _scripted(store, script), store.transaction():
         store.create_user(
-            email=_API_USER_EMAIL,
+            email=f"case-mcp-sandbox@{DOMAIN}",
             name="Case MCP Sandbox",
-            handle=ACTOR_ID,
+            handle=ACTOR_ID,  # as Datadog shows service accounts: the handle is the id
             service_account=True,
             user_id=ACTOR_ID,
         )
-        for alias, (name, title, status) in _USERS.items():
+        for alias, (name, title, status) in USERS.items():
             local = name.lower().replace(" ", ".") if name else alias
             store.create_user(
-                email=f"{local}@{_DOMAIN}",
+                email=f"{local}@{DOMAIN}",
                 name=name,
                 title=title or None,
                 status=status,
-                user_id=_user_id(alias),
+                user_id=_user(alias),
             )
-        for type_ in _TYPES.values():
+        for case_type in CASE_TYPES.values():
             store.create_case_type(
-                name=type_.name,
-                description=type_.description,
-                emoji=type_.emoji,
-                internal=type_.internal,
-                wire_type=type_.wire_type,
-                statuses_config=dict(type_.statuses),
-                type_id=type_.id,
+                name=case_type.name,
+                description=case_type.description,
+                emoji=case_type.emoji,
+                internal=case_type.internal,
+                wire_type=case_type.wire_type,
+                statuses_config=dict(case_type.statuses),
+                type_id=case_type.id,
             )
-        for kind, key, display_name, type_name, is_multi, options in _CUSTOM_ATTRIBUTES:
+        for kind, key, display_name, type_, is_multi, options in CUSTOM_ATTRIBUTES:
             store.create_custom_attribute_config(
-                _TYPES[kind].id,
+                CASE_TYPES[kind].id,
                 key=key,
                 display_name=display_name,
-                type=type_name,
+                type=type_,
                 is_multi=is_multi,
                 options=list(options) or None,
-                config_id=_id(f"custom-attribute:{kind}:{key}"),
+                config_id=object_id(f"custom-attribute:{kind}:{key}"),
             )
-        for key, name in _PROJECTS.items():
+        for key, name in PROJECTS.items():
             store.create_project(
-                key=key, name=name, actor_id=ACTOR_ID, project_id=_id(f"project:{key}")
+                key=key, name=name, actor_id=ACTOR_ID, project_id=object_id(f"project:{key}")
             )
-        for index, case in enumerate(_CASES):
+        for index, case in enumerate(CASES):
             script.add_case(index, case)
-        # Omar's contract ended: his account is disabled, his cases keep his name.
-        script.at(
-            datetime(2026, 11, 16, 17, 0, tzinfo=UTC), partial(store.disable_user, _user_id("omar"))
-        )
+        # Omar's contract has ended: his account is disabled, his cases keep his name.
+        script.at(_CONTRACT_ENDS, store.disable_user, _user("omar"))
         script.run()
