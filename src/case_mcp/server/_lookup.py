@@ -1,0 +1,145 @@
+"""Turning what a model knows (a project key, an email, a type name) into Datadog ids.
+
+Models hold keys and names, the API wants UUIDs for projects, users and case types. Each
+lookup either returns the object or raises a `ToolError` that names what does exist, so the
+model's next call can be right. Case keys need no lookup: every case endpoint takes them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Final, Generic, TypeVar
+
+from mcp.server.mcpserver.exceptions import ToolError
+
+from case_mcp.client import CaseManagementClient
+from case_mcp.models import CaseType, Project, User
+
+_UUID: Final = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+# Projects and case types change rarely and every create_case needs both; a short-lived copy
+# saves two API calls per tool call without serving stale data for long.
+_CATALOG_TTL_SECONDS: Final = 30.0
+
+T = TypeVar("T")
+
+
+def is_uuid(value: str) -> bool:
+    """Whether `value` is written as a UUID (Datadog's ids are)."""
+    return bool(_UUID.match(value))
+
+
+class _Cached(Generic[T]):
+    """One list fetched from the API, reused for a short while."""
+
+    def __init__(self, fetch: Callable[[], Awaitable[list[T]]]) -> None:
+        self._fetch = fetch
+        self._items: list[T] | None = None
+        self._fetched_at = 0.0
+
+    async def get(self) -> list[T]:
+        if self._items is None or time.monotonic() - self._fetched_at > _CATALOG_TTL_SECONDS:
+            self._items = await self._fetch()
+            self._fetched_at = time.monotonic()
+        return self._items
+
+    def forget(self) -> None:
+        self._items = None
+
+
+class Lookup:
+    """Resolves projects, users and case types by the names a model uses."""
+
+    def __init__(self, client: CaseManagementClient) -> None:
+        self._client = client
+        self._projects: _Cached[Project] = _Cached(client.get_projects)
+        self._case_types: _Cached[CaseType] = _Cached(client.get_all_case_types)
+
+    async def projects(self) -> list[Project]:
+        """Every project (possibly from a copy up to 30 seconds old)."""
+        return await self._projects.get()
+
+    def projects_changed(self) -> None:
+        """Drop the copy of the project list after a project was created or deleted."""
+        self._projects.forget()
+
+    async def project(self, key_or_id: str) -> Project:
+        """The project with this key (``SEC``, any case) or UUID.
+
+        Raises:
+            ToolError: No such project; the message lists the project keys that exist.
+        """
+        wanted = key_or_id.strip()
+        for fresh in (False, True):
+            if fresh:
+                self._projects.forget()
+            for project in await self._projects.get():
+                if project.id == wanted or (project.attributes.key or "").upper() == wanted.upper():
+                    return project
+        keys = ", ".join(sorted(p.attributes.key or p.id for p in await self._projects.get()))
+        raise ToolError(
+            f"Project {wanted!r} was not found. Use a project key or id; the projects are: "
+            f"{keys or 'none yet (create_project makes one)'}."
+        )
+
+    async def case_types(self) -> list[CaseType]:
+        """Every case type that is not deleted."""
+        return [t for t in await self._case_types.get() if t.attributes.deleted_at is None]
+
+    async def case_type(self, name_or_id: str) -> CaseType:
+        """The case type with this name (any case) or UUID.
+
+        Raises:
+            ToolError: No such case type; the message lists the names that exist.
+        """
+        wanted = name_or_id.strip()
+        types = await self.case_types()
+        for case_type in types:
+            if (
+                case_type.id == wanted
+                or (case_type.attributes.name or "").lower() == wanted.lower()
+            ):
+                return case_type
+        names = ", ".join(sorted(t.attributes.name or t.id for t in types))
+        raise ToolError(f"Case type {wanted!r} was not found. The case types are: {names}.")
+
+    async def case_type_name(self, type_id: str | None) -> str | None:
+        """The display name of a case type id, or None when unknown."""
+        for case_type in await self._case_types.get():
+            if case_type.id == type_id:
+                return case_type.attributes.name
+        return None
+
+    async def user(self, who: str) -> User:
+        """The user with this UUID, email or handle.
+
+        Raises:
+            ToolError: No such user, or several match; the message says how to find one.
+        """
+        wanted = who.strip()
+        if is_uuid(wanted):
+            return await self._client.get_user(wanted)
+        page = await self._client.list_users(wanted, page_size=100)
+        exact = [
+            user
+            for user in page.users
+            if wanted.lower()
+            in {(user.attributes.email or "").lower(), (user.attributes.handle or "").lower()}
+        ]
+        if len(exact) == 1:
+            return exact[0]
+        if not exact and len(page.users) == 1:
+            return page.users[0]
+        if not page.users:
+            raise ToolError(
+                f"No user matches {wanted!r}. Give a user id, an email or a handle; "
+                "find_users searches by name."
+            )
+        candidates = ", ".join(
+            f"{user.attributes.name or '?'} <{user.attributes.email}>" for user in page.users[:5]
+        )
+        raise ToolError(
+            f"{wanted!r} matches several users ({candidates}). Give the exact email or the id."
+        )

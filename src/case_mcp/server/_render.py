@@ -1,0 +1,52 @@
+"""Tool results as a model reads them: compact JSON, nulls and empty values dropped.
+
+The SDK would render structured output as indented JSON; every indent costs context tokens
+on every call, so tools build their `CallToolResult` here, with the same object as the
+structured content and as one line of text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mcp.types import CallToolResult, TextContent
+from pydantic import BaseModel
+
+
+def compact(model: BaseModel) -> dict[str, Any]:
+    """The model as JSON data, without nulls, and without empty optional values.
+
+    A required field keeps its value even when empty (a search with no match still says
+    ``"cases": []``), so the result always validates against the tool's output schema.
+    """
+    return _prune(model, model.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def _prune(model: BaseModel, dumped: dict[str, Any]) -> dict[str, Any]:
+    for name, field in type(model).model_fields.items():
+        key = field.alias or name
+        if key not in dumped:
+            continue
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            _prune(value, dumped[key])
+        elif isinstance(value, list):
+            for item, item_dumped in zip(value, dumped[key], strict=True):
+                if isinstance(item, BaseModel):
+                    _prune(item, item_dumped)
+        if dumped[key] in ("", [], {}) and not field.is_required():
+            del dumped[key]
+    return dumped
+
+
+def to_text(data: Any) -> str:
+    """One line of JSON, non-ASCII kept as is (names and titles are often not English)."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def result(view: BaseModel) -> CallToolResult:
+    """A tool's answer: the view as structured content, and the same JSON as its text."""
+    data = compact(view)
+    text = TextContent(type="text", text=to_text(data))
+    return CallToolResult(content=[text], structured_content=data)

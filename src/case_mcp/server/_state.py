@@ -1,0 +1,51 @@
+"""What every tool, resource and prompt shares: one API client and the lookups built on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+
+from case_mcp.client import CaseManagementClient
+from case_mcp.server._lookup import Lookup
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """The lifespan state: created when the server starts, closed when it stops.
+
+    Attributes:
+        client: The one pooled Datadog client every call goes through.
+        lookup: Resolves the identifiers a model has (keys, emails, names) to Datadog ids.
+    """
+
+    client: CaseManagementClient
+    lookup: Lookup
+
+
+# The context type handlers declare; the SDK injects it and keeps it out of the input schema.
+ToolContext: TypeAlias = Context[ServerState, Any]
+
+ClientFactory = Callable[[], CaseManagementClient]
+
+
+def lifespan_for(
+    make_client: ClientFactory,
+) -> Callable[[MCPServer[ServerState]], Any]:
+    """A lifespan that opens one client for the server's life and closes it afterwards."""
+
+    @asynccontextmanager
+    async def lifespan(_server: MCPServer[ServerState]) -> AsyncIterator[ServerState]:
+        async with make_client() as client:
+            yield ServerState(client=client, lookup=Lookup(client))
+
+    return lifespan
+
+
+def state_of(ctx: ToolContext) -> ServerState:
+    """The shared state of the running server, from a handler's context."""
+    return ctx.request_context.lifespan_context

@@ -1,0 +1,119 @@
+"""The `cases` toolset: find, read, create and change cases."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from mcp.types import CallToolResult
+from pydantic import Field
+
+from case_mcp.server._errors import reported
+from case_mcp.server._render import result
+from case_mcp.server._spec import ToolSpec
+from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._views import CaseSearchResult, CaseView, case_summary, case_view
+
+CaseId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        description="The case key (e.g. SEC-12) or the case UUID.",
+    ),
+]
+Priority = Literal["P1", "P2", "P3", "P4", "P5", "NOT_DEFINED"]
+
+
+def not_found(case_id: str) -> str:
+    return f"Case {case_id!r} was not found. search_cases finds cases and their keys."
+
+
+async def get_case(case_id: CaseId, ctx: ToolContext) -> Annotated[CallToolResult, CaseView]:
+    """Get one case: status, priority, assignee, project, description, attributes.
+
+    Use this tool when you have a case key or id and need its details; use
+    get_case_timeline for its comments and history.
+    Example: {"case_id": "SEC-12"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.get_case(case_id)
+        return result(await case_view(case, state.lookup))
+
+
+async def search_cases(
+    ctx: ToolContext,
+    query: Annotated[
+        str,
+        Field(
+            max_length=1000,
+            description=(
+                "Datadog search syntax; terms are ANDed. Facets: status:open|in_progress|closed, "
+                "priority:p1..p5, project:SEC, assignee:EMAIL|none, type:security, key:SEC-12, "
+                "any attribute (service:web-api), created_at:>now-7d. Free words and "
+                '"quoted phrases" match title or description. -term negates, OR and ( ) combine. '
+                "Archived cases only with archived:true. Empty: all cases."
+            ),
+        ),
+    ] = "",
+    status: Annotated[
+        Literal["open", "in_progress", "closed"] | None,
+        Field(description="Shortcut for the status group (status_group:...)."),
+    ] = None,
+    priority: Annotated[Priority | None, Field(description="Shortcut for priority:...")] = None,
+    project: Annotated[
+        str | None, Field(max_length=100, description="Shortcut: a project key or id.")
+    ] = None,
+    assignee: Annotated[
+        str | None,
+        Field(max_length=200, description="Shortcut: a user email, handle or id, or 'none'."),
+    ] = None,
+    sort: Annotated[
+        Literal["created_at", "priority", "status"],
+        Field(description="Sort field: newest first, most urgent first, or by status."),
+    ] = "created_at",
+    ascending: Annotated[bool, Field(description="Reverse the sort order.")] = False,
+    page: Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")] = 1,
+    page_size: Annotated[int, Field(ge=1, le=100, description="Cases per page, 1 to 100.")] = 25,
+) -> Annotated[CallToolResult, CaseSearchResult]:
+    """Search cases with Datadog's query syntax, plus status/priority/project/assignee shortcuts.
+
+    Use this tool to find cases (and their keys) by status, priority, project, assignee,
+    attributes or text. The answer says how many cases match and whether more pages exist.
+    Example: {"query": "service:checkout-api -status:closed", "priority": "P1"}
+    """
+    state = state_of(ctx)
+    terms = [query.strip()] if query.strip() else []
+    if status:
+        terms.append(f"status_group:{status}")
+    if priority:
+        terms.append(f"priority:{priority.lower()}")
+    if project:
+        terms.append(f"project:{(await state.lookup.project(project)).attributes.key}")
+    if assignee:
+        terms.append(f'assignee:"{assignee}"' if assignee.lower() != "none" else "assignee:none")
+    with reported("No cases matched."):
+        found = await state.client.search_cases(
+            " ".join(terms) or None,
+            page_size=page_size,
+            page_number=page,
+            sort_field=sort,
+            sort_ascending=ascending,
+        )
+    project_keys = {p.id: p.attributes.key or p.id for p in await state.lookup.projects()}
+    return result(
+        CaseSearchResult(
+            total=found.total if found.total is not None else len(found.cases),
+            page=page,
+            page_size=page_size,
+            has_more=found.has_more,
+            next_page=page + 1 if found.has_more else None,
+            cases=[case_summary(case, project_keys) for case in found.cases],
+        )
+    )
+
+
+TOOLS = [
+    ToolSpec("search_cases", "Search cases", "cases", "read", search_cases),
+    ToolSpec("get_case", "Get a case", "cases", "read", get_case),
+]

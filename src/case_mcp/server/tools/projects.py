@@ -1,0 +1,7 @@
+"""The `projects` toolset."""
+
+from __future__ import annotations
+
+from case_mcp.server._spec import ToolSpec
+
+TOOLS: list[ToolSpec] = []

@@ -1,0 +1,33 @@
+"""An MCP client talking in memory to the server, which talks through the client to a sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from mcp import Client
+
+from case_mcp.client import CaseManagementClient
+from case_mcp.sandbox import Sandbox
+from case_mcp.server import create_server
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(rate_limit=None) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+async def mcp(sandbox: Sandbox) -> AsyncIterator[Client]:
+    """A 2026-07-28 client connected to the server over the sandbox's demo organisation."""
+    server = create_server(
+        lambda: CaseManagementClient(
+            base_url="http://sandbox.invalid",
+            api_key="test-api-key",
+            app_key="test-app-key",
+            transport=sandbox.transport(),
+        )
+    )
+    async with Client(server) as client:
+        yield client

@@ -1,0 +1,100 @@
+"""Reading cases through the MCP tools: get_case and search_cases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mcp import Client
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_get_case_returns_one_flat_case_with_names_resolved(mcp: Client) -> None:
+    """A case comes back flat: project key and assignee name, not ids to chase."""
+    answer = await mcp.call_tool("get_case", {"case_id": "SEC-1"})
+
+    assert not answer.is_error
+    case = answer.structured_content
+    assert case is not None
+    assert case["key"] == "SEC-1"
+    assert case["project"]["key"] == "SEC"
+    assert case["assignee"]["name"]
+    assert "@" in case["assignee"]["email"]
+    assert case["type"] == "Security"
+
+
+async def test_get_case_text_is_the_same_object_without_indentation(mcp: Client) -> None:
+    """The text a model reads is the structured content as one compact line of JSON."""
+    answer = await mcp.call_tool("get_case", {"case_id": "SEC-1"})
+
+    text = answer.content[0].text  # type: ignore[union-attr]
+    assert json.loads(text) == answer.structured_content
+    assert "\n" not in text
+    assert ": " not in text.split('"description"')[0]
+
+
+async def test_get_case_drops_nulls_and_empty_values(mcp: Client) -> None:
+    """Unset fields (an archived_at of a live case, empty maps) are left out, not null."""
+    case = (await mcp.call_tool("get_case", {"case_id": "SEC-1"})).structured_content
+    assert case is not None
+
+    assert "archived_at" not in case
+    assert all(value not in (None, "", [], {}) for value in case.values())
+
+
+async def test_an_unknown_case_says_it_was_not_found_and_how_to_find_one(mcp: Client) -> None:
+    """A bad key is a tool error naming the key and the tool that finds valid ones."""
+    answer = await mcp.call_tool("get_case", {"case_id": "SEC-9999"})
+
+    assert answer.is_error
+    assert "SEC-9999" in answer.content[0].text  # type: ignore[union-attr]
+    assert "search_cases" in answer.content[0].text  # type: ignore[union-attr]
+
+
+async def test_search_says_how_many_match_and_whether_more_pages_exist(mcp: Client) -> None:
+    """A page smaller than the match count says so, and names the next page."""
+    first = (
+        await mcp.call_tool("search_cases", {"status": "open", "page_size": 3})
+    ).structured_content
+    assert first is not None
+
+    assert first["total"] > 3
+    assert len(first["cases"]) == 3
+    assert first["has_more"] is True
+    assert first["next_page"] == 2
+
+
+async def test_search_shortcuts_combine_with_the_query(mcp: Client) -> None:
+    """status, priority and project shortcuts narrow the query like facets."""
+    found = (
+        await mcp.call_tool(
+            "search_cases", {"project": "sec", "status": "closed", "page_size": 100}
+        )
+    ).structured_content
+    assert found is not None
+
+    assert found["total"] == len(found["cases"]) > 0
+    assert {case["project"] for case in found["cases"]} == {"SEC"}
+
+
+async def test_a_search_with_no_match_is_an_empty_list_not_an_error(mcp: Client) -> None:
+    """No match is an answer: total 0 and an empty list."""
+    answer = await mcp.call_tool("search_cases", {"query": '"no case has this phrase"'})
+
+    assert not answer.is_error
+    assert answer.structured_content == {
+        "total": 0,
+        "page": 1,
+        "page_size": 25,
+        "has_more": False,
+        "cases": [],
+    }
+
+
+async def test_a_bad_enum_value_lists_the_valid_ones(mcp: Client) -> None:
+    """An unknown priority is refused before any call, with the accepted values."""
+    answer = await mcp.call_tool("search_cases", {"priority": "P9"})
+
+    assert answer.is_error
+    assert "'P1', 'P2', 'P3', 'P4', 'P5' or 'NOT_DEFINED'" in answer.content[0].text  # type: ignore[union-attr]
