@@ -110,7 +110,7 @@ CREATE TABLE cases (
 -- page of the newest or most urgent cases is read in index order, without sorting them all.
 CREATE INDEX cases_project ON cases (project_id, created_at);
 CREATE INDEX cases_status_group ON cases (status_group, created_at);
-CREATE INDEX cases_status ON cases (status);
+CREATE INDEX cases_status ON cases (status, created_at);
 CREATE INDEX cases_created ON cases (created_at);
 -- Covers the archived_at test that almost every search has, so counting matches scans this
 -- small index instead of the table.
@@ -119,9 +119,9 @@ CREATE INDEX cases_priority ON cases (priority_rank, created_at DESC);
 CREATE INDEX cases_status_order ON cases (
     (CASE status_group WHEN 'SG_OPEN' THEN 1 WHEN 'SG_IN_PROGRESS' THEN 2 ELSE 3 END), created_at
 );
-CREATE INDEX cases_assignee ON cases (assignee_id);
-CREATE INDEX cases_created_by ON cases (created_by);
-CREATE INDEX cases_type ON cases (type_id);
+CREATE INDEX cases_assignee ON cases (assignee_id, created_at);
+CREATE INDEX cases_created_by ON cases (created_by, created_at);
+CREATE INDEX cases_type ON cases (type_id, created_at);
 CREATE INDEX cases_creation_source ON cases (creation_source);
 CREATE INDEX cases_modified ON cases (modified_at);
 CREATE INDEX cases_closed ON cases (closed_at);
@@ -132,7 +132,7 @@ CREATE TABLE case_attributes (              -- the free-form "attributes" map of
     value TEXT NOT NULL,
     PRIMARY KEY (case_id, key, value)
 );
-CREATE INDEX case_attributes_value ON case_attributes (key, value COLLATE NOCASE);
+CREATE INDEX case_attributes_value ON case_attributes (key, value COLLATE NOCASE, case_id);
 
 CREATE TABLE case_key_aliases (             -- a moved case's old keys
     key TEXT PRIMARY KEY,
