@@ -187,7 +187,7 @@ async def test_every_kind_of_change_is_recorded_with_from_and_to(
 async def test_the_timeline_pages_newest_first_by_default(
     http: httpx2.AsyncClient, new_case: Any
 ) -> None:
-    """page[size] and page[number] page the timeline; the default order is newest first."""
+    """page[size] and a zero-based page[number] page the timeline, newest first by default."""
     case = await new_case()
     for number in range(1, 4):
         await http.post(f"/api/v2/cases/{case['id']}/comment", json=body({"comment": f"#{number}"}))
@@ -196,7 +196,7 @@ async def test_the_timeline_pages_newest_first_by_default(
         return [cell["attributes"]["cell_content"].get("message") for cell in page]
 
     first = await cells(http, case["id"], **{"page[size]": 2})
-    second = await cells(http, case["id"], **{"page[size]": 2, "page[number]": 2})
+    second = await cells(http, case["id"], **{"page[size]": 2, "page[number]": 1})
 
     assert messages(first) == ["#3", "#2"]
     assert messages(second) == ["#1", None]  # the creation record comes last

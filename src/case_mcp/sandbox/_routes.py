@@ -276,8 +276,9 @@ class _Api:
         cells = self.store.timeline(
             request.path_params["case_id"],
             page_size=_parse.int_query(params, "page[size]", default=25, minimum=1, maximum=100),
+            # Zero-based, as Datadog documents for this endpoint (case search counts from 1).
             page_number=_parse.int_query(
-                params, "page[number]", default=1, minimum=1, maximum=None
+                params, "page[number]", default=0, minimum=0, maximum=None
             ),
             ascending=_parse.bool_query(params, "sort[ascending]", default=False),
         )

@@ -77,9 +77,11 @@ class Store(CaseStore):
         return self._records(rows), int(total)
 
     def timeline(
-        self, case_ref: str, *, page_size: int = 25, page_number: int = 1, ascending: bool = False
+        self, case_ref: str, *, page_size: int = 25, page_number: int = 0, ascending: bool = False
     ) -> list[dict[str, Any]]:
         """A page of a case's timeline (deleted comments left out), newest first by default.
+
+        Pages count from 0 here, as Datadog's timeline endpoint does (unlike case search).
 
         Raises:
             NotFound: No such case.
@@ -88,7 +90,7 @@ class Store(CaseStore):
         rows = self.conn.execute(
             "SELECT * FROM timeline_cells WHERE case_id = ? AND deleted_at IS NULL"
             f" ORDER BY seq {'ASC' if ascending else 'DESC'} LIMIT ? OFFSET ?",
-            (case_id, page_size, page_size * (page_number - 1)),
+            (case_id, page_size, page_size * page_number),
         ).fetchall()
         return [decode_row(row, "content") for row in rows]
 

@@ -15,7 +15,8 @@ from typing import Final, Generic, TypeVar
 from mcp.server.mcpserver.exceptions import ToolError
 
 from case_mcp.client import CaseManagementClient
-from case_mcp.models import CaseType, Project, User
+from case_mcp.errors import NotFoundError
+from case_mcp.models import CaseType, CustomAttributeConfig, Project, User
 
 _UUID: Final = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -56,6 +57,7 @@ class Lookup:
         self._client = client
         self._projects: _Cached[Project] = _Cached(client.get_projects)
         self._case_types: _Cached[CaseType] = _Cached(client.get_all_case_types)
+        self._custom_attributes: dict[str, _Cached[CustomAttributeConfig]] = {}
 
     async def projects(self) -> list[Project]:
         """Every project (possibly from a copy up to 30 seconds old)."""
@@ -95,22 +97,70 @@ class Lookup:
             ToolError: No such case type; the message lists the names that exist.
         """
         wanted = name_or_id.strip()
-        types = await self.case_types()
-        for case_type in types:
-            if (
-                case_type.id == wanted
-                or (case_type.attributes.name or "").lower() == wanted.lower()
-            ):
-                return case_type
+        for fresh in (False, True):
+            if fresh:
+                self._case_types.forget()
+            types = await self.case_types()
+            for case_type in types:
+                if (
+                    case_type.id == wanted
+                    or (case_type.attributes.name or "").lower() == wanted.lower()
+                ):
+                    return case_type
         names = ", ".join(sorted(t.attributes.name or t.id for t in types))
         raise ToolError(f"Case type {wanted!r} was not found. The case types are: {names}.")
 
     async def case_type_name(self, type_id: str | None) -> str | None:
         """The display name of a case type id, or None when unknown."""
-        for case_type in await self._case_types.get():
-            if case_type.id == type_id:
-                return case_type.attributes.name
+        case_type = await self.case_type_of(type_id)
+        return case_type.attributes.name if case_type is not None else None
+
+    async def case_type_of(self, type_id: str | None) -> CaseType | None:
+        """The case type with this id, deleted ones included (old cases keep their type)."""
+        if type_id is None:
+            return None
+        for fresh in (False, True):
+            if fresh:
+                self._case_types.forget()
+            for case_type in await self._case_types.get():
+                if case_type.id == type_id:
+                    return case_type
         return None
+
+    async def custom_attributes(self, type_id: str) -> list[CustomAttributeConfig]:
+        """The custom attributes configured on a case type (none for an unknown type)."""
+        cached = self._custom_attributes.get(type_id)
+        if cached is None:
+
+            async def fetch() -> list[CustomAttributeConfig]:
+                try:
+                    return await self._client.get_all_custom_attribute_configs_by_case_type(type_id)
+                except NotFoundError:
+                    return []
+
+            cached = self._custom_attributes[type_id] = _Cached(fetch)
+        return await cached.get()
+
+    async def custom_attribute(self, case_type: CaseType, key: str) -> CustomAttributeConfig:
+        """The custom attribute `key` of a case type.
+
+        Raises:
+            ToolError: The type has no such attribute; the message lists the keys it has.
+        """
+        wanted = key.strip()
+        for fresh in (False, True):
+            if fresh and case_type.id in self._custom_attributes:
+                self._custom_attributes[case_type.id].forget()
+            configs = await self.custom_attributes(case_type.id)
+            for config in configs:
+                if config.attributes.key == wanted:
+                    return config
+        keys = ", ".join(sorted(c.attributes.key or c.id for c in configs))
+        raise ToolError(
+            f"Case type {case_type.attributes.name or case_type.id!r} has no custom attribute "
+            f"{wanted!r}. "
+            + (f"Its custom attributes are: {keys}." if keys else "It has no custom attributes.")
+        )
 
     async def user(self, who: str) -> User:
         """The user with this UUID, email or handle.
@@ -120,7 +170,12 @@ class Lookup:
         """
         wanted = who.strip()
         if is_uuid(wanted):
-            return await self._client.get_user(wanted)
+            try:
+                return await self._client.get_user(wanted)
+            except NotFoundError:
+                raise ToolError(
+                    f"No user has the id {wanted!r}. find_users finds people by name or email."
+                ) from None
         page = await self._client.list_users(wanted, page_size=100)
         exact = [
             user

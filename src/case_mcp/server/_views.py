@@ -129,21 +129,22 @@ class CommentView(View):
 class TimelineEntry(View):
     """One event in a case's history: a comment, or a change to the case."""
 
-    id: str
+    id: str | None = Field(None, description="A comment's id (delete_case_comment takes it).")
     type: str = Field(description="COMMENT, or the change: STATUS_CHANGE, PRIORITY_CHANGE, ...")
-    author: UserRef | None = None
+    author: str | None = Field(None, description="Who: a name, or an email.")
     created_at: datetime | None = None
     message: str | None = Field(None, description="The comment text, for comments.")
     change: dict[str, Any] | None = Field(None, description="For changes: field, from, to.")
 
 
 class Timeline(View):
-    """A page of a case's timeline."""
+    """A page of a case's timeline, newest first."""
 
     case: str = Field(description="The case key or id.")
-    page: int
+    page: int = Field(description="This page's number, from 1.")
     page_size: int
     has_more: bool = Field(description="True when the next page may hold older entries.")
+    next_page: int | None = Field(None, description="The page to ask for next, when has_more.")
     entries: list[TimelineEntry]
 
 
@@ -198,6 +199,9 @@ class UserList(View):
 
     users: list[UserView]
     total: int | None = Field(None, description="How many users match, across all pages.")
+    page: int = Field(1, description="This page's number, from 1.")
+    has_more: bool = Field(False, description="True when later pages hold more users.")
+    next_page: int | None = Field(None, description="The page to ask for next, when has_more.")
 
 
 class Outcome(View):
@@ -278,10 +282,12 @@ def timeline_entry(cell: TimelineCell) -> TimelineEntry:
     author = attributes.author.content if attributes.author else None
     message = content.message if content is not None else None
     change = dict(content.model_extra or {}) if content is not None and message is None else None
+    kind = attributes.type or "UNKNOWN"
     return TimelineEntry(
-        id=cell.id,
-        type=attributes.type or "UNKNOWN",
-        author=user_ref(author),
+        # Only comments can be acted on by id; other ids would cost tokens for nothing.
+        id=cell.id if kind == "COMMENT" else None,
+        type=kind,
+        author=(author.name or author.email or author.handle or None) if author else None,
         created_at=attributes.created_at,
         message=message,
         change=change or None,
@@ -330,6 +336,7 @@ def user_view(user: User) -> UserView:
         id=user.id,
         name=attributes.name or None,
         email=attributes.email,
-        handle=attributes.handle,
+        # Datadog makes a person's handle their email; say it once.
+        handle=attributes.handle if attributes.handle != attributes.email else None,
         status=attributes.status,
     )

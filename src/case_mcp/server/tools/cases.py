@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult
 from pydantic import Field
 
+from case_mcp.models import CustomAttributeValue, Project
+from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import reported
+from case_mcp.server._lookup import Lookup
 from case_mcp.server._render import result
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
@@ -22,6 +26,16 @@ CaseId = Annotated[
     ),
 ]
 Priority = Literal["P1", "P2", "P3", "P4", "P5", "NOT_DEFINED"]
+Assignee = Annotated[
+    str,
+    Field(min_length=1, max_length=200, description="A user's email, handle or UUID."),
+]
+ProjectKey = Annotated[
+    str, Field(min_length=1, max_length=100, description="A project key (e.g. SEC) or UUID.")
+]
+
+# Datadog's built-in Standard case type has this id in every organisation.
+STANDARD_TYPE_ID: Final = "00000000-0000-0000-0000-000000000001"
 
 
 def not_found(case_id: str) -> str:
@@ -113,7 +127,82 @@ async def search_cases(
     )
 
 
+async def create_case(
+    title: Annotated[
+        str, Field(min_length=1, max_length=1000, description="One line: what is wrong or needed.")
+    ],
+    ctx: ToolContext,
+    project: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="Project key (e.g. SEC) or UUID; may be left out if only one exists.",
+        ),
+    ] = None,
+    case_type: Annotated[
+        str | None,
+        Field(
+            max_length=100, description="Case type name (e.g. Security) or UUID; default Standard."
+        ),
+    ] = None,
+    priority: Annotated[Priority, Field(description="P1 is the most urgent.")] = "NOT_DEFINED",
+    description: Annotated[
+        str | None, Field(max_length=20_000, description="Details, in Markdown.")
+    ] = None,
+    assignee: Annotated[
+        str | None, Field(max_length=200, description="Assign to: email, handle or user UUID.")
+    ] = None,
+    custom_attributes: Annotated[
+        dict[str, CustomValueInput] | None,
+        Field(
+            description="Values by key; list_custom_attributes shows the type's keys.",
+        ),
+    ] = None,
+) -> Annotated[CallToolResult, CaseView]:
+    """Create a case in a project; returns it with its new key.
+
+    Use this tool to open a case for an incident, investigation or request; search_cases
+    first to avoid a duplicate.
+    Example: {"title": "Checkout 5xx above 2%", "project": "OPS", "priority": "P2"}
+    """
+    state = state_of(ctx)
+    lookup = state.lookup
+    with reported("The project, case type or assignee was not found."):
+        project_id = (await _project_for_new_case(lookup, project)).id
+        kind = await lookup.case_type(case_type or STANDARD_TYPE_ID)
+        assignee_id = (await lookup.user(assignee)).id if assignee else None
+        values: dict[str, CustomAttributeValue] = {}
+        for key, value in (custom_attributes or {}).items():
+            config = await lookup.custom_attribute(kind, key)
+            values[config.attributes.key or key] = check_value(config, value).to_model()
+        case = await state.client.create_case(
+            title,
+            type_id=kind.id,
+            project_id=project_id,
+            priority=priority,
+            description=description,
+            assignee_id=assignee_id,
+            custom_attributes=values or None,
+        )
+        return result(await case_view(case, lookup))
+
+
+async def _project_for_new_case(lookup: Lookup, project: str | None) -> Project:
+    if project is not None and project.strip():
+        return await lookup.project(project)
+    projects = await lookup.projects()
+    if len(projects) == 1:
+        return projects[0]
+    names = ", ".join(sorted(f"{p.attributes.key} ({p.attributes.name})" for p in projects))
+    raise ToolError(
+        f"Say which project the case goes in: {names}."
+        if projects
+        else "There is no project yet; create_project makes one."
+    )
+
+
 TOOLS = [
     ToolSpec("search_cases", "Search cases", "cases", "read", search_cases),
     ToolSpec("get_case", "Get a case", "cases", "read", get_case),
+    ToolSpec("create_case", "Create a case", "cases", "write", create_case),
 ]

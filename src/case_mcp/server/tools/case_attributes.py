@@ -1,0 +1,166 @@
+"""The `cases` toolset's attribute tools: free-form attributes and typed custom attributes.
+
+Attributes are tags (``service: [web-api]``) that Datadog can only replace as a whole map;
+the tool merges by default, reading the case first, because a model asked to add one tag
+should not wipe the others. Custom attributes are typed by their case type's configuration,
+which the tools look up so the model never has to repeat it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult
+from pydantic import Field
+
+from case_mcp.models import Case, CaseType
+from case_mcp.server._custom_values import CustomValueInput, check_value
+from case_mcp.server._errors import reported
+from case_mcp.server._lookup import Lookup
+from case_mcp.server._render import result, to_text
+from case_mcp.server._spec import ToolSpec
+from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._views import CaseView, Outcome, case_view
+from case_mcp.server.tools.cases import CaseId, not_found
+
+AttributeKey = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        description="The custom attribute's key, e.g. cvss_score (see list_custom_attributes).",
+    ),
+]
+
+
+async def update_case_attributes(
+    case_id: CaseId,
+    attributes: Annotated[
+        dict[str, list[str]],
+        Field(
+            max_length=100,
+            description='Tags by name, each a list of values: {"service": ["web-api"]}. '
+            "An empty list removes the name.",
+        ),
+    ],
+    ctx: ToolContext,
+    mode: Annotated[
+        Literal["merge", "replace"],
+        Field(description="merge: set only the names given; replace: these become all of them."),
+    ] = "merge",
+) -> Annotated[CallToolResult, CaseView]:
+    """Set a case's attributes (free-form tags such as service, env, team).
+
+    Use this tool to tag a case. By default the names given are set and the others kept;
+    mode "replace" makes the given map the whole set.
+    Example: {"case_id": "OPS-12", "attributes": {"env": ["prod"], "team": ["sre"]}}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        if mode == "merge":
+            case = await state.client.get_case(case_id)
+            wanted = {**case.attributes.attributes, **attributes}
+            case_id = case.id
+        else:
+            wanted = dict(attributes)
+        values = {name.strip(): items for name, items in wanted.items() if items}
+        updated = await state.client.update_attributes(case_id, values)
+        return result(await case_view(updated, state.lookup))
+
+
+async def update_case_custom_attribute(
+    case_id: CaseId,
+    key: AttributeKey,
+    value: Annotated[
+        CustomValueInput,
+        Field(
+            description="As configured: text, a number, a URL or a SELECT option; a list "
+            "for multi-value attributes.",
+        ),
+    ],
+    ctx: ToolContext,
+) -> Annotated[CallToolResult, CaseView]:
+    """Set one custom attribute of a case, checked against its case type's configuration.
+
+    Use this tool to record typed facts on a case (a CVSS score, a region, a runbook URL);
+    a value that does not fit gets an error saying what the attribute takes.
+    Example: {"case_id": "SEC-9", "key": "cvss_score", "value": 8.1}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.get_case(case_id)
+        config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
+        checked = check_value(config, value)
+        updated = await state.client.update_case_custom_attribute(
+            case.id,
+            config.attributes.key or key,
+            checked.value,
+            type=checked.type,
+            is_multi=checked.is_multi,
+        )
+        return result(await case_view(updated, state.lookup))
+
+
+async def delete_case_custom_attribute(
+    case_id: CaseId, key: AttributeKey, ctx: ToolContext
+) -> Annotated[CallToolResult, Outcome]:
+    """Delete one custom attribute's value from a case.
+
+    Use this tool when a custom attribute's value is wrong and should be empty; to change
+    it, use update_case_custom_attribute.
+    Example: {"case_id": "SEC-9", "key": "cvss_score"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.get_case(case_id)
+        config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
+        stored_key = config.attributes.key or key
+        name = case.attributes.key or case.id
+        current = case.attributes.custom_attributes.get(stored_key)
+        if current is None or current.value is None:
+            return result(
+                Outcome(message=f"{name} had no {stored_key!r} value; nothing was deleted.")
+            )
+        await state.client.delete_case_custom_attribute(case.id, stored_key)
+        return result(
+            Outcome(
+                message=f"Deleted custom attribute {stored_key!r} of {name} "
+                f"(its value was {to_text(current.value)})."
+            )
+        )
+
+
+async def _type_of(case: Case, lookup: Lookup) -> CaseType:
+    case_type = await lookup.case_type_of(case.attributes.type_id)
+    if case_type is None:
+        raise ToolError(
+            f"The case type of {case.attributes.key or case.id} was not found, so its custom "
+            "attributes are unknown."
+        )
+    return case_type
+
+
+TOOLS = [
+    ToolSpec(
+        "update_case_attributes",
+        "Set a case's attributes",
+        "cases",
+        "idempotent_write",
+        update_case_attributes,
+    ),
+    ToolSpec(
+        "update_case_custom_attribute",
+        "Set a case's custom attribute",
+        "cases",
+        "idempotent_write",
+        update_case_custom_attribute,
+    ),
+    ToolSpec(
+        "delete_case_custom_attribute",
+        "Delete a case's custom attribute",
+        "cases",
+        "destructive",
+        delete_case_custom_attribute,
+    ),
+]

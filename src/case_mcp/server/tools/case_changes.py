@@ -1,0 +1,245 @@
+"""The `cases` toolset's changes to one field of a case: title, status, assignee, project...
+
+Each tool sets a value, so repeating a call changes nothing more (they are idempotent), and
+each returns the case as it is afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult
+from pydantic import Field
+
+from case_mcp.models import CaseType, StatusesConfig, StatusGroupConfig
+from case_mcp.server._errors import reported
+from case_mcp.server._render import result
+from case_mcp.server._spec import ToolSpec
+from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._views import CaseView, case_view
+from case_mcp.server.tools.cases import Assignee, CaseId, Priority, ProjectKey, not_found
+
+Changed = Annotated[CallToolResult, CaseView]
+StatusGroup = Literal["OPEN", "IN_PROGRESS", "CLOSED"]
+_GROUPS: dict[StatusGroup, str] = {"OPEN": "open", "IN_PROGRESS": "in_progress", "CLOSED": "closed"}
+
+
+async def update_case_title(
+    case_id: CaseId,
+    title: Annotated[str, Field(min_length=1, max_length=1000, description="The new title.")],
+    ctx: ToolContext,
+) -> Changed:
+    """Change a case's title.
+
+    Use this tool when the title no longer says what the case is about.
+    Example: {"case_id": "OPS-12", "title": "Checkout 5xx after the 14:05 deploy"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.update_case_title(case_id, title)
+        return result(await case_view(case, state.lookup))
+
+
+async def update_case_description(
+    case_id: CaseId,
+    description: Annotated[
+        str, Field(max_length=20_000, description="The new description (Markdown); replaces it.")
+    ],
+    ctx: ToolContext,
+) -> Changed:
+    """Replace a case's description.
+
+    Use this tool to rewrite the description; to add a note, use add_case_comment instead.
+    Example: {"case_id": "OPS-12", "description": "Impact: 2% of checkouts fail."}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.update_case_description(case_id, description)
+        return result(await case_view(case, state.lookup))
+
+
+async def update_case_status(
+    case_id: CaseId,
+    ctx: ToolContext,
+    status: Annotated[
+        StatusGroup | None,
+        Field(description="Move to the case type's default status of this group."),
+    ] = None,
+    status_name: Annotated[
+        str | None,
+        Field(max_length=100, description="A status the case type offers, e.g. 'Approved'."),
+    ] = None,
+) -> Changed:
+    """Change a case's status: give status (OPEN, IN_PROGRESS, CLOSED) or a status_name.
+
+    Use this tool to start, close or reopen a case. Case types can offer their own status
+    names (list_case_types shows them); a wrong name gets the list.
+    Example: {"case_id": "OPS-12", "status": "CLOSED"}
+    """
+    if (status is None) == (status_name is None):
+        raise ToolError("Give either status (OPEN, IN_PROGRESS or CLOSED) or status_name.")
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.get_case(case_id)
+        case_type = await state.lookup.case_type_of(case.attributes.type_id)
+        if case_type is None or case_type.attributes.statuses_config is None:
+            # Nothing to check against: Datadog decides, and says why it refuses.
+            updated = await state.client.update_status(case.id, status, status_name)
+        else:
+            name = _status_name(
+                case_type, case_type.attributes.statuses_config, status, status_name
+            )
+            updated = await state.client.update_status(case.id, status_name=name)
+        return result(await case_view(updated, state.lookup))
+
+
+def _status_name(
+    case_type: CaseType,
+    config: StatusesConfig,
+    status: StatusGroup | None,
+    status_name: str | None,
+) -> str:
+    """The status name to send: the group's default for a status, the exact spelling of a name."""
+    type_name = case_type.attributes.name or case_type.id
+    groups: dict[str, StatusGroupConfig | None] = {
+        "open": config.open,
+        "in_progress": config.in_progress,
+        "closed": config.closed,
+    }
+    if status is not None:
+        group = groups[_GROUPS[status]]
+        if group is None or not (group.default or group.status_options):
+            raise ToolError(f"Case type {type_name!r} has no {status} status; give status_name.")
+        return group.default or group.status_options[0].name
+    wanted = (status_name or "").strip().casefold()
+    offered: list[str] = []
+    for group_name, group in groups.items():
+        if group is None:
+            continue
+        for option in group.status_options:
+            if option.name.casefold() == wanted:
+                return option.name
+        names = ", ".join(repr(option.name) for option in group.status_options)
+        offered.append(f"{group_name.replace('_', ' ')}: {names}")
+    raise ToolError(
+        f"Case type {type_name!r} has no status {status_name!r}. "
+        f"Its statuses are {'; '.join(offered)}."
+    )
+
+
+async def update_case_priority(
+    case_id: CaseId,
+    priority: Annotated[Priority, Field(description="P1 is the most urgent.")],
+    ctx: ToolContext,
+) -> Changed:
+    """Change a case's priority.
+
+    Use this tool when a case's urgency changed.
+    Example: {"case_id": "SEC-4", "priority": "P1"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.update_priority(case_id, priority)
+        return result(await case_view(case, state.lookup))
+
+
+async def assign_case(case_id: CaseId, assignee: Assignee, ctx: ToolContext) -> Changed:
+    """Assign a case to a user, replacing any assignee.
+
+    Use this tool to hand a case to someone; find_users finds people by name.
+    Example: {"case_id": "OPS-12", "assignee": "maya.chen@demo-org.example"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        user = await state.lookup.user(assignee)
+        case = await state.client.assign_case(case_id, user.id)
+        return result(await case_view(case, state.lookup))
+
+
+async def unassign_case(case_id: CaseId, ctx: ToolContext) -> Changed:
+    """Remove a case's assignee.
+
+    Use this tool to put a case back in the unassigned queue.
+    Example: {"case_id": "OPS-12"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.unassign_case(case_id)
+        return result(await case_view(case, state.lookup))
+
+
+async def archive_case(case_id: CaseId, ctx: ToolContext) -> Changed:
+    """Archive a case: searches leave it out; unarchive_case brings it back.
+
+    Use this tool for duplicates and noise that should leave the queue; to finish work,
+    close it with update_case_status instead.
+    Example: {"case_id": "OPS-12"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.archive_case(case_id)
+        return result(await case_view(case, state.lookup))
+
+
+async def unarchive_case(case_id: CaseId, ctx: ToolContext) -> Changed:
+    """Bring an archived case back into searches.
+
+    Use this tool when an archived case is relevant again (search_cases finds archived
+    cases with archived:true).
+    Example: {"case_id": "OPS-12"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.unarchive_case(case_id)
+        return result(await case_view(case, state.lookup))
+
+
+async def move_case_to_project(case_id: CaseId, project: ProjectKey, ctx: ToolContext) -> Changed:
+    """Move a case to another project; it gets a key there, and its old key still works.
+
+    Use this tool when a case was filed in the wrong project.
+    Example: {"case_id": "OPS-12", "project": "SEC"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        target = await state.lookup.project(project)
+        case = await state.client.move_case_to_project(case_id, target.id)
+        return result(await case_view(case, state.lookup))
+
+
+TOOLS = [
+    ToolSpec("update_case_title", "Retitle a case", "cases", "idempotent_write", update_case_title),
+    ToolSpec(
+        "update_case_description",
+        "Replace a case's description",
+        "cases",
+        "idempotent_write",
+        update_case_description,
+    ),
+    ToolSpec(
+        "update_case_status",
+        "Change a case's status",
+        "cases",
+        "idempotent_write",
+        update_case_status,
+    ),
+    ToolSpec(
+        "update_case_priority",
+        "Change a case's priority",
+        "cases",
+        "idempotent_write",
+        update_case_priority,
+    ),
+    ToolSpec("assign_case", "Assign a case", "cases", "idempotent_write", assign_case),
+    ToolSpec("unassign_case", "Unassign a case", "cases", "idempotent_write", unassign_case),
+    ToolSpec("archive_case", "Archive a case", "cases", "idempotent_write", archive_case),
+    ToolSpec("unarchive_case", "Unarchive a case", "cases", "idempotent_write", unarchive_case),
+    ToolSpec(
+        "move_case_to_project",
+        "Move a case to another project",
+        "cases",
+        "idempotent_write",
+        move_case_to_project,
+    ),
+]
