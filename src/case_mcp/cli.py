@@ -1,7 +1,9 @@
 """The `case-mcp` command: thin argument parsing over the package's entry points.
 
 Each subcommand imports what it needs when it runs, so `case-mcp --help` stays fast and a
-subcommand never pays for another's imports.
+subcommand never pays for another's imports. Only `tools` and `call` write to stdout (their
+output is the point); `serve` leaves stdout to the MCP protocol, and every log line and
+error goes to stderr.
 """
 
 from __future__ import annotations
@@ -9,16 +11,27 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from case_mcp import __version__
+from case_mcp.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from case_mcp.server._state import ClientFactory
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `case-mcp` command line; returns the process exit status."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # `call`'s key=value arguments may come after its flags; anything else is a mistake.
+        if args.command != "call" or any(extra.startswith("-") for extra in extras):
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        args.arguments = [*args.arguments, *extras]
     logging.basicConfig(
         stream=sys.stderr,  # stdout belongs to the MCP protocol in `serve`
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -27,7 +40,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+    except ConfigurationError as error:
+        # One line a person can act on, never a traceback: it names what to set.
+        print(f"case-mcp: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
     return status
 
 
@@ -40,12 +60,47 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    serve = commands.add_parser(
+        "serve",
+        help="run the MCP server on stdio (what an assistant's MCP configuration starts)",
+        description="Run the MCP server on stdin/stdout. Against Datadog it needs DD_API_KEY and "
+        "DD_APP_KEY (or CASE_MCP_ACCESS_TOKEN), and DD_SITE for a site other than "
+        "datadoghq.com; with --sandbox it serves the embedded sandbox's demo organisation.",
+    )
+    _add_backend_flags(serve)
+    serve.set_defaults(run=_run_serve)
+
+    tools = commands.add_parser(
+        "tools",
+        help="print the tool table (name, kind, toolset, title)",
+        description="Print every tool the server offers, from the server itself.",
+    )
+    tools.add_argument(
+        "--json",
+        action="store_true",
+        help="print the full definitions as JSON (what manifests/tools.json holds)",
+    )
+    tools.set_defaults(run=_run_tools)
+
+    call = commands.add_parser(
+        "call",
+        help="run one tool and print its result as JSON",
+        description="Run one tool, as an assistant would, and print its structured result as "
+        "JSON on stdout. Arguments are key=value; a value is read as JSON when it parses "
+        '(page=2, ascending=true, attributes=\'{"env": ["prod"]}\') and the parameter accepts '
+        "that type, else as a string. A tool error goes to stderr with exit status 1.",
+    )
+    call.add_argument("tool", help="the tool's name (see `case-mcp tools`)")
+    call.add_argument("arguments", nargs="*", metavar="KEY=VALUE", help="the tool's arguments")
+    _add_backend_flags(call)
+    call.set_defaults(run=_run_call)
+
     demo = commands.add_parser(
         "demo",
-        help="walk through the client against the embedded sandbox (no Datadog account needed)",
-        description="Show the Case Management client at work on the embedded sandbox's demo "
-        "organisation: projects, a search, a new case with a comment and its timeline. "
-        "Everything happens in this process; nothing is sent anywhere.",
+        help="watch an assistant work through the MCP tools on the sandbox (no account needed)",
+        description="Connect an MCP client to the server over the embedded sandbox's demo "
+        "organisation and make the calls an assistant would: projects, a search, a case read, "
+        "a new case taken through to closed, its timeline. Nothing is sent anywhere.",
     )
     demo.set_defaults(run=_run_demo)
 
@@ -85,6 +140,97 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.set_defaults(run=_run_sandbox)
     return parser
+
+
+def _add_backend_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the embedded Datadog sandbox (demo organisation) instead of Datadog",
+    )
+    command.add_argument(
+        "--sandbox-db",
+        type=Path,
+        metavar="PATH",
+        help="keep the sandbox's state in this SQLite file (implies --sandbox; "
+        "default: in memory, fresh on every start)",
+    )
+
+
+@contextmanager
+def _client_factory(args: argparse.Namespace) -> Iterator[ClientFactory]:
+    from case_mcp.config import Settings
+    from case_mcp.sandbox import Sandbox
+    from case_mcp.server._launch import datadog_client_factory, sandbox_client_factory
+
+    if args.sandbox or args.sandbox_db is not None:
+        with Sandbox(db_path=args.sandbox_db) as sandbox:
+            yield sandbox_client_factory(sandbox)
+        return
+    settings = Settings.load()
+    try:
+        make_client = datadog_client_factory(settings)
+    except ConfigurationError as error:
+        # Someone without credentials may only want to try it: say how.
+        raise ConfigurationError(
+            f"{error}, or pass --sandbox to use the embedded sandbox"
+        ) from None
+    yield make_client
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import gc
+
+    from case_mcp.server import create_server
+
+    with _client_factory(args) as make_client:
+        server = create_server(make_client)
+        # Everything imported so far lives as long as the process: keeping it out of the
+        # collector's sight saves a quarter of a second at exit, when the client waits.
+        gc.freeze()
+        server.run()
+    return 0
+
+
+def _run_tools(args: argparse.Namespace) -> int:
+    import anyio
+
+    from case_mcp.server._manifest import manifest_text, tool_table
+
+    if args.json:
+        sys.stdout.write(anyio.run(manifest_text))
+    else:
+        sys.stdout.write(anyio.run(tool_table))
+    return 0
+
+
+def _run_call(args: argparse.Namespace) -> int:
+    import json
+
+    import anyio
+
+    from case_mcp.server._launch import CallUsageError, call_tool
+
+    with _client_factory(args) as make_client:
+        try:
+            answer = anyio.run(call_tool, make_client, args.tool, args.arguments)
+        except CallUsageError as error:
+            print(f"case-mcp call: {error}", file=sys.stderr)
+            return 2
+    if answer.is_error:
+        print(_text_of(answer.content), file=sys.stderr)
+        return 1
+    data = answer.structured_content
+    if data is None:
+        # A tool without structured output (none today): its text is the answer.
+        print(_text_of(answer.content))
+    else:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _text_of(content: Sequence[object]) -> str:
+    return "\n".join(str(getattr(block, "text", "")) for block in content)
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:

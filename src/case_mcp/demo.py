@@ -1,106 +1,178 @@
-"""`case-mcp demo`: the Case Management client at work on the embedded sandbox.
+"""`case-mcp demo`: an assistant's tool calls, made against the embedded sandbox.
 
 A newcomer's first contact: it needs no Datadog account and sends nothing anywhere, yet every
-line it prints came through the real client, over HTTP semantics, from the sandbox's answers.
+line it prints came through the real path an assistant uses. An MCP client calls the server's
+tools in memory, the server calls Datadog's API through the real client, and the sandbox
+answers as Datadog would.
 """
 
 from __future__ import annotations
 
-from typing import TextIO
+import json
+import textwrap
+from typing import Any, TextIO
 
-from case_mcp.client import CaseManagementClient
-from case_mcp.models import Case, TimelineCell
+import httpx2
+from mcp import Client
+
 from case_mcp.sandbox import Sandbox
+from case_mcp.server import create_server
+from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
 
-# The in-process transport never opens a socket; the host only has to be a valid URL.
-SANDBOX_BASE_URL = "http://sandbox.invalid"
+_WIDTH = 100
+
+
+class DemoError(RuntimeError):
+    """A tool call of the walkthrough failed where it should have succeeded."""
 
 
 async def run_demo(out: TextIO) -> None:
-    """Print a short tour: projects, a search, a new case taken to closed, its timeline."""
-    with Sandbox() as sandbox:
-        async with CaseManagementClient(
+    """Print a short tour: the tools, projects, a search, a case, a new case closed, errors."""
+    with Sandbox(rate_limit=None) as sandbox:
+        async with Client(create_server(sandbox_client_factory(sandbox))) as client:
+            await _Tour(client, sandbox, out).run()
+
+
+class _Tour:
+    def __init__(self, client: Client, sandbox: Sandbox, out: TextIO) -> None:
+        self.client = client
+        self.sandbox = sandbox
+        self.out = out
+
+    async def raw_case(self, key: str) -> str:
+        """Datadog's own JSON for the case, as the sandbox serves it."""
+        async with httpx2.AsyncClient(
             base_url=SANDBOX_BASE_URL,
-            api_key="sandbox",
-            app_key="sandbox",
-            transport=sandbox.transport(),
-        ) as client:
-            await _tour(client, out)
+            transport=self.sandbox.transport(),
+            headers={"DD-API-KEY": "sandbox", "DD-APPLICATION-KEY": "sandbox"},
+        ) as http:
+            return (await http.get(f"/api/v2/cases/{key}")).text
 
+    def say(self, line: str = "") -> None:
+        self.out.write(line + "\n")
 
-async def _tour(client: CaseManagementClient, out: TextIO) -> None:
-    def say(line: str = "") -> None:
-        print(line, file=out)
+    async def call(self, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        self.say()
+        self.say(f"> {tool} {json.dumps(arguments, ensure_ascii=False)}")
+        answer = await self.client.call_tool(tool, arguments)
+        data = answer.structured_content
+        if answer.is_error or not isinstance(data, dict):
+            raise DemoError(f"{tool} failed: {_text(answer.content)}")
+        return data
 
-    say("case_mcp demo: the Datadog Case Management client on the embedded sandbox")
-    say("(an in-process emulator of the Datadog API with a demo organisation; nothing leaves")
-    say("this machine)")
-
-    projects = await client.get_projects()
-    say()
-    say(f"Projects ({len(projects)}):")
-    for project in sorted(projects, key=lambda project: project.attributes.key or ""):
-        say(f"  {project.attributes.key:<6} {project.attributes.name}")
-
-    query = "status:open"
-    page = await client.search_cases(query, page_size=5, sort_field="priority")
-    say()
-    say(f'Search "{query}", most urgent first ({page.total} match; first {len(page.cases)}):')
-    for case in page.cases:
-        say("  " + _case_line(case))
-
-    operations = next(p for p in projects if p.attributes.key == "OPS")
-    responder = next(
-        user
-        for user in (await client.list_users(page_size=20)).users
-        if user.attributes.status == "Active" and not user.attributes.service_account
-    )
-    case = await client.create_case(
-        "Disk usage above 90% on kafka-broker-3",
-        type_id="00000000-0000-0000-0000-000000000001",
-        project_id=operations.id,
-        priority="P2",
-        description="Broker log retention grew after the topic config change.",
-    )
-    await client.assign_case(case.id, responder.id)
-    await client.update_status(case.id, status="IN_PROGRESS")
-    await client.comment_case(case.id, "Lowered retention on orders.v2 to 3 days; usage at 71%.")
-    case = await client.update_status(case.id, status="CLOSED")
-    say()
-    say(f"Opened {case.key}, assigned it to {responder.attributes.name}, commented, closed it:")
-    say("  " + _case_line(case))
-
-    say()
-    say(f"Timeline of {case.key}, oldest first:")
-    for cell in await client.list_case_timeline(case.id, sort_ascending=True):
-        say("  " + _cell_line(cell))
-
-
-def _case_line(case: Case) -> str:
-    attributes = case.attributes
-    assignee = case.assignee.name if case.assignee and case.assignee.name else "unassigned"
-    status = attributes.status_name or attributes.status or ""
-    title = _clip(attributes.title or "", 52)
-    return f"{attributes.key:<8} {attributes.priority:<11} {status:<12} {title:<52}  {assignee}"
-
-
-def _cell_line(cell: TimelineCell) -> str:
-    attributes = cell.attributes
-    author = (
-        attributes.author.content.name if attributes.author and attributes.author.content else ""
-    )
-    when = attributes.created_at.strftime("%Y-%m-%d %H:%M") if attributes.created_at else ""
-    content = attributes.cell_content
-    if content is not None and content.message is not None:
-        detail = f'"{_clip(content.message, 60)}"'
-    else:
-        # The sandbox's change cells: {"field", "from", "to"}, users and projects as objects.
-        change = content.model_extra if content is not None and content.model_extra else {}
-        old, new = _label(change.get("from")), _label(change.get("to"))
-        detail = (
-            f"{change.get('field')}: {old} -> {new}" if old else f"{change.get('field')}: {new}"
+    async def run(self) -> None:
+        self.say("case_mcp demo: the calls an AI assistant makes, answered by the case-mcp server")
+        self.say("(an MCP client in this process, the server, and the embedded sandbox: an")
+        self.say(
+            "emulator of the Datadog API with a demo organisation; nothing leaves this machine)"
         )
-    return f"{when}  {attributes.type:<20} {author:<18} {_clip(detail, 70)}"
+
+        tools = (await self.client.list_tools()).tools
+        changing = [tool.name for tool in tools if not _hint(tool, "read_only_hint")]
+        deleting = [tool.name for tool in tools if _hint(tool, "destructive_hint")]
+        self.say()
+        summary = (
+            f"The server offers {len(tools)} tools; {len(changing)} change data, and "
+            f"{len(deleting)} of those delete: {', '.join(deleting)}."
+        )
+        for line in textwrap.wrap(summary, _WIDTH):
+            self.say(line)
+
+        projects = await self.call("list_projects", {})
+        for project in projects["projects"]:
+            self.say(f"  {project['key']:<5} {project['name']}")
+
+        found = await self.call(
+            "search_cases", {"status": "open", "sort": "priority", "page_size": 5}
+        )
+        self.say(
+            f"  {found['total']} open cases, most urgent first; the first {len(found['cases'])}:"
+        )
+        for case in found["cases"]:
+            self.say("  " + _case_line(case))
+
+        key = found["cases"][0]["key"]
+        self.say()
+        self.say(f"> get_case {json.dumps({'case_id': key})}")
+        answer = await self.client.call_tool("get_case", {"case_id": key})
+        text = _text(answer.content)
+        raw = await self.raw_case(key)
+        self.say(
+            f"  The model reads one flat line of JSON: {len(text)} characters, where Datadog's "
+            f"own answer is {len(raw)}."
+        )
+        for line in textwrap.wrap(text, _WIDTH - 4, break_on_hyphens=False):
+            self.say("    " + line)
+
+        people = await self.call("find_users", {"query": "maya"})
+        maya = people["users"][0]
+        self.say(f"  {maya['name']} <{maya['email']}>")
+
+        created = await self.call(
+            "create_case",
+            {
+                "title": "Disk usage above 90% on kafka-broker-3",
+                "project": "OPS",
+                "priority": "P2",
+                "description": "Broker log retention grew after the topic config change.",
+                "assignee": maya["email"],
+            },
+        )
+        new_key = created["key"]
+        self.say("  " + _case_line(created))
+
+        await self.call("update_case_status", {"case_id": new_key, "status": "IN_PROGRESS"})
+        comment = await self.call(
+            "add_case_comment",
+            {"case_id": new_key, "comment": "Lowered retention on orders.v2 to 3 days; usage 71%."},
+        )
+        self.say(f"  comment {comment['id']}")
+        closed = await self.call("update_case_status", {"case_id": new_key, "status": "CLOSED"})
+        self.say("  " + _case_line(closed))
+
+        timeline = await self.call("get_case_timeline", {"case_id": new_key})
+        for entry in timeline["entries"]:
+            self.say("  " + _entry_line(entry))
+
+        self.say()
+        self.say('> get_case {"case_id": "OPS-999"}')
+        missing = await self.client.call_tool("get_case", {"case_id": "OPS-999"})
+        self.say(f"  error the model gets: {_text(missing.content)}")
+
+        self.say()
+        self.say("Connect your assistant: `case-mcp serve --sandbox` (or `case-mcp serve` with")
+        self.say("DD_API_KEY, DD_APP_KEY and DD_SITE set); the README shows each client's config.")
+
+
+def _hint(tool: Any, name: str) -> bool:
+    return bool(getattr(tool.annotations, name, False))
+
+
+def _text(content: Any) -> str:
+    return "".join(getattr(block, "text", "") for block in content)
+
+
+def _case_line(case: dict[str, Any]) -> str:
+    assignee = case.get("assignee") or "unassigned"
+    if isinstance(assignee, dict):
+        assignee = assignee.get("name") or assignee.get("email") or "assigned"
+    status = case.get("status_name") or case.get("status") or ""
+    title = _clip(case.get("title") or "", 50)
+    return f"{case['key']:<8} {case.get('priority', ''):<4} {status:<12} {title:<50}  {assignee}"
+
+
+def _entry_line(entry: dict[str, Any]) -> str:
+    when = str(entry.get("created_at", ""))[:16].replace("T", " ")
+    author = entry.get("author") or ""
+    if isinstance(author, dict):
+        author = author.get("name") or ""
+    if "message" in entry:
+        detail = f'"{_clip(entry["message"], 56)}"'
+    else:
+        change = entry.get("change") or {}
+        old, new = _label(change.get("from")), _label(change.get("to"))
+        detail = f"{change.get('field')}: {old + ' -> ' if old else ''}{new}"
+    return f"{when}  {entry.get('type', ''):<18} {_clip(str(author), 18):<18} {_clip(detail, 60)}"
 
 
 def _label(value: object) -> str:

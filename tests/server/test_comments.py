@@ -12,7 +12,6 @@ from case_mcp.sandbox import Sandbox
 pytestmark = pytest.mark.anyio
 
 
-
 def text_of(answer: Any) -> str:
     return str(answer.content[0].text)
 

@@ -1,0 +1,132 @@
+"""Running the server: against Datadog or the embedded sandbox, for a session or one call.
+
+`case-mcp serve`, `case-mcp call`, the demo and the answer-cost measurement all build the
+same server; only the client factory handed to `create_server` differs. A one-shot call goes
+through an in-memory MCP client, so a script sees exactly what an assistant would: the same
+argument validation, the same errors, the same structured result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mcp import Client
+from mcp.types import CallToolResult
+
+from case_mcp.client import CaseManagementClient
+from case_mcp.config import Settings
+from case_mcp.sandbox import Sandbox
+from case_mcp.server._factory import create_server
+from case_mcp.server._state import ClientFactory
+
+# The in-process transport never opens a socket; the host only has to be a valid URL.
+SANDBOX_BASE_URL = "http://sandbox.invalid"
+
+_JSON_TYPES: Mapping[type, tuple[str, ...]] = {
+    bool: ("boolean",),
+    int: ("integer", "number"),
+    float: ("number",),
+    str: ("string",),
+    list: ("array",),
+    dict: ("object",),
+    type(None): ("null",),
+}
+
+
+class CallUsageError(ValueError):
+    """A one-shot call that cannot be made: an unknown tool or a malformed argument."""
+
+
+def datadog_client_factory(settings: Settings) -> ClientFactory:
+    """Clients of the real Datadog API, configured by `settings`.
+
+    Args:
+        settings: The validated settings (site or base URL, credentials, timeout).
+
+    Raises:
+        case_mcp.errors.ConfigurationError: Neither an access token nor both keys are set;
+            the message says what to set.
+    """
+    settings.require_credentials()
+    return lambda: CaseManagementClient.from_settings(settings)
+
+
+def sandbox_client_factory(sandbox: Sandbox) -> ClientFactory:
+    """Clients of `sandbox`, reached in process (no port, no credentials needed).
+
+    Args:
+        sandbox: The embedded emulator; it must stay open while the server runs.
+    """
+    return lambda: CaseManagementClient(
+        base_url=SANDBOX_BASE_URL,
+        api_key="sandbox",
+        app_key="sandbox",
+        transport=sandbox.transport(),
+    )
+
+
+async def call_tool(make_client: ClientFactory, name: str, pairs: Sequence[str]) -> CallToolResult:
+    """Run one tool through an in-memory MCP client, as an assistant would.
+
+    Args:
+        make_client: Opens the Datadog client the server uses for this call.
+        name: The tool's name.
+        pairs: The arguments as ``key=value`` strings (see `parse_arguments`).
+
+    Raises:
+        CallUsageError: The tool does not exist, or an argument is not ``key=value``.
+    """
+    server = create_server(make_client)
+    tools = {tool.name: tool for tool in await server.list_tools()}
+    if name not in tools:
+        raise CallUsageError(f"no tool named {name!r}; the tools are: {', '.join(tools)}")
+    arguments = parse_arguments(pairs, tools[name].input_schema)
+    async with Client(server) as client:
+        return await client.call_tool(name, arguments)
+
+
+def parse_arguments(pairs: Sequence[str], input_schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Tool arguments from ``key=value`` strings.
+
+    A value is read as JSON when it parses and its parameter accepts that JSON type
+    (``page=2``, ``ascending=true``, ``attributes={"env": ["prod"]}``); otherwise it is the
+    string as written, so ``title=404`` stays the title "404".
+
+    Args:
+        pairs: The ``key=value`` strings.
+        input_schema: The tool's input schema, for each parameter's accepted types.
+
+    Raises:
+        CallUsageError: A pair has no ``=`` or an empty key, or a key is given twice.
+    """
+    properties: Mapping[str, Any] = input_schema.get("properties", {})
+    arguments: dict[str, Any] = {}
+    for pair in pairs:
+        key, equals, text = pair.partition("=")
+        if not equals or not key:
+            raise CallUsageError(f"arguments are key=value, got {pair!r}")
+        if key in arguments:
+            raise CallUsageError(f"{key!r} is given twice")
+        arguments[key] = _value(text, properties.get(key, {}))
+    return arguments
+
+
+def _value(text: str, schema: Mapping[str, Any]) -> Any:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return text
+    accepted = _types(schema)
+    if not accepted or any(kind in accepted for kind in _JSON_TYPES[type(parsed)]):
+        return parsed
+    return text if "string" in accepted else parsed
+
+
+def _types(schema: Mapping[str, Any]) -> set[str]:
+    declared = schema.get("type")
+    kinds = {declared} if isinstance(declared, str) else set(declared or ())
+    for option in schema.get("anyOf", ()):
+        kinds |= _types(option)
+    return kinds

@@ -1,0 +1,190 @@
+"""The `case-mcp` command: tools, call and demo, run in process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import anyio
+import pytest
+
+from case_mcp.cli import main
+from case_mcp.server._launch import CallUsageError, parse_arguments
+from case_mcp.server._manifest import manifest_text
+from case_mcp.server.tools import all_tools
+
+
+@pytest.fixture(autouse=True)
+def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach a real Datadog: its variables are unset."""
+    for name in (
+        "DD_API_KEY",
+        "DD_APP_KEY",
+        "DD_APPLICATION_KEY",
+        "DD_SITE",
+        "CASE_MCP_ACCESS_TOKEN",
+        "CASE_MCP_BASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_tools_prints_one_row_per_tool_with_kind_toolset_and_title(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The table has a header and a row naming each tool, its kind, toolset and title."""
+    status, out, _ = run(capsys, "tools")
+
+    header, *rows = out.splitlines()
+    assert status == 0
+    assert header.split() == ["name", "kind", "toolset", "title"]
+    assert {row.split()[0] for row in rows} == {spec.name for spec in all_tools()}
+    assert "delete_project                destructive       projects  Delete a project" in rows
+
+
+def test_tools_json_prints_the_manifest(capsys: pytest.CaptureFixture[str]) -> None:
+    """`case-mcp tools --json` is the document manifests/tools.json holds."""
+    status, out, _ = run(capsys, "tools", "--json")
+
+    assert status == 0
+    assert out == anyio.run(manifest_text)
+
+
+def test_call_prints_the_structured_result_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """A sandbox call prints the tool's structured content, and nothing on stderr."""
+    status, out, err = run(capsys, "call", "get_case", "case_id=SEC-1", "--sandbox")
+
+    assert (status, err) == (0, "")
+    case = json.loads(out)
+    assert (case["key"], case["project"]["key"]) == ("SEC-1", "SEC")
+
+
+def test_call_takes_its_flags_before_or_after_the_arguments(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--sandbox may come anywhere; numbers and enums reach the tool as typed values."""
+    before = run(capsys, "call", "--sandbox", "search_cases", "status=open", "page_size=2")
+    between = run(capsys, "call", "search_cases", "status=open", "--sandbox", "page_size=2")
+
+    assert before == between
+    status, out, _ = before
+    found = json.loads(out)
+    assert status == 0
+    assert (found["page_size"], len(found["cases"])) == (2, 2)
+
+
+def test_a_tool_error_goes_to_stderr_with_status_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown case prints the model's error text on stderr and nothing on stdout."""
+    status, out, err = run(capsys, "call", "get_case", "case_id=SEC-9999", "--sandbox")
+
+    assert (status, out) == (1, "")
+    assert "SEC-9999" in err
+    assert "not found" in err
+
+
+def test_an_unknown_tool_is_a_usage_error_listing_the_tools(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A misspelt tool name exits 2 and names the tools that exist."""
+    status, out, err = run(capsys, "call", "get_cases", "--sandbox")
+
+    assert (status, out) == (2, "")
+    assert "get_case" in err
+    assert "search_cases" in err
+
+
+def test_an_argument_without_equals_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Arguments are key=value; anything else exits 2 before a call is made."""
+    status, _, err = run(capsys, "call", "get_case", "SEC-1", "--sandbox")
+
+    assert status == 2
+    assert "key=value" in err
+
+
+def test_call_without_credentials_refuses_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Against Datadog with no keys, call exits 2 with one line naming what to set."""
+    status, out, err = run(capsys, "call", "get_case", "case_id=SEC-1")
+
+    assert (status, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert "DD_API_KEY" in err
+    assert "--sandbox" in err
+
+
+def test_sandbox_db_keeps_changes_between_calls(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A project created in one call is there in the next one on the same database file."""
+    db = str(tmp_path / "sandbox.db")
+    created, _, _ = run(
+        capsys, "call", "create_project", "key=NET", "name=Network", "--sandbox-db", db
+    )
+    status, out, _ = run(capsys, "call", "get_project", "project=NET", "--sandbox-db", db)
+
+    assert (created, status) == (0, 0)
+    assert json.loads(out)["name"] == "Network"
+
+
+def test_values_parse_as_json_only_where_the_parameter_takes_that_type() -> None:
+    """page=2 is a number, title=404 stays a string, JSON objects and null pass through."""
+    schema = {
+        "properties": {
+            "page": {"type": "integer"},
+            "title": {"type": "string"},
+            "attributes": {"type": "object"},
+            "assignee": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "note": {"type": "string"},
+        }
+    }
+
+    arguments = parse_arguments(
+        ["page=2", "title=404", 'attributes={"env": ["prod"]}', "assignee=null", "note=a=b"],
+        schema,
+    )
+
+    assert arguments == {
+        "page": 2,
+        "title": "404",
+        "attributes": {"env": ["prod"]},
+        "assignee": None,
+        "note": "a=b",
+    }
+
+
+def test_an_argument_given_twice_is_refused() -> None:
+    """Repeating a key is a mistake worth stopping on, not a silent overwrite."""
+    with pytest.raises(CallUsageError):
+        parse_arguments(["page=1", "page=2"], {"properties": {}})
+
+
+def test_demo_walks_through_the_tools_on_the_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo makes an assistant's calls, from listing projects to a closed case's timeline."""
+    status, out, _ = run(capsys, "demo")
+
+    assert status == 0
+    for call in (
+        "> list_projects",
+        "> search_cases",
+        "> get_case",
+        "> create_case",
+        "> add_case_comment",
+        "> get_case_timeline",
+    ):
+        assert call in out
+    assert "error the model gets" in out
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """Bare `case-mcp` shows the commands rather than guessing one."""
+    status, out, _ = run(capsys)
+
+    assert status == 2
+    for command in ("serve", "tools", "call", "demo", "sandbox"):
+        assert command in out

@@ -1,0 +1,192 @@
+"""The whole tool inventory, as a client lists it: names, kinds, annotations, schemas, text."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import anyio
+import jsonschema  # type: ignore[import-untyped]  # no stubs; only validate() is used
+import pytest
+from mcp import Client
+from mcp.types import Tool
+
+from case_mcp.client import CaseManagementClient
+from case_mcp.server import TOOLSETS, ToolKind, Toolset, create_server
+from case_mcp.server._manifest import kind_of
+from case_mcp.server.tools import all_tools
+
+# The issue's table: every tool, its toolset, and its kind ("write, idempotent" is
+# idempotent_write; the deletes are destructive).
+EXPECTED: dict[str, tuple[Toolset, ToolKind]] = {
+    "list_projects": ("projects", "read"),
+    "get_project": ("projects", "read"),
+    "create_project": ("projects", "write"),
+    "delete_project": ("projects", "destructive"),
+    "search_cases": ("cases", "read"),
+    "get_case": ("cases", "read"),
+    "create_case": ("cases", "write"),
+    "update_case_title": ("cases", "idempotent_write"),
+    "update_case_description": ("cases", "idempotent_write"),
+    "update_case_status": ("cases", "idempotent_write"),
+    "update_case_priority": ("cases", "idempotent_write"),
+    "assign_case": ("cases", "idempotent_write"),
+    "unassign_case": ("cases", "idempotent_write"),
+    "archive_case": ("cases", "idempotent_write"),
+    "unarchive_case": ("cases", "idempotent_write"),
+    "update_case_attributes": ("cases", "idempotent_write"),
+    "update_case_custom_attribute": ("cases", "idempotent_write"),
+    "delete_case_custom_attribute": ("cases", "destructive"),
+    "move_case_to_project": ("cases", "idempotent_write"),
+    "get_case_timeline": ("comments", "read"),
+    "add_case_comment": ("comments", "write"),
+    "delete_case_comment": ("comments", "destructive"),
+    "list_case_types": ("lookup", "read"),
+    "list_custom_attributes": ("lookup", "read"),
+    "find_users": ("lookup", "read"),
+}
+
+EXAMPLE = re.compile(r"^Example: (\{.*\})$", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def tools() -> dict[str, Tool]:
+    """The tools as an in-memory client lists them (listing never calls Datadog)."""
+
+    async def listing() -> list[Tool]:
+        async with Client(create_server(CaseManagementClient)) as client:
+            return (await client.list_tools()).tools
+
+    return {tool.name: tool for tool in anyio.run(listing)}
+
+
+def test_the_server_offers_exactly_the_issues_25_tools(tools: dict[str, Tool]) -> None:
+    """tools/list holds the issue's names and nothing else; no spec registers a name twice."""
+    specs = [spec.name for spec in all_tools()]
+
+    assert sorted(tools) == sorted(EXPECTED)
+    assert len(specs) == len(set(specs)) == 25
+
+
+def test_each_tool_has_the_kind_the_issue_gives_it(tools: dict[str, Tool]) -> None:
+    """The annotations a client receives say read, write, idempotent write or destructive."""
+    assert {name: kind_of(tool.annotations) for name, tool in tools.items()} == {
+        name: kind for name, (_, kind) in EXPECTED.items()
+    }
+
+
+def test_each_tool_sits_in_its_toolset() -> None:
+    """Tools are grouped into cases, comments, projects and lookup as the issue lists them."""
+    assert {spec.name: spec.toolset for spec in all_tools()} == {
+        name: toolset for name, (toolset, _) in EXPECTED.items()
+    }
+
+
+def test_the_toolsets_cover_cases_comments_projects_and_lookup() -> None:
+    """Every toolset an operator can choose holds at least one tool."""
+    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup"}
+    assert {spec.toolset for spec in all_tools()} == set(TOOLSETS)
+
+
+@pytest.mark.anyio
+async def test_choosing_toolsets_offers_only_their_tools() -> None:
+    """A server built with only the lookup toolset lists only the lookup tools."""
+    server = create_server(CaseManagementClient, toolsets=["lookup"])
+
+    names = {tool.name for tool in await server.list_tools()}
+
+    assert names == {name for name, (toolset, _) in EXPECTED.items() if toolset == "lookup"}
+
+
+def test_every_tool_has_a_title_and_all_four_annotations(tools: dict[str, Tool]) -> None:
+    """No tool leaves a client to guess: title and the four hints are always stated."""
+    for tool in tools.values():
+        annotations = tool.annotations
+        assert tool.title, tool.name
+        assert annotations is not None, tool.name
+        hints = (
+            annotations.read_only_hint,
+            annotations.destructive_hint,
+            annotations.idempotent_hint,
+            annotations.open_world_hint,
+        )
+        assert all(isinstance(hint, bool) for hint in hints), tool.name
+
+
+def test_read_tools_are_read_only_and_no_other_tool_is(tools: dict[str, Tool]) -> None:
+    """readOnlyHint is true exactly for the issue's read tools."""
+    read_only = {name for name, tool in tools.items() if tool.annotations.read_only_hint}  # type: ignore[union-attr]
+
+    assert read_only == {name for name, (_, kind) in EXPECTED.items() if kind == "read"}
+
+
+def test_exactly_the_three_deletes_are_destructive(tools: dict[str, Tool]) -> None:
+    """destructiveHint is true for the three deletes and false for every other tool."""
+    destructive = {name for name, tool in tools.items() if tool.annotations.destructive_hint}  # type: ignore[union-attr]
+
+    assert destructive == {"delete_project", "delete_case_comment", "delete_case_custom_attribute"}
+
+
+def test_archiving_is_a_reversible_write_not_a_destructive_one(tools: dict[str, Tool]) -> None:
+    """archive_case and unarchive_case change data, repeat safely and destroy nothing."""
+    for name in ("archive_case", "unarchive_case"):
+        annotations = tools[name].annotations
+        assert annotations is not None
+        assert (annotations.read_only_hint, annotations.destructive_hint) == (False, False)
+        assert annotations.idempotent_hint is True
+
+
+def test_every_tool_declares_an_object_output_schema(tools: dict[str, Tool]) -> None:
+    """Each tool says what its structured answer looks like."""
+    for tool in tools.values():
+        schema = tool.output_schema
+        assert schema is not None, tool.name
+        assert schema.get("type") == "object", tool.name
+        assert schema.get("properties"), tool.name
+
+
+def test_every_parameter_is_typed_and_described(tools: dict[str, Tool]) -> None:
+    """A model sees a type and a description for each argument, and no unknown extras."""
+    for tool in tools.values():
+        for name, schema in tool.input_schema.get("properties", {}).items():
+            where = f"{tool.name}.{name}"
+            assert schema.get("description"), f"{where} has no description"
+            assert _typed(schema, tool.input_schema), f"{where} has no type"
+
+
+def test_every_description_has_a_summary_a_when_to_use_and_an_example(
+    tools: dict[str, Tool],
+) -> None:
+    """Descriptions follow one shape: a one-line summary, when to use it, an example."""
+    for tool in tools.values():
+        description = tool.description or ""
+        summary = description.splitlines()[0] if description else ""
+        assert 10 <= len(summary) <= 120, f"{tool.name}: summary {summary!r}"
+        assert "Use this tool" in description, tool.name
+        assert EXAMPLE.search(description), f"{tool.name} has no 'Example: {{...}}' line"
+
+
+def test_every_example_is_a_valid_call(tools: dict[str, Tool]) -> None:
+    """Each description's example passes the tool's own input schema."""
+    for tool in tools.values():
+        found = EXAMPLE.search(tool.description or "")
+        assert found, tool.name
+        example = json.loads(found.group(1))
+        jsonschema.validate(example, tool.input_schema)
+
+
+def test_tool_names_follow_the_protocols_naming_rules(tools: dict[str, Tool]) -> None:
+    """Names are 1-128 characters of letters, digits, underscore, dot and hyphen."""
+    for tool in tools.values():
+        assert re.fullmatch(r"[A-Za-z0-9_.-]{1,128}", tool.name), tool.name
+
+
+def _typed(schema: dict[str, Any], root: dict[str, Any]) -> bool:
+    if "type" in schema or "enum" in schema or "const" in schema:
+        return True
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return _typed(root.get("$defs", {}).get(name, {}), root)
+    options = schema.get("anyOf") or schema.get("oneOf") or []
+    return bool(options) and all(_typed(option, root) for option in options)
