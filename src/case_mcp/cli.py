@@ -20,6 +20,7 @@ from case_mcp import __version__
 from case_mcp.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from case_mcp.config import ServerOptions
     from case_mcp.server._state import ClientFactory
 
 
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         "datadoghq.com; with --sandbox it serves the embedded sandbox's demo organisation.",
     )
     _add_backend_flags(serve)
+    _add_policy_flags(serve)
     serve.set_defaults(run=_run_serve)
 
     tools = commands.add_parser(
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("tool", help="the tool's name (see `case-mcp tools`)")
     call.add_argument("arguments", nargs="*", metavar="KEY=VALUE", help="the tool's arguments")
     _add_backend_flags(call)
+    _add_policy_flags(call)
     call.set_defaults(run=_run_call)
 
     demo = commands.add_parser(
@@ -157,6 +160,76 @@ def _add_backend_flags(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_policy_flags(command: argparse.ArgumentParser) -> None:
+    policy = command.add_argument_group(
+        "guardrails", "what the server may do; each flag also has a CASE_MCP_* variable"
+    )
+    policy.add_argument(
+        "--read-only",
+        action="store_true",
+        default=None,
+        help="offer only tools that change nothing; wins over every other flag "
+        "(CASE_MCP_READ_ONLY=1)",
+    )
+    policy.add_argument(
+        "--toolsets",
+        metavar="LIST",
+        help="comma-separated toolsets to offer: cases, comments, projects, lookup "
+        "(default: all; CASE_MCP_TOOLSETS)",
+    )
+    policy.add_argument(
+        "--tools",
+        metavar="LIST",
+        help="comma-separated allow list of tool names (CASE_MCP_TOOLS)",
+    )
+    policy.add_argument(
+        "--exclude-tools",
+        metavar="LIST",
+        help="comma-separated deny list of tool names; wins over --tools (CASE_MCP_EXCLUDE_TOOLS)",
+    )
+    policy.add_argument(
+        "--projects",
+        metavar="KEYS",
+        help="comma-separated project keys: the server sees and touches only their cases "
+        "(CASE_MCP_PROJECTS)",
+    )
+    policy.add_argument(
+        "--no-destructive",
+        action="store_true",
+        default=None,
+        help="remove the deleting tools entirely (CASE_MCP_NO_DESTRUCTIVE=1)",
+    )
+    policy.add_argument(
+        "--confirm-mode",
+        choices=["auto", "elicit", "token"],
+        help="how deletes get a human's confirmation: auto (elicitation when the client "
+        "supports it, else a confirmation token), elicit, or token (default: auto; "
+        "CASE_MCP_CONFIRM_MODE)",
+    )
+    policy.add_argument(
+        "--audit-log",
+        type=Path,
+        metavar="PATH",
+        help="append one JSON line per write and per refused or confirmed delete "
+        "(CASE_MCP_AUDIT_LOG)",
+    )
+
+
+def _options(args: argparse.Namespace) -> ServerOptions:
+    from case_mcp.config import ServerOptions
+
+    return ServerOptions.load(
+        read_only=args.read_only,
+        toolsets=args.toolsets,
+        tools=args.tools,
+        exclude_tools=args.exclude_tools,
+        projects=args.projects,
+        no_destructive=args.no_destructive,
+        confirm_mode=args.confirm_mode,
+        audit_log=args.audit_log,
+    )
+
+
 @contextmanager
 def _client_factory(args: argparse.Namespace) -> Iterator[ClientFactory]:
     from case_mcp.config import Settings
@@ -183,8 +256,9 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     from case_mcp.server import create_server
 
+    options = _options(args)
     with _client_factory(args) as make_client:
-        server = create_server(make_client)
+        server = create_server(make_client, options)
         # Everything imported so far lives as long as the process: keeping it out of the
         # collector's sight saves a quarter of a second at exit, when the client waits.
         gc.freeze()
@@ -211,9 +285,10 @@ def _run_call(args: argparse.Namespace) -> int:
 
     from case_mcp.server._launch import CallUsageError, call_tool
 
+    options = _options(args)
     with _client_factory(args) as make_client:
         try:
-            answer = anyio.run(call_tool, make_client, args.tool, args.arguments)
+            answer = anyio.run(call_tool, make_client, args.tool, args.arguments, options)
         except CallUsageError as error:
             print(f"case-mcp call: {error}", file=sys.stderr)
             return 2

@@ -8,8 +8,9 @@ never show in a repr, a log line or an error message.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -20,11 +21,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from case_mcp.errors import ConfigurationError
 
-__all__ = ["DEFAULT_SITE", "SITES", "AuthKind", "Settings"]
+__all__ = ["DEFAULT_SITE", "SITES", "AuthKind", "ConfirmMode", "ServerOptions", "Settings"]
 
 SITES: Mapping[str, str] = MappingProxyType(
     {
@@ -192,3 +193,120 @@ class Settings(BaseSettings):
 def _variable(location: tuple[int | str, ...]) -> str:
     field = str(location[0]) if location else ""
     return _VARIABLES.get(field, field or "settings")
+
+
+ConfirmMode = Literal["auto", "elicit", "token"]
+"""How a delete gets a human's confirmation. auto: ask through elicitation when the client
+supports it, else require a confirmation token; elicit: only through elicitation (clients
+without it cannot delete); token: always the two-call token flow."""
+
+_OPTION_VARIABLES = {
+    "read_only": "CASE_MCP_READ_ONLY",
+    "toolsets": "CASE_MCP_TOOLSETS",
+    "tools": "CASE_MCP_TOOLS",
+    "exclude_tools": "CASE_MCP_EXCLUDE_TOOLS",
+    "projects": "CASE_MCP_PROJECTS",
+    "no_destructive": "CASE_MCP_NO_DESTRUCTIVE",
+    "confirm_mode": "CASE_MCP_CONFIRM_MODE",
+    "confirm_ttl": "CASE_MCP_CONFIRM_TTL",
+    "secret": "CASE_MCP_SECRET",
+    "audit_log": "CASE_MCP_AUDIT_LOG",
+}
+
+
+def _names(value: object) -> object:
+    # "SEC, ops" from a variable or a flag; a list from code.
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(",") if name.strip()]
+    return value
+
+
+class ServerOptions(BaseSettings):
+    """What the operator allows the server to do, from ``CASE_MCP_*`` variables and flags.
+
+    Build it with `ServerOptions.load()`; flags are passed as overrides and win over the
+    environment. Names of tools and toolsets are checked against the inventory when the
+    server is built (`case_mcp.server.create_server`), which knows them.
+
+    Attributes:
+        read_only: ``CASE_MCP_READ_ONLY`` / ``--read-only``: offer and allow only the tools
+            that change nothing. Wins over every other setting.
+        toolsets: ``CASE_MCP_TOOLSETS`` / ``--toolsets``: the groups of tools to offer
+            (None: all of them).
+        tools: ``CASE_MCP_TOOLS`` / ``--tools``: an allow list of tool names (None: no list).
+        exclude_tools: ``CASE_MCP_EXCLUDE_TOOLS`` / ``--exclude-tools``: a deny list, which
+            wins over the allow list.
+        projects: ``CASE_MCP_PROJECTS`` / ``--projects``: the keys of the only projects the
+            server sees and touches (None: every project).
+        no_destructive: ``CASE_MCP_NO_DESTRUCTIVE`` / ``--no-destructive``: the deleting
+            tools are not offered at all.
+        confirm_mode: ``CASE_MCP_CONFIRM_MODE`` / ``--confirm-mode``: see `ConfirmMode`.
+        confirm_ttl: ``CASE_MCP_CONFIRM_TTL``: seconds a confirmation token stays valid.
+        secret: ``CASE_MCP_SECRET``: the key that signs confirmation tokens, shared by
+            replicas so each accepts the others' tokens (None: a random key per process).
+        audit_log: ``CASE_MCP_AUDIT_LOG`` / ``--audit-log``: append one JSON line per write
+            and per refused or confirmed delete to this file (None: no audit log).
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
+    )
+
+    read_only: bool = Field(default=False, validation_alias="CASE_MCP_READ_ONLY")
+    toolsets: Annotated[frozenset[str] | None, NoDecode] = Field(
+        default=None, validation_alias="CASE_MCP_TOOLSETS"
+    )
+    tools: Annotated[frozenset[str] | None, NoDecode] = Field(
+        default=None, validation_alias="CASE_MCP_TOOLS"
+    )
+    exclude_tools: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), validation_alias="CASE_MCP_EXCLUDE_TOOLS"
+    )
+    projects: Annotated[frozenset[str] | None, NoDecode] = Field(
+        default=None, validation_alias="CASE_MCP_PROJECTS"
+    )
+    no_destructive: bool = Field(default=False, validation_alias="CASE_MCP_NO_DESTRUCTIVE")
+    confirm_mode: ConfirmMode = Field(default="auto", validation_alias="CASE_MCP_CONFIRM_MODE")
+    confirm_ttl: float = Field(default=300.0, gt=0, validation_alias="CASE_MCP_CONFIRM_TTL")
+    secret: SecretStr | None = Field(default=None, validation_alias="CASE_MCP_SECRET")
+    audit_log: Path | None = Field(default=None, validation_alias="CASE_MCP_AUDIT_LOG")
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Self:
+        """Read the environment once, with `overrides` (from CLI flags) taking precedence.
+
+        Raises:
+            ConfigurationError: A value is invalid; the message names the variable to fix.
+        """
+        try:
+            return cls(**{key: value for key, value in overrides.items() if value is not None})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{_OPTION_VARIABLES.get(str(error['loc'][0]) if error['loc'] else '', 'options')}"
+                f": {error['msg']}"
+                for error in exc.errors()
+            )
+            raise ConfigurationError(f"Invalid configuration: {problems}") from None
+
+    @field_validator("toolsets", "tools", "exclude_tools", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        return _names(value)
+
+    @field_validator("projects", mode="before")
+    @classmethod
+    def _split_project_keys(cls, value: object) -> object:
+        names = _names(value)
+        return [str(name).upper() for name in names] if isinstance(names, list) else names
+
+    @field_validator("secret", mode="after")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value
+
+    @property
+    def allows_destructive(self) -> bool:
+        """Whether the deleting tools may be offered at all (read-only mode never does)."""
+        return not (self.no_destructive or self.read_only)

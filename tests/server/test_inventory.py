@@ -13,6 +13,7 @@ from mcp import Client
 from mcp.types import Tool
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
 from case_mcp.server import TOOLSETS, ToolKind, Toolset, create_server
 from case_mcp.server._manifest import kind_of
 from case_mcp.server.tools import all_tools
@@ -92,7 +93,7 @@ def test_the_toolsets_cover_cases_comments_projects_and_lookup() -> None:
 @pytest.mark.anyio
 async def test_choosing_toolsets_offers_only_their_tools() -> None:
     """A server built with only the lookup toolset lists only the lookup tools."""
-    server = create_server(CaseManagementClient, toolsets=["lookup"])
+    server = create_server(CaseManagementClient, ServerOptions(toolsets=frozenset({"lookup"})))
 
     names = {tool.name for tool in await server.list_tools()}
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Iterable, Sequence
 
 from mcp.server import MCPServer
 
 from case_mcp import __version__
+from case_mcp.config import ServerOptions
+from case_mcp.errors import ConfigurationError
 from case_mcp.server._instructions import INSTRUCTIONS
 from case_mcp.server._prompts import register_prompts
 from case_mcp.server._resources import register_resources
-from case_mcp.server._spec import TOOLSETS, Toolset, register
+from case_mcp.server._spec import TOOLSETS, ToolSpec, register
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
 from case_mcp.server.tools import all_tools
 
@@ -18,23 +20,63 @@ SERVER_NAME = "case-mcp"
 
 
 def create_server(
-    make_client: ClientFactory, *, toolsets: Collection[Toolset] = TOOLSETS
+    make_client: ClientFactory, options: ServerOptions | None = None
 ) -> MCPServer[ServerState]:
     """The case_mcp MCP server.
 
     Args:
         make_client: Opens the Datadog client when the server starts (for Datadog, or for the
             embedded sandbox through its transport); the server closes it when it stops.
-        toolsets: Which groups of tools to offer; all of them by default.
+        options: What the operator allows (read-only, toolsets, allow and deny lists,
+            project scope, confirmation); by default everything, deletes confirmed.
+
+    Raises:
+        ConfigurationError: `options` names a tool or toolset that does not exist; the
+            message lists the valid names.
     """
+    options = options or ServerOptions()
     server: MCPServer[ServerState] = MCPServer(
         SERVER_NAME,
         title="Datadog Case Management",
         version=__version__,
         instructions=INSTRUCTIONS,
-        lifespan=lifespan_for(make_client),
+        lifespan=lifespan_for(make_client, options),
     )
-    register(server, [spec for spec in all_tools() if spec.toolset in toolsets])
+    register(server, offered_tools(options))
     register_resources(server)
     register_prompts(server)
     return server
+
+
+def offered_tools(options: ServerOptions) -> list[ToolSpec]:
+    """The tools `options` lets the server offer, in inventory order.
+
+    Read-only mode wins over everything: it keeps only the tools whose kind is ``read``,
+    whatever the lists say. The deny list wins over the allow list.
+
+    Raises:
+        ConfigurationError: An unknown tool or toolset name; the message lists the valid ones.
+    """
+    inventory = all_tools()
+    names = [spec.name for spec in inventory]
+    _check_names("toolset", options.toolsets or (), TOOLSETS, "CASE_MCP_TOOLSETS / --toolsets")
+    _check_names("tool", options.tools or (), names, "CASE_MCP_TOOLS / --tools")
+    _check_names("tool", options.exclude_tools, names, "CASE_MCP_EXCLUDE_TOOLS / --exclude-tools")
+    return [
+        spec
+        for spec in inventory
+        if (options.toolsets is None or spec.toolset in options.toolsets)
+        and (options.tools is None or spec.name in options.tools)
+        and spec.name not in options.exclude_tools
+        and (spec.kind == "read" or not options.read_only)
+        and (spec.kind != "destructive" or options.allows_destructive)
+    ]
+
+
+def _check_names(kind: str, given: Iterable[str], valid: Sequence[str], where: str) -> None:
+    unknown = sorted(set(given) - set(valid))
+    if unknown:
+        raise ConfigurationError(
+            f"Unknown {kind} {', '.join(map(repr, unknown))} in {where}. "
+            f"Valid {kind}s: {', '.join(valid)}"
+        )

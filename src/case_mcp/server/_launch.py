@@ -16,7 +16,7 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 from case_mcp.client import CaseManagementClient
-from case_mcp.config import Settings
+from case_mcp.config import ServerOptions, Settings
 from case_mcp.sandbox import Sandbox
 from case_mcp.server._factory import create_server
 from case_mcp.server._state import ClientFactory
@@ -67,18 +67,24 @@ def sandbox_client_factory(sandbox: Sandbox) -> ClientFactory:
     )
 
 
-async def call_tool(make_client: ClientFactory, name: str, pairs: Sequence[str]) -> CallToolResult:
+async def call_tool(
+    make_client: ClientFactory,
+    name: str,
+    pairs: Sequence[str],
+    options: ServerOptions | None = None,
+) -> CallToolResult:
     """Run one tool through an in-memory MCP client, as an assistant would.
 
     Args:
         make_client: Opens the Datadog client the server uses for this call.
         name: The tool's name.
         pairs: The arguments as ``key=value`` strings (see `parse_arguments`).
+        options: The operator's guardrails, as for `case-mcp serve`.
 
     Raises:
         CallUsageError: The tool does not exist, or an argument is not ``key=value``.
     """
-    server = create_server(make_client)
+    server = create_server(make_client, options)
     tools = {tool.name: tool for tool in await server.list_tools()}
     if name not in tools:
         raise CallUsageError(f"no tool named {name!r}; the tools are: {', '.join(tools)}")

@@ -11,6 +11,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
 from case_mcp.server._lookup import Lookup
 
 
@@ -21,10 +22,12 @@ class ServerState:
     Attributes:
         client: The one pooled Datadog client every call goes through.
         lookup: Resolves the identifiers a model has (keys, emails, names) to Datadog ids.
+        options: What the operator allows (scope, confirmation, audit).
     """
 
     client: CaseManagementClient
     lookup: Lookup
+    options: ServerOptions
 
 
 # The context type handlers declare; the SDK injects it and keeps it out of the input schema.
@@ -34,14 +37,14 @@ ClientFactory = Callable[[], CaseManagementClient]
 
 
 def lifespan_for(
-    make_client: ClientFactory,
+    make_client: ClientFactory, options: ServerOptions
 ) -> Callable[[MCPServer[ServerState]], Any]:
     """A lifespan that opens one client for the server's life and closes it afterwards."""
 
     @asynccontextmanager
     async def lifespan(_server: MCPServer[ServerState]) -> AsyncIterator[ServerState]:
         async with make_client() as client:
-            yield ServerState(client=client, lookup=Lookup(client))
+            yield ServerState(client=client, lookup=Lookup(client), options=options)
 
     return lifespan
 
