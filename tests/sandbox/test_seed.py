@@ -10,6 +10,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -73,9 +74,13 @@ async def all_cases(http: httpx2.AsyncClient) -> list[dict[str, Any]]:
     return cases
 
 
-def test_two_sandboxes_hold_the_same_organisation(demo: Sandbox) -> None:
-    """Seeding writes the same rows, ids and timestamps whenever it runs."""
-    with Sandbox() as other:
+def test_two_sandboxes_hold_the_same_organisation(demo: Sandbox, tmp_path: Path) -> None:
+    """Seeding writes the same rows, ids and timestamps whenever it runs.
+
+    In-memory sandboxes copy one seeded database; a new file is seeded where it is, so this
+    also shows that the copy is what seeding writes.
+    """
+    with Sandbox(db_path=tmp_path / "seeded-in-place.db") as other:
         assert dump(other) == dump(demo)
 
 
