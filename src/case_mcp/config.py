@@ -54,6 +54,10 @@ _VARIABLES = {
     "access_token": "CASE_MCP_ACCESS_TOKEN",
     "base_url": "CASE_MCP_BASE_URL",
     "timeout": "CASE_MCP_TIMEOUT",
+    "retry_attempts": "CASE_MCP_RETRY_ATTEMPTS",
+    "retry_deadline": "CASE_MCP_RETRY_DEADLINE",
+    "max_concurrent_requests": "CASE_MCP_MAX_CONCURRENT_REQUESTS",
+    "max_requests_per_second": "CASE_MCP_MAX_REQUESTS_PER_SECOND",
 }
 
 
@@ -73,6 +77,14 @@ class Settings(BaseSettings):
         base_url: ``CASE_MCP_BASE_URL``, an explicit API base URL that overrides the site
             (the sandbox served elsewhere, a proxy, tests).
         timeout: ``CASE_MCP_TIMEOUT``, seconds to wait for each answer (default 30).
+        retry_attempts: ``CASE_MCP_RETRY_ATTEMPTS``, how many times a request may be sent in
+            all, retries included (default 5; 1 turns retries off).
+        retry_deadline: ``CASE_MCP_RETRY_DEADLINE``, seconds one request may take in all,
+            attempts and waits between them included (default 30).
+        max_concurrent_requests: ``CASE_MCP_MAX_CONCURRENT_REQUESTS``, requests in flight at
+            once (default 8).
+        max_requests_per_second: ``CASE_MCP_MAX_REQUESTS_PER_SECOND``, the sustained request
+            rate, with bursts of six seconds' worth (default 5).
     """
 
     model_config = SettingsConfigDict(
@@ -90,6 +102,18 @@ class Settings(BaseSettings):
     access_token: SecretStr | None = Field(default=None, validation_alias="CASE_MCP_ACCESS_TOKEN")
     base_url: str | None = Field(default=None, validation_alias="CASE_MCP_BASE_URL")
     timeout: float = Field(default=30.0, gt=0, validation_alias="CASE_MCP_TIMEOUT")
+    # Defaults an assistant's pace never reaches (a few requests per tool call, seconds apart)
+    # but a loop does, so a runaway agent cannot spend the organisation's API budget.
+    retry_attempts: int = Field(default=5, ge=1, le=20, validation_alias="CASE_MCP_RETRY_ATTEMPTS")
+    retry_deadline: float = Field(
+        default=30.0, gt=0, le=600, validation_alias="CASE_MCP_RETRY_DEADLINE"
+    )
+    max_concurrent_requests: int = Field(
+        default=8, ge=1, le=256, validation_alias="CASE_MCP_MAX_CONCURRENT_REQUESTS"
+    )
+    max_requests_per_second: float = Field(
+        default=5.0, gt=0, le=1000, validation_alias="CASE_MCP_MAX_REQUESTS_PER_SECOND"
+    )
 
     @classmethod
     def load(cls, **overrides: Any) -> Self:

@@ -16,11 +16,16 @@ Every error the package raises on purpose is one of these::
         │   └── ServerError             5xx: Datadog's side failed
         ├── NetworkError            no answer: connection refused, reset or dropped
         │   └── RequestTimeoutError     no answer within the timeout
-        └── MalformedResponseError  an answer that is not the JSON Datadog sends
+        ├── MalformedResponseError  an answer that is not the JSON Datadog sends
+        ├── UnknownOutcomeError     a create whose answer was lost: it may or may not be done
+        └── RequestLimitError       case_mcp's own request limits held a request back; not sent
 
 Exceptions carry fields, not only text, so callers can decide without parsing messages.
 Messages are built from trusted text only: the HTTP method, the path, the status and the
 messages Datadog wrote. Credentials are never part of an exception.
+
+A `DatadogError` is raised once per request, after any retries (`case_mcp.client.RetryPolicy`):
+its `attempts` says how many were made.
 """
 
 from __future__ import annotations
@@ -43,8 +48,10 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "RequestLimitError",
     "RequestTimeoutError",
     "ServerError",
+    "UnknownOutcomeError",
 ]
 
 
@@ -69,12 +76,17 @@ class DatadogError(CaseMCPError):
     Attributes:
         method: The HTTP method of the failed request.
         path: The request path, without host or query string (which may hold user text).
+        host: The API host the request went to (``api.datadoghq.eu``), which names the site;
+            empty when unknown.
+        attempts: How many times the request was sent (more than 1 after retries).
     """
 
-    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+    def __init__(self, message: str, *, method: str = "", path: str = "", host: str = "") -> None:
         super().__init__(message)
         self.method = method
         self.path = path
+        self.host = host
+        self.attempts = 1
 
 
 @dataclass(frozen=True)
@@ -117,12 +129,15 @@ class APIError(DatadogError):
         *,
         method: str = "",
         path: str = "",
+        host: str = "",
         request_id: str | None = None,
     ) -> None:
         self.status = status
         self.errors = errors
         self.request_id = request_id
-        super().__init__(self._describe(status, errors, method, path), method=method, path=path)
+        super().__init__(
+            self._describe(status, errors, method, path), method=method, path=path, host=host
+        )
 
     @property
     def messages(self) -> tuple[str, ...]:
@@ -175,11 +190,12 @@ class RateLimitedError(APIError):
         *,
         method: str = "",
         path: str = "",
+        host: str = "",
         request_id: str | None = None,
         retry_after: float | None = None,
         limit_name: str | None = None,
     ) -> None:
-        super().__init__(status, errors, method=method, path=path, request_id=request_id)
+        super().__init__(status, errors, method=method, path=path, host=host, request_id=request_id)
         self.retry_after = retry_after
         self.limit_name = limit_name
 
@@ -203,6 +219,55 @@ class MalformedResponseError(DatadogError):
         status: The HTTP status of the answer.
     """
 
-    def __init__(self, message: str, *, status: int, method: str = "", path: str = "") -> None:
-        super().__init__(message, method=method, path=path)
+    def __init__(
+        self, message: str, *, status: int, method: str = "", path: str = "", host: str = ""
+    ) -> None:
+        super().__init__(message, method=method, path=path, host=host)
         self.status = status
+
+
+class UnknownOutcomeError(DatadogError):
+    """A request that creates something was sent, and its answer was lost.
+
+    Datadog may or may not have created the object (a timeout after sending, a dropped
+    connection, a 5xx, an unreadable answer), and looking for it did not find it. Sending the
+    request again could create a duplicate, so the client does not: the caller must check.
+    The failure that lost the answer is the exception's ``__cause__``.
+
+    Attributes:
+        operation: What was being created: ``create_case``, ``create_project``,
+            ``comment_case`` (or ``request`` for a creating request the client does not know).
+        checked: Whether the client managed to look for the object (and did not find it);
+            False when the lookup itself failed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        checked: bool,
+        method: str = "",
+        path: str = "",
+        host: str = "",
+    ) -> None:
+        super().__init__(message, method=method, path=path, host=host)
+        self.operation = operation
+        self.checked = checked
+
+
+class RequestLimitError(DatadogError):
+    """case_mcp's own limits (requests at once, requests per second) held a request back.
+
+    Nothing was sent. Raised when the wait for a turn would outlast the request's deadline,
+    which only a burst of calls (an agent in a loop) causes.
+
+    Attributes:
+        retry_after: Seconds until a request would get its turn.
+    """
+
+    def __init__(
+        self, message: str, *, retry_after: float, method: str = "", path: str = "", host: str = ""
+    ) -> None:
+        super().__init__(message, method=method, path=path, host=host)
+        self.retry_after = retry_after

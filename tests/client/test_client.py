@@ -46,6 +46,8 @@ def test_the_public_api_is_what_it_is() -> None:
         "USER_AGENT",
         "CaseManagementClient",
         "CaseSortField",
+        "RequestLimits",
+        "RetryPolicy",
     ]
     assert (MAX_PAGE_SIZE, get_args(CaseSortField)) == (100, ("created_at", "priority", "status"))
 

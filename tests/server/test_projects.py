@@ -26,6 +26,13 @@ async def structured(mcp: Client, tool: str, **arguments: Any) -> dict[str, Any]
     return content
 
 
+async def approved(mcp: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+    """A delete as after a person approved its preview: called again with its token."""
+    preview = await structured(mcp, tool, **arguments)
+    token = preview["confirmation_token"]
+    return await structured(mcp, tool, **arguments, confirmation_token=token)
+
+
 async def test_list_projects_gives_every_project_with_key_name_and_id(
     mcp: Client, sandbox: Sandbox
 ) -> None:
@@ -103,9 +110,10 @@ async def test_delete_project_says_how_many_cases_it_held_and_removes_it(
     """The outcome counts the project's cases, archived ones included; the project is gone."""
     _, held = sandbox.store.search_cases(query="project:ET archived:any")
 
-    outcome = await structured(mcp, "delete_project", project="ET")
+    outcome = await approved(mcp, "delete_project", project="ET")
 
-    assert outcome == {"message": f"Deleted project ET (Error Tracking), which held {held} cases."}
+    assert outcome["deleted"] is True
+    assert outcome["message"] == f"Deleted project ET (Error Tracking), which held {held} cases."
     assert "ET" not in {project["key"] for project in sandbox.store.list_projects()}
     listed = await structured(mcp, "list_projects")
     assert [project["key"] for project in listed["projects"]] == ["SEC", "OPS", "APP"]
@@ -115,9 +123,9 @@ async def test_deleting_an_empty_project_says_it_held_no_cases(mcp: Client) -> N
     """A project without cases is deleted with a count of zero."""
     await structured(mcp, "create_project", key="TMP", name="Scratch")
 
-    outcome = await structured(mcp, "delete_project", project="TMP")
+    outcome = await approved(mcp, "delete_project", project="TMP")
 
-    assert outcome == {"message": "Deleted project TMP (Scratch), which held 0 cases."}
+    assert outcome["message"] == "Deleted project TMP (Scratch), which held 0 cases."
 
 
 async def test_deleting_an_unknown_project_lists_the_keys_and_deletes_nothing(

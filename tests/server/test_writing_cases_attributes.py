@@ -152,13 +152,17 @@ async def test_delete_case_custom_attribute_says_what_was_deleted(
     mcp: Client, sandbox: Sandbox
 ) -> None:
     """Deleting a value removes it from the case and the outcome names it and its old value."""
+    arguments = {"case_id": "SEC-9", "key": "cvss_score"}
+    preview = await call(mcp, "delete_case_custom_attribute", arguments)
+    token = preview["confirmation_token"]
+
     outcome = await call(
-        mcp, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
+        mcp, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
     )
 
-    assert outcome == {
-        "message": "Deleted custom attribute 'cvss_score' of SEC-9 (its value was 8.1)."
-    }
+    assert outcome["message"] == (
+        "Deleted custom attribute 'cvss_score' of SEC-9 (its value was 8.1)."
+    )
     assert "cvss_score" not in sandbox.store.get_case("SEC-9")["custom_attributes"]
 
 
@@ -168,7 +172,10 @@ async def test_deleting_an_unset_custom_attribute_deletes_nothing(mcp: Client) -
         mcp, "delete_case_custom_attribute", {"case_id": "SEC-13", "key": "cvss_score"}
     )
 
-    assert outcome == {"message": "SEC-13 had no 'cvss_score' value; nothing was deleted."}
+    assert outcome == {
+        "deleted": False,
+        "message": "SEC-13 had no 'cvss_score' value; nothing was deleted.",
+    }
 
 
 async def test_deleting_an_unknown_custom_attribute_lists_the_keys(mcp: Client) -> None:

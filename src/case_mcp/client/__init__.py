@@ -1,12 +1,23 @@
 """The typed async client of the Datadog Case Management API.
 
 It knows nothing of MCP: the server's tools are a thin layer over `CaseManagementClient`.
-Answers come back as `case_mcp.models`, failures as `case_mcp.errors`.
+Answers come back as `case_mcp.models`, failures as `case_mcp.errors`. `RetryPolicy` says
+which failed requests are sent again (never a create whose answer was lost: that one is looked
+for instead), and `RequestLimits` caps what one client sends.
 """
 
 from case_mcp.client._cases import CaseSortField
 from case_mcp.client._client import CaseManagementClient
 from case_mcp.client._http import USER_AGENT
+from case_mcp.client._limits import RequestLimits
 from case_mcp.client._operations import MAX_PAGE_SIZE
+from case_mcp.client._retry import RetryPolicy
 
-__all__ = ["MAX_PAGE_SIZE", "USER_AGENT", "CaseManagementClient", "CaseSortField"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "USER_AGENT",
+    "CaseManagementClient",
+    "CaseSortField",
+    "RequestLimits",
+    "RetryPolicy",
+]

@@ -18,7 +18,9 @@ from pydantic import SecretStr
 
 from case_mcp.client._cases import CaseOperations
 from case_mcp.client._http import HTTPSession
+from case_mcp.client._limits import RequestLimits
 from case_mcp.client._organisation import OrganisationOperations
+from case_mcp.client._retry import RetryPolicy
 from case_mcp.config import DEFAULT_SITE, SITES, AuthKind, Settings
 
 __all__ = ["CaseManagementClient"]
@@ -42,6 +44,10 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
         timeout: Seconds to wait for each answer.
         transport: An ``httpx2`` transport to use instead of the network: the sandbox's
             in-process transport, or ``httpx2.MockTransport`` in tests.
+        retry: How failed requests are retried (see `RetryPolicy`); None sends each request
+            once. `from_settings` turns retries on.
+        limits: Caps on requests in flight and per second (see `RequestLimits`); None sets
+            no cap. `from_settings` sets them.
     """
 
     def __init__(
@@ -53,6 +59,8 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
         access_token: str | SecretStr | None = None,
         timeout: float = 30.0,
         transport: httpx2.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        limits: RequestLimits | None = None,
     ) -> None:
         self._http = HTTPSession(
             base_url,
@@ -61,13 +69,15 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
             access_token=_secret(access_token),
             timeout=timeout,
             transport=transport,
+            retry=retry,
+            limits=limits,
         )
 
     @classmethod
     def from_settings(
         cls, settings: Settings, transport: httpx2.AsyncBaseTransport | None = None
     ) -> Self:
-        """A client configured by `settings` (base URL, credentials, timeout).
+        """A client configured by `settings`: base URL, credentials, timeout, retries, limits.
 
         Args:
             settings: The validated settings.
@@ -80,6 +90,11 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
             access_token=settings.access_token,
             timeout=settings.timeout,
             transport=transport,
+            retry=RetryPolicy(attempts=settings.retry_attempts, deadline=settings.retry_deadline),
+            limits=RequestLimits(
+                max_concurrent=settings.max_concurrent_requests,
+                per_second=settings.max_requests_per_second,
+            ),
         )
 
     @property

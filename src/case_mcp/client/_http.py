@@ -1,9 +1,13 @@
-"""The one pooled connection to Datadog: auth headers, JSON bodies, and error mapping.
+"""The one pooled connection to Datadog: auth headers, JSON bodies, retries, error mapping.
 
 Every request goes through `HTTPSession.request`, which either returns a 2xx answer or raises
-one exception of `case_mcp.errors`. Retries belong to a wrapper around that one method, not
-here: this layer reports each failure exactly once, with the fields a retry policy needs
-(`RateLimitedError.retry_after`, `ServerError`, `NetworkError`).
+one exception of `case_mcp.errors`, once, after whatever retries its kind allows:
+
+- `_send` makes one attempt: it waits for a turn under the client's request limits
+  (`_limits`), sends, and maps each failure to its exception;
+- `_with_retries` repeats attempts as the `RetryPolicy` allows (`_retry`), inside one deadline;
+- `request` adds the one thing a create needs: when its answer is lost after sending, it looks
+  for what the create made (`_recovery`) instead of sending it again.
 """
 
 from __future__ import annotations
@@ -13,27 +17,36 @@ import logging
 import platform
 import time
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Final, Literal, TypeVar
 
+import anyio
 import httpx2
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from case_mcp import __version__
+from case_mcp.client._limits import Limiter, RequestLimits
+from case_mcp.client._recovery import find_created
+from case_mcp.client._retry import OperationKind, RetryPolicy, ambiguous, operation_of, retrying
 from case_mcp.config import AuthKind
 from case_mcp.errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    DatadogError,
     ErrorDetail,
     MalformedResponseError,
     NetworkError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
+    RequestLimitError,
     RequestTimeoutError,
     ServerError,
+    UnknownOutcomeError,
 )
 from case_mcp.models import ErrorDocument
 
@@ -49,6 +62,11 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 USER_AGENT: Final = (
     f"case-mcp/{__version__} (python {platform.python_version()}; httpx2/{httpx2.__version__})"
 )
+
+# Looking for what a create made gets at least this long (or the whole deadline, if shorter),
+# even when the create used it up: the lookup is what keeps a lost answer from becoming a
+# duplicate, and it is worth a few more seconds.
+_RECOVERY_TIME: Final = 5.0
 
 _ERROR_TYPES: Final[Mapping[int, type[APIError]]] = {
     400: BadRequestError,
@@ -75,6 +93,8 @@ class HTTPSession:
         access_token: SecretStr | None,
         timeout: float,
         transport: httpx2.AsyncBaseTransport | None,
+        retry: RetryPolicy | None = None,
+        limits: RequestLimits | None = None,
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if access_token is not None:
@@ -90,6 +110,11 @@ class HTTPSession:
             self.auth_kind = "none"
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.retry = retry
+        # Without a policy a request is sent once, may take `timeout` in all, and every
+        # failure is raised as it is (no lookup after a lost create either).
+        self._policy = retry or RetryPolicy(attempts=1, deadline=timeout)
+        self.limiter = Limiter(limits) if limits is not None else None
         self._client = httpx2.AsyncClient(
             base_url=self.base_url,
             headers=headers,
@@ -113,7 +138,13 @@ class HTTPSession:
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
     ) -> httpx2.Response:
-        """Send one request and return its 2xx answer, read in full.
+        """Send one request, retried as its kind allows, and return its 2xx answer in full.
+
+        With a `RetryPolicy`, reads and idempotent writes are retried on 429, 5xx, timeouts,
+        dropped connections and unreadable answers; creates only when nothing can have been
+        done (see `case_mcp.client._retry`). When a create's answer is lost, the object is
+        looked for and returned if it exists (see `case_mcp.client._recovery`); it is never
+        sent again. Without one, the request is sent once and any failure is raised.
 
         Args:
             method: The HTTP method.
@@ -125,30 +156,142 @@ class HTTPSession:
             APIError: Datadog answered with an error status (the subclass names which).
             RequestTimeoutError: No answer within the timeout.
             NetworkError: No answer at all (refused, reset, dropped).
+            MalformedResponseError: A 2xx answer whose body is not JSON.
+            UnknownOutcomeError: A create was sent, its answer was lost, and what it creates
+                was not found.
+            RequestLimitError: The client's own request limits held the request back for
+                longer than its deadline; nothing was sent.
         """
         content = None
-        headers = {}
         if body is not None:
             # Compact with sorted keys: byte for byte what Datadog's official client sends.
             content = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
-            headers["Content-Type"] = "application/json"
-        started = time.perf_counter()
+        kind, operation = operation_of(method, path)
+        sent_at = datetime.now(UTC)
+        started = time.monotonic()
         try:
-            response = await self._client.request(
-                method, path, params=params, content=content, headers=headers
+            return await self._with_retries(kind, method, path, params, content)
+        except DatadogError as error:
+            if kind != "create" or not ambiguous(error) or self.retry is None:
+                raise
+            # The answer to a create was lost: look for what it made, never make it again.
+            left = self.retry.deadline - (time.monotonic() - started)
+            budget = max(left, min(_RECOVERY_TIME, self.retry.deadline))
+            return await self._recover(error, operation, method, path, body, sent_at, budget)
+
+    async def _recover(
+        self,
+        lost: DatadogError,
+        operation: str,
+        method: Method,
+        path: str,
+        body: Mapping[str, Any] | None,
+        sent_at: datetime,
+        budget: float,
+    ) -> httpx2.Response:
+        async def read(where: str, query: Mapping[str, str]) -> httpx2.Response:
+            return await self._with_retries("read", "GET", where, query, None, deadline=budget)
+
+        checked = True
+        try:
+            found = await find_created(read, operation, path, body, sent_at)
+        except DatadogError:
+            found, checked = None, False
+        if found is not None:
+            logger.warning("%s %s: the answer was lost; found what it created", method, path)
+            return httpx2.Response(
+                200,
+                content=json.dumps(found).encode(),
+                request=httpx2.Request(method, self.base_url + path),
             )
-        except httpx2.TimeoutException as exc:
+        logger.warning("%s %s: the answer was lost; reported as an unknown outcome", method, path)
+        outcome = UnknownOutcomeError(
+            f"{method} {path} was sent but its answer was lost ({type(lost).__name__}); "
+            f"{'what it creates was not found' if checked else 'looking for it failed too'}",
+            operation=operation,
+            checked=checked,
+            method=method,
+            path=path,
+            host=self._host,
+        )
+        outcome.attempts = lost.attempts
+        raise outcome from lost
+
+    async def _with_retries(
+        self,
+        kind: OperationKind,
+        method: Method,
+        path: str,
+        params: Mapping[str, str] | None,
+        content: bytes | None,
+        *,
+        deadline: float | None = None,
+    ) -> httpx2.Response:
+        lost = False
+
+        async def attempt(budget: float) -> httpx2.Response:
+            nonlocal lost
+            try:
+                return await self._send(method, path, params, content, budget)
+            except NotFoundError:
+                if method == "DELETE" and lost:
+                    # An earlier attempt deleted it and its answer was lost: it is done.
+                    return httpx2.Response(204, request=httpx2.Request(method, self.base_url))
+                raise
+            except DatadogError as error:
+                lost = lost or ambiguous(error)
+                raise
+
+        return await retrying(
+            self._policy, kind, attempt, deadline=deadline, label=f"{method} {path}"
+        )
+
+    async def _send(
+        self,
+        method: Method,
+        path: str,
+        params: Mapping[str, str] | None,
+        content: bytes | None,
+        budget: float,
+    ) -> httpx2.Response:
+        headers = {"Content-Type": "application/json"} if content is not None else {}
+        turn: AbstractAsyncContextManager[None] = (
+            self.limiter.turn(budget, method=method, path=path)
+            if self.limiter is not None
+            else nullcontext()
+        )
+        try:
+            started = time.perf_counter()
+            async with turn:
+                timeout = max(min(self.timeout, budget - (time.perf_counter() - started)), 0.001)
+                # fail_after as well: transports that ignore httpx2's timeouts (in process,
+                # ASGI) must not hold a request past its deadline either.
+                with anyio.fail_after(timeout):
+                    response = await self._client.request(
+                        method,
+                        path,
+                        params=params,
+                        content=content,
+                        headers=headers,
+                        timeout=httpx2.Timeout(timeout),
+                    )
+        except (httpx2.TimeoutException, TimeoutError) as exc:
             raise RequestTimeoutError(
-                f"No answer from {self._host} to {method} {path} within {self.timeout:g}s",
+                f"No answer from {self._host} to {method} {path} within {timeout:.3g}s",
                 method=method,
                 path=path,
+                host=self._host,
             ) from exc
         except httpx2.RequestError as exc:
             raise NetworkError(
                 f"No answer from {self._host} to {method} {path} ({type(exc).__name__})",
                 method=method,
                 path=path,
+                host=self._host,
             ) from exc
+        except RequestLimitError as error:
+            error.host = self._host
+            raise
         logger.debug(
             "%s %s -> %d in %.3fs",
             method,
@@ -156,9 +299,28 @@ class HTTPSession:
             response.status_code,
             time.perf_counter() - started,
         )
+        self._heed_rate_limit(response)
         if not response.is_success:
-            raise api_error(response, method, path)
+            raise api_error(response, method, path, host=self._host)
+        if response.content and not _is_json(response.content):
+            raise MalformedResponseError(
+                f"Datadog answered {response.status_code} to {method} {path} with "
+                "a body that is not JSON",
+                status=response.status_code,
+                method=method,
+                path=path,
+                host=self._host,
+            )
         return response
+
+    def _heed_rate_limit(self, response: httpx2.Response) -> None:
+        # Once Datadog says the budget is spent, wait for its reset rather than earn 429s.
+        if self.limiter is None:
+            return
+        spent = response.status_code == 429 or response.headers.get("x-ratelimit-remaining") == "0"
+        wait = retry_after(response.headers) if spent else None
+        if wait is not None:
+            self.limiter.pause(wait)
 
     @property
     def _host(self) -> str:
@@ -183,7 +345,7 @@ def parse(response: httpx2.Response, model: type[ModelT], method: str, path: str
         ) from None
 
 
-def api_error(response: httpx2.Response, method: str, path: str) -> APIError:
+def api_error(response: httpx2.Response, method: str, path: str, *, host: str = "") -> APIError:
     """The exception for an error answer, with what Datadog said in either body shape."""
     status = response.status_code
     errors = error_details(response.content)
@@ -194,12 +356,13 @@ def api_error(response: httpx2.Response, method: str, path: str) -> APIError:
             errors,
             method=method,
             path=path,
+            host=host,
             request_id=request_id,
             retry_after=retry_after(response.headers),
             limit_name=response.headers.get("x-ratelimit-name"),
         )
     error_type = _ERROR_TYPES.get(status, ServerError if status >= 500 else APIError)
-    return error_type(status, errors, method=method, path=path, request_id=request_id)
+    return error_type(status, errors, method=method, path=path, host=host, request_id=request_id)
 
 
 def error_details(content: bytes) -> tuple[ErrorDetail, ...]:
@@ -226,6 +389,14 @@ def retry_after(headers: httpx2.Headers) -> float | None:
             continue
         return max(0.0, moment.timestamp() - time.time())
     return None
+
+
+def _is_json(content: bytes) -> bool:
+    try:
+        json.loads(content)
+    except ValueError:
+        return False
+    return True
 
 
 def _what_is_wrong(exc: ValidationError, model: type[BaseModel]) -> str:

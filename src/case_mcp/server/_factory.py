@@ -12,7 +12,8 @@ from case_mcp.errors import ConfigurationError
 from case_mcp.server._instructions import INSTRUCTIONS
 from case_mcp.server._prompts import register_prompts
 from case_mcp.server._resources import register_resources
-from case_mcp.server._spec import TOOLSETS, ToolSpec, register
+from case_mcp.server._scope import check_scope
+from case_mcp.server._spec import TOOLSETS, ToolSpec, register, withheld
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
 from case_mcp.server.tools import all_tools
 
@@ -35,6 +36,7 @@ def create_server(
             message lists the valid names.
     """
     options = options or ServerOptions()
+    check_scope(options.projects)
     server: MCPServer[ServerState] = MCPServer(
         SERVER_NAME,
         title="Datadog Case Management",
@@ -42,7 +44,7 @@ def create_server(
         instructions=INSTRUCTIONS,
         lifespan=lifespan_for(make_client, options),
     )
-    register(server, offered_tools(options))
+    register(server, offered_tools(options), options=options, inventory=all_tools())
     register_resources(server)
     register_prompts(server)
     return server
@@ -62,15 +64,7 @@ def offered_tools(options: ServerOptions) -> list[ToolSpec]:
     _check_names("toolset", options.toolsets or (), TOOLSETS, "CASE_MCP_TOOLSETS / --toolsets")
     _check_names("tool", options.tools or (), names, "CASE_MCP_TOOLS / --tools")
     _check_names("tool", options.exclude_tools, names, "CASE_MCP_EXCLUDE_TOOLS / --exclude-tools")
-    return [
-        spec
-        for spec in inventory
-        if (options.toolsets is None or spec.toolset in options.toolsets)
-        and (options.tools is None or spec.name in options.tools)
-        and spec.name not in options.exclude_tools
-        and (spec.kind == "read" or not options.read_only)
-        and (spec.kind != "destructive" or options.allows_destructive)
-    ]
+    return [spec for spec in inventory if withheld(spec, options) is None]
 
 
 def _check_names(kind: str, given: Iterable[str], valid: Sequence[str], where: str) -> None:

@@ -13,7 +13,10 @@ show the rest.
 Read-only tools (get_*, search_cases, list_*, find_users) change nothing. All others change
 data in Datadog: create_*, update_*, assign/unassign, archive/unarchive,
 move_case_to_project, add_case_comment. The delete_* tools destroy data for good (a deleted
-project takes its cases along): call them only when the user asked for that deletion.
+project takes its cases along): call them only when the user asked for that deletion. A
+person confirms each delete: the client may ask them, or the first call answers with a
+preview and a confirmation_token; show the user the preview and repeat the call with the
+token only if they approve it.
 
 Resources case://{case_id} and case://{case_id}/timeline hold the same JSON as get_case and
 get_case_timeline. Prompts triage_case, summarize_case and triage_queue walk through

@@ -3,6 +3,12 @@
 Models hold keys and names, the API wants UUIDs for projects, users and case types. Each
 lookup either returns the object or raises a `ToolError` that names what does exist, so the
 model's next call can be right. Case keys need no lookup: every case endpoint takes them.
+
+Those messages quote the organisation's setup (project keys, case type names, attribute
+keys, people's names and emails), never case content; what they quote is cleaned of
+invisible characters and cut short (`_shown`), since people choose their own names.
+With a project scope the client lists only the scoped projects, so a project outside the
+scope is "not found" in the very words of one that does not exist.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from case_mcp.client import CaseManagementClient
 from case_mcp.errors import NotFoundError
 from case_mcp.models import CaseType, CustomAttributeConfig, Project, User
+from case_mcp.server._sanitize import clean_text
 
 _UUID: Final = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
@@ -24,7 +31,18 @@ _UUID: Final = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$
 # saves two API calls per tool call without serving stale data for long.
 _CATALOG_TTL_SECONDS: Final = 30.0
 
+# The longest piece of the organisation's text an error message quotes.
+_QUOTED_MAX: Final = 80
+
 T = TypeVar("T")
+
+
+def _shown(text: str) -> str:
+    """Organisation text for an error message: cleaned, on one line, cut short."""
+    cleaned = " ".join(clean_text(text).split())
+    if len(cleaned) > _QUOTED_MAX:
+        cleaned = cleaned[: _QUOTED_MAX - 1] + "…"
+    return cleaned
 
 
 def is_uuid(value: str) -> bool:
@@ -80,7 +98,9 @@ class Lookup:
             for project in await self._projects.get():
                 if project.id == wanted or (project.attributes.key or "").upper() == wanted.upper():
                     return project
-        keys = ", ".join(sorted(p.attributes.key or p.id for p in await self._projects.get()))
+        keys = ", ".join(
+            sorted(_shown(p.attributes.key or p.id) for p in await self._projects.get())
+        )
         raise ToolError(
             f"Project {wanted!r} was not found. Use a project key or id; the projects are: "
             f"{keys or 'none yet (create_project makes one)'}."
@@ -107,7 +127,7 @@ class Lookup:
                     or (case_type.attributes.name or "").lower() == wanted.lower()
                 ):
                     return case_type
-        names = ", ".join(sorted(t.attributes.name or t.id for t in types))
+        names = ", ".join(sorted(_shown(t.attributes.name or t.id) for t in types))
         raise ToolError(f"Case type {wanted!r} was not found. The case types are: {names}.")
 
     async def case_type_name(self, type_id: str | None) -> str | None:
@@ -155,9 +175,10 @@ class Lookup:
             for config in configs:
                 if config.attributes.key == wanted:
                     return config
-        keys = ", ".join(sorted(c.attributes.key or c.id for c in configs))
+        keys = ", ".join(sorted(_shown(c.attributes.key or c.id) for c in configs))
         raise ToolError(
-            f"Case type {case_type.attributes.name or case_type.id!r} has no custom attribute "
+            f"Case type {_shown(case_type.attributes.name or case_type.id)!r} has no custom "
+            "attribute "
             f"{wanted!r}. "
             + (f"Its custom attributes are: {keys}." if keys else "It has no custom attributes.")
         )
@@ -193,7 +214,8 @@ class Lookup:
                 "find_users searches by name."
             )
         candidates = ", ".join(
-            f"{user.attributes.name or '?'} <{user.attributes.email}>" for user in page.users[:5]
+            f"{_shown(user.attributes.name or '?')} <{_shown(user.attributes.email or '?')}>"
+            for user in page.users[:5]
         )
         raise ToolError(
             f"{wanted!r} matches several users ({candidates}). Give the exact email or the id."

@@ -13,14 +13,21 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
+from case_mcp.server._sanitize import clean_data
+
 
 def compact(model: BaseModel) -> dict[str, Any]:
-    """The model as JSON data, without nulls, and without empty optional values.
+    """The model as JSON data, without nulls, empty optional values or invisible characters.
 
     A required field keeps its value even when empty (a search with no match still says
     ``"cases": []``), so the result always validates against the tool's output schema.
+    Every string (titles, comments, attribute names and values...) is cleaned of control
+    and invisible characters (`_sanitize`): this is the one place every tool result and
+    resource document passes through.
     """
-    return _prune(model, model.model_dump(mode="json", by_alias=True, exclude_none=True))
+    dumped = _prune(model, model.model_dump(mode="json", by_alias=True, exclude_none=True))
+    cleaned: dict[str, Any] = clean_data(dumped)
+    return cleaned
 
 
 def _prune(model: BaseModel, dumped: dict[str, Any]) -> dict[str, Any]:

@@ -1,19 +1,42 @@
 """A tool is a spec: its name, title, toolset, kind and handler.
 
-The kind is the one source of truth for a tool's safety annotations (and, later, for
-read-only mode): a model sees `readOnlyHint`, `destructiveHint`, `idempotentHint` and
-`openWorldHint` derived from it, never set by hand tool by tool.
+The kind is the one source of truth for a tool's safety annotations and for the operator's
+modes: a model sees `readOnlyHint`, `destructiveHint`, `idempotentHint` and `openWorldHint`
+derived from it, never set by hand tool by tool, and read-only mode keeps the ``read`` ones.
+
+`register` adds the offered tools and one guard around every ``tools/call``:
+
+- a call to a tool of the inventory that the operator withheld (read-only mode, no
+  deletes, toolsets, allow and deny lists) is refused in words that say why, instead of the
+  SDK's bare "Unknown tool" (the tool is not registered, so nothing can run);
+- every call of a tool that changes something is written to the audit log (`_audit`), once:
+  by the guard, or by the tool itself when it knows more (the confirmation of a delete);
+- the text of an error result is cleaned of control and invisible characters
+  (`_sanitize`), like every view the tools return.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterable
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal, get_args
 
+from mcp import MCPError
 from mcp.server import MCPServer
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import CallToolResult, ToolAnnotations
+from mcp_types.methods import is_input_required
+from pydantic import ValidationError
+
+from case_mcp.config import ServerOptions
+from case_mcp.errors import ConfigurationError
+from case_mcp.server import _audit
+from case_mcp.server._sanitize import clean_text
+
+logger = logging.getLogger(__name__)
 
 Toolset = Literal["cases", "comments", "projects", "lookup"]
 TOOLSETS: Final[tuple[Toolset, ...]] = get_args(Toolset)
@@ -55,8 +78,83 @@ class ToolSpec:
         )
 
 
-def register(server: MCPServer[Any], specs: Iterable[ToolSpec]) -> None:
-    """Add each spec to the server as a tool with structured output."""
+Withheld = Literal["read_only", "no_destructive", "excluded", "not_allowed", "toolset_off"]
+"""Why the operator's options keep a tool from being offered."""
+
+
+def withheld(spec: ToolSpec, options: ServerOptions) -> Withheld | None:
+    """Why `options` keep `spec` from being offered, or None when it is offered.
+
+    Read-only mode wins over everything, then the ban on deletes, then the deny list (which
+    wins over the allow list), then the allow list and the toolsets.
+    """
+    if options.read_only and spec.kind != "read":
+        return "read_only"
+    if spec.kind == "destructive" and not options.allows_destructive:
+        return "no_destructive"
+    if spec.name in options.exclude_tools:
+        return "excluded"
+    if options.tools is not None and spec.name not in options.tools:
+        return "not_allowed"
+    if options.toolsets is not None and spec.toolset not in options.toolsets:
+        return "toolset_off"
+    return None
+
+
+def refusal(spec: ToolSpec, reason: Withheld) -> str:
+    """What a model is told when it calls a tool the operator withheld."""
+    nothing = "Nothing was changed." if spec.kind != "read" else ""
+    if reason == "read_only":
+        return (
+            f"This server is read-only (the operator started it with --read-only): {spec.name} "
+            f"changes data and is refused. {nothing} Tools that only read, such as "
+            "search_cases and get_case, still work."
+        )
+    if reason == "no_destructive":
+        return (
+            f"Deleting is turned off on this server (--no-destructive): {spec.name} is "
+            "refused. Nothing was deleted."
+        )
+    setting = {
+        "excluded": "its --exclude-tools list",
+        "not_allowed": "its --tools allow list",
+        "toolset_off": f"its --toolsets choice (the {spec.toolset} toolset is off)",
+    }[reason]
+    return (
+        f"The tool {spec.name} is not enabled on this server: the operator left it out by "
+        f"{setting}. {nothing} tools/list shows the tools that are enabled."
+    ).replace("  ", " ")
+
+
+def register(
+    server: MCPServer[Any],
+    specs: Iterable[ToolSpec],
+    *,
+    options: ServerOptions | None = None,
+    inventory: Iterable[ToolSpec] = (),
+) -> None:
+    """Add each spec to the server as a tool with structured output, and the guard.
+
+    Args:
+        server: The server to add the tools to.
+        specs: The tools to offer.
+        options: The operator's options (refusals, audit log); default: everything allowed.
+        inventory: Every tool the server knows, offered or not, so a call to a withheld
+            one is refused with its reason (default: only `specs`).
+
+    Raises:
+        ConfigurationError: The audit log cannot be opened for appending.
+    """
+    specs = list(specs)
+    options = options or ServerOptions()
+    if options.audit_log is not None:
+        try:
+            _audit.check_writable(options.audit_log)
+        except OSError as error:
+            raise ConfigurationError(
+                f"CASE_MCP_AUDIT_LOG / --audit-log: cannot append to {str(options.audit_log)!r} "
+                f"({error.strerror or type(error).__name__})."
+            ) from None
     for spec in specs:
         server.add_tool(
             spec.handler,
@@ -66,3 +164,147 @@ def register(server: MCPServer[Any], specs: Iterable[ToolSpec]) -> None:
             annotations=spec.annotations,
             structured_output=True,
         )
+    known = {spec.name: spec for spec in [*specs, *inventory]}
+    server.middleware.append(_Guard(options, known))
+
+
+class _Guard:
+    """The middleware around every ``tools/call`` (see the module docstring)."""
+
+    def __init__(self, options: ServerOptions, known: Mapping[str, ToolSpec]) -> None:
+        self._options = options
+        self._known = known
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
+    ) -> HandlerResult:
+        params = ctx.params
+        name = params.get("name") if ctx.method == "tools/call" and params else None
+        spec = self._known.get(name) if isinstance(name, str) else None
+        if spec is None or params is None:
+            return await call_next(ctx)
+        raw = params.get("arguments")
+        arguments: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+        reason = withheld(spec, self._options)
+        caller = _audit.identify(ctx.request)
+        with _audit.audited_call(caller=caller, arguments=arguments) as call:
+            if reason is not None:
+                # Not registered, so the SDK answers "Unknown tool" in this era's envelope;
+                # only its words are replaced.
+                answer = _with_text(await call_next(ctx), refusal(spec, reason))
+                if spec.kind != "read":
+                    self._record(spec, arguments, "refused", reason)
+                return answer
+            # A call that ends without an answer (a protocol error, or cancelled while
+            # Datadog was being asked) may still have changed something: say so.
+            failure: str | None = "interrupted"
+            try:
+                answer = await call_next(ctx)
+                failure = None
+            except (MCPError, ValidationError):
+                failure = "protocol_error"
+                raise
+            finally:
+                if failure is not None and spec.kind != "read" and not call.recorded:
+                    self._record(spec, arguments, "error", failure)
+            if spec.kind != "read" and not call.recorded and not is_input_required(answer):
+                failed = _is_error(answer)
+                outcome: _audit.AuditOutcome = (
+                    "refused" if failed and call.refusal else "error" if failed else "ok"
+                )
+                self._record(
+                    spec, arguments, outcome, call.refusal if failed else None, _structured(answer)
+                )
+        return _cleaned(answer)
+
+    def _record(
+        self,
+        spec: ToolSpec,
+        arguments: Mapping[str, Any],
+        outcome: _audit.AuditOutcome,
+        reason: str | None,
+        structured: Mapping[str, Any] | None = None,
+    ) -> None:
+        try:
+            _audit.record(
+                self._options,
+                tool=spec.name,
+                target=audit_target(spec.name, arguments, structured),
+                arguments=arguments,
+                outcome=outcome,
+                reason=reason,
+            )
+        except OSError:
+            # Checked writable at start-up; the call itself is done, so the model still
+            # gets its answer and the operator gets the failure in the server's log.
+            logger.error("Could not append to the audit log (%s, %s)", spec.name, outcome)
+
+
+# An argument echoed into the audit log only when it looks like an identifier, so the log
+# never carries free text (a model can put anything in any string argument).
+_IDENTIFIER: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,99}$")
+
+
+def audit_target(
+    tool: str, arguments: Mapping[str, Any], structured: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """What a call acts on, for its audit record: case, comment, project, attribute."""
+    found: dict[str, Any] = {
+        "case": arguments.get("case_id"),
+        "comment": arguments.get("comment_id"),
+        "project": arguments.get("key") if tool == "create_project" else arguments.get("project"),
+        "attribute": arguments.get("key") if tool != "create_project" else None,
+    }
+    if structured is not None and tool == "create_case":
+        found["case"] = structured.get("key") or structured.get("id")
+    if structured is not None and tool == "add_case_comment":
+        found["comment"] = structured.get("id")
+    return {
+        name: value if _IDENTIFIER.match(value) else "(not an identifier)"
+        for name, value in found.items()
+        if isinstance(value, str)
+    }
+
+
+def _is_error(answer: HandlerResult) -> bool:
+    if isinstance(answer, CallToolResult):
+        return answer.is_error
+    return isinstance(answer, Mapping) and answer.get("isError") is True
+
+
+def _structured(answer: HandlerResult) -> Mapping[str, Any] | None:
+    data = (
+        answer.structured_content
+        if isinstance(answer, CallToolResult)
+        else answer.get("structuredContent")
+        if isinstance(answer, Mapping)
+        else None
+    )
+    return data if isinstance(data, Mapping) else None
+
+
+def _with_text(answer: HandlerResult, text: str) -> HandlerResult:
+    content = [{"type": "text", "text": text}]
+    if isinstance(answer, CallToolResult):
+        return answer.model_copy(update={"content": CallToolResult(content=content).content})
+    if isinstance(answer, Mapping):
+        return {**answer, "content": content, "isError": True}
+    return answer
+
+
+def _cleaned(answer: HandlerResult) -> HandlerResult:
+    """An error answer with its text cleaned (successful views are cleaned when rendered)."""
+    if not _is_error(answer) or not isinstance(answer, Mapping):
+        return answer
+    content = answer.get("content")
+    if not isinstance(content, list):
+        return answer
+    return {
+        **answer,
+        "content": [
+            {**item, "text": clean_text(item["text"])}
+            if isinstance(item, Mapping) and isinstance(item.get("text"), str)
+            else item
+            for item in content
+        ],
+    }

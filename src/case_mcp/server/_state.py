@@ -13,6 +13,7 @@ from mcp.server.mcpserver import Context
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.server._lookup import Lookup
+from case_mcp.server._scope import scoped
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def lifespan_for(
     @asynccontextmanager
     async def lifespan(_server: MCPServer[ServerState]) -> AsyncIterator[ServerState]:
         async with make_client() as client:
+            # With a project scope, everything reaches Datadog through the scoped client.
+            client = scoped(client, options.projects)
             yield ServerState(client=client, lookup=Lookup(client), options=options)
 
     return lifespan

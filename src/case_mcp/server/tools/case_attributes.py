@@ -11,17 +11,29 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.resolve import Elicit, Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import Case, CaseType
+from case_mcp.server._confirm import (
+    Answer,
+    ConfirmationToken,
+    Deletion,
+    Loss,
+    NotAsked,
+    TypedKey,
+    ask,
+    settle,
+)
 from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import reported
 from case_mcp.server._lookup import Lookup
 from case_mcp.server._render import result, to_text
+from case_mcp.server._sanitize import clean_text
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import CaseView, Outcome, case_view
+from case_mcp.server._views import CaseView, CustomValue, View, case_view
 from case_mcp.server.tools.cases import CaseId, not_found
 
 AttributeKey = Annotated[
@@ -102,33 +114,94 @@ async def update_case_custom_attribute(
         return result(await case_view(updated, state.lookup))
 
 
-async def delete_case_custom_attribute(
-    case_id: CaseId, key: AttributeKey, ctx: ToolContext
-) -> Annotated[CallToolResult, Outcome]:
-    """Delete one custom attribute's value from a case.
+class AttributeLoss(View):
+    """What deleting a custom attribute's value destroys."""
 
-    Use this tool when a custom attribute's value is wrong and should be empty; to change
-    it, use update_case_custom_attribute.
-    Example: {"case_id": "SEC-9", "key": "cvss_score"}
-    """
+    case: str = Field(description="The case key.")
+    key: str = Field(description="The custom attribute's key.")
+    value: CustomValue | None = Field(None, description="The value that is deleted.")
+
+
+class AttributeDeletion(Deletion[AttributeLoss]):
+    """What delete_case_custom_attribute did: deleted or not, why, and the value at stake."""
+
+
+async def _read_attribute_loss(case_id: str, key: str, ctx: ToolContext) -> Loss[AttributeLoss]:
     state = state_of(ctx)
     with reported(not_found(case_id)):
         case = await state.client.get_case(case_id)
         config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
-        stored_key = config.attributes.key or key
-        name = case.attributes.key or case.id
-        current = case.attributes.custom_attributes.get(stored_key)
-        if current is None or current.value is None:
-            return result(
-                Outcome(message=f"{name} had no {stored_key!r} value; nothing was deleted.")
-            )
-        await state.client.delete_case_custom_attribute(case.id, stored_key)
-        return result(
-            Outcome(
-                message=f"Deleted custom attribute {stored_key!r} of {name} "
-                f"(its value was {to_text(current.value)})."
-            )
+    stored_key = config.attributes.key or key
+    name = case.attributes.key or case.id
+    current = case.attributes.custom_attributes.get(stored_key)
+    value = current.value if current is not None else None
+    shown = clean_text(to_text(value))
+    return Loss(
+        tool="delete_case_custom_attribute",
+        target=f"custom_attribute:{case.id}:{stored_key}",
+        key=name,
+        subject=f"The custom attribute {stored_key!r} of case {name}",
+        question=f"Delete the custom attribute {stored_key!r} of case {name}?\n"
+        f"Its value: {shown}\nTo confirm, type the case key: {name}",
+        preview=AttributeLoss(case=name, key=stored_key, value=value),
+        facts={
+            "case": case.id,
+            "case_key": name,
+            "key": stored_key,
+            "value": current.model_dump(mode="json") if current is not None else None,
+        },
+        audit_target={"case": name, "attribute": stored_key},
+        absent=f"{name} had no {stored_key!r} value; nothing was deleted."
+        if value is None
+        else None,
+    )
+
+
+async def _confirm_attribute(
+    loss: Annotated[Loss[AttributeLoss], Resolve(_read_attribute_loss)], ctx: ToolContext
+) -> NotAsked | Elicit[TypedKey]:
+    return await ask(loss, ctx)
+
+
+async def delete_case_custom_attribute(
+    case_id: CaseId,
+    key: AttributeKey,
+    ctx: ToolContext,
+    loss: Annotated[Loss[AttributeLoss], Resolve(_read_attribute_loss)],
+    answer: Annotated[Answer, Resolve(_confirm_attribute)],
+    confirmation_token: ConfirmationToken = None,
+) -> Annotated[CallToolResult, AttributeDeletion]:
+    """Delete one custom attribute's value from a case, once a person confirms.
+
+    Use this tool when a custom attribute's value is wrong and should be empty; to change
+    it, use update_case_custom_attribute. The user is asked to type the case key; or the
+    first call returns a preview and a confirmation_token, to repeat the call with once the
+    user approves.
+    Example: {"case_id": "SEC-9", "key": "cvss_score"}
+    """
+    state = state_of(ctx)
+
+    async def reread() -> Loss[AttributeLoss]:
+        return await _read_attribute_loss(case_id, key, ctx)
+
+    async def delete() -> str:
+        with reported(not_found(case_id)):
+            await state.client.delete_case_custom_attribute(loss.facts["case"], loss.preview.key)
+        return (
+            f"Deleted custom attribute {loss.preview.key!r} of {loss.key} "
+            f"(its value was {to_text(loss.preview.value)})."
         )
+
+    return await settle(
+        ctx,
+        loss,
+        answer,
+        confirmation_token,
+        outcome=AttributeDeletion,
+        arguments={"case_id": case_id, "key": key, "confirmation_token": confirmation_token},
+        reread=reread,
+        delete=delete,
+    )
 
 
 async def _type_of(case: Case, lookup: Lookup) -> CaseType:

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Final
 
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.resolve import Elicit, Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
+from case_mcp.models import TimelineCell
+from case_mcp.server._confirm import (
+    Answer,
+    ConfirmationToken,
+    Deletion,
+    Loss,
+    NotAsked,
+    TypedKey,
+    ask,
+    settle,
+)
 from case_mcp.server._errors import reported
 from case_mcp.server._render import result
+from case_mcp.server._sanitize import clean_text
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ServerState, ToolContext, state_of
 from case_mcp.server._views import (
     CommentView,
-    Outcome,
     Timeline,
+    View,
     timeline_entry,
     user_ref,
 )
 from case_mcp.server.tools.cases import CaseId, not_found
 
 TIMELINE_PAGE_SIZE: Final = 20
+
+# How far back delete_case_comment looks for the comment it shows a person: 20 pages of 100.
+_PAGE: Final = 100
+_COMMENT_SEARCH_PAGES: Final = 20
+_FIRST_LINE: Final = 120
 
 CommentId = Annotated[
     str,
@@ -105,23 +124,145 @@ async def add_case_comment(
     )
 
 
+class CommentLoss(View):
+    """What deleting a comment destroys."""
+
+    case: str = Field(description="The case key.")
+    comment_id: str
+    author: str | None = Field(None, description="Who wrote it: a name, or an email.")
+    created_at: datetime | None = None
+    first_line: str | None = Field(None, description="The comment's first line, shortened.")
+
+
+class CommentDeletion(Deletion[CommentLoss]):
+    """What delete_case_comment did: deleted or not, why, and the comment at stake."""
+
+
+def _comment_gone(case_id: str, comment_id: str) -> str:
+    return (
+        f"Case {case_id!r} or its comment {comment_id!r} was not found. search_cases finds "
+        "cases; get_case_timeline lists a case's comments with their ids."
+    )
+
+
+async def _find_comment(state: ServerState, case_id: str, comment_id: str) -> TimelineCell | None:
+    """The comment, from the case's timeline (Datadog has no endpoint for one comment)."""
+    wanted = comment_id.lower()
+    for page in range(_COMMENT_SEARCH_PAGES):
+        cells = await state.client.list_case_timeline(
+            case_id, page_size=_PAGE, page_number=page or None
+        )
+        for cell in cells:
+            if cell.id.lower() == wanted:
+                return cell
+        if len(cells) < _PAGE:
+            return None
+    # Fail closed: a comment that cannot be shown to the person cannot be approved.
+    raise ToolError(
+        f"Comment {comment_id!r} is not among the newest {_COMMENT_SEARCH_PAGES * _PAGE} "
+        "entries of the case's timeline, so what it holds cannot be shown for confirmation; "
+        "it was not deleted."
+    )
+
+
+async def _read_comment_loss(case_id: str, comment_id: str, ctx: ToolContext) -> Loss[CommentLoss]:
+    state = state_of(ctx)
+    gone = _comment_gone(case_id, comment_id)
+    with reported(gone):
+        case = await state.client.get_case(case_id)
+        cell = await _find_comment(state, case.id, comment_id)
+    if cell is None or cell.attributes.deleted_at is not None:
+        raise ToolError(gone)
+    if cell.attributes.type != "COMMENT":
+        raise ToolError(
+            f"Timeline entry {comment_id!r} of case {case_id!r} is a change record, not a "
+            "comment; only comments can be deleted."
+        )
+    key = case.attributes.key or case.id
+    author = cell.author
+    written_by = (author.name or author.email or None) if author is not None else None
+    text = clean_text(cell.message or "")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) > _FIRST_LINE:
+        first = first[: _FIRST_LINE - 1] + "\u2026"
+    created = cell.attributes.created_at
+    when = created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if created else "unknown"
+    who = clean_text(written_by or "unknown")
+    if author is not None and author.name and author.email:
+        who += f" <{clean_text(author.email)}>"
+    return Loss(
+        tool="delete_case_comment",
+        target=f"comment:{case.id}:{cell.id.lower()}",
+        key=key,
+        subject=f"The comment {cell.id} on case {key}",
+        question=f"Delete this comment from case {key} for good?\n"
+        f"Author: {who}\nPosted: {when}\nFirst line: \u201c{first}\u201d\n"
+        f"This cannot be undone. To confirm, type the case key: {key}",
+        preview=CommentLoss(
+            case=key,
+            comment_id=cell.id,
+            author=written_by,
+            created_at=created,
+            first_line=first or None,
+        ),
+        facts={
+            "case": case.id,
+            "key": key,
+            "comment": cell.id.lower(),
+            "author": author.id if author is not None else None,
+            "created_at": created.isoformat() if created else None,
+            "message": cell.message,
+        },
+        audit_target={"case": key, "comment": cell.id},
+    )
+
+
+async def _confirm_comment(
+    loss: Annotated[Loss[CommentLoss], Resolve(_read_comment_loss)], ctx: ToolContext
+) -> NotAsked | Elicit[TypedKey]:
+    return await ask(loss, ctx)
+
+
 async def delete_case_comment(
     case_id: CaseId,
     comment_id: CommentId,
     ctx: ToolContext,
-) -> Annotated[CallToolResult, Outcome]:
-    """Delete one comment from a case, for good.
+    loss: Annotated[Loss[CommentLoss], Resolve(_read_comment_loss)],
+    answer: Annotated[Answer, Resolve(_confirm_comment)],
+    confirmation_token: ConfirmationToken = None,
+) -> Annotated[CallToolResult, CommentDeletion]:
+    """Delete one comment from a case, for good, once a person confirms.
 
     Use this tool only when the user asks to remove a comment (posted by mistake, or
-    holding a secret). Change entries of the timeline cannot be deleted.
+    holding a secret). Change entries of the timeline cannot be deleted. The user is asked
+    to type the case key; or the first call returns a preview and a confirmation_token, to
+    repeat the call with once the user approves.
     Example: {"case_id": "SEC-12", "comment_id": "0f8e2b1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b"}
     """
-    with reported(
-        f"Case {case_id!r} or its comment {comment_id!r} was not found. search_cases finds "
-        "cases; get_case_timeline lists a case's comments with their ids."
-    ):
-        await state_of(ctx).client.delete_case_comment(case_id, comment_id)
-    return result(Outcome(message=f"Deleted comment {comment_id} from case {case_id}."))
+    state = state_of(ctx)
+
+    async def reread() -> Loss[CommentLoss]:
+        return await _read_comment_loss(case_id, comment_id, ctx)
+
+    async def delete() -> str:
+        with reported(_comment_gone(case_id, comment_id)):
+            await state.client.delete_case_comment(loss.facts["case"], loss.preview.comment_id)
+        return f"Deleted comment {loss.preview.comment_id} from case {loss.key}."
+
+    return await settle(
+        ctx,
+        loss,
+        answer,
+        confirmation_token,
+        outcome=CommentDeletion,
+        arguments={
+            "case_id": case_id,
+            "comment_id": comment_id,
+            "confirmation_token": confirmation_token,
+        },
+        reread=reread,
+        delete=delete,
+    )
 
 
 TOOLS = [

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from mcp.server.mcpserver.resolve import Elicit, Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.errors import BadRequestError
 from case_mcp.models import Project
+from case_mcp.server._confirm import (
+    Answer,
+    ConfirmationToken,
+    Deletion,
+    Loss,
+    NotAsked,
+    TypedKey,
+    ask,
+    settle,
+)
 from case_mcp.server._errors import reported
 from case_mcp.server._render import result
+from case_mcp.server._sanitize import clean_text
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ServerState, ToolContext, state_of
-from case_mcp.server._views import Outcome, ProjectList, ProjectView, project_view
+from case_mcp.server._views import ProjectList, ProjectView, View, project_view
 
 ProjectKeyOrId = Annotated[
     str,
@@ -74,29 +86,97 @@ async def create_project(
     return result(project_view(project))
 
 
+class ProjectLoss(View):
+    """What deleting a project destroys: the project and every case filed in it."""
+
+    project: str = Field(description="The project key.")
+    name: str | None = None
+    id: str
+    cases: int | None = Field(
+        None, description="How many cases it holds, archived ones included; all are lost."
+    )
+
+
+class ProjectDeletion(Deletion[ProjectLoss]):
+    """What delete_project did: deleted or not, why, and the project at stake."""
+
+
+async def _read_project_loss(project: str, ctx: ToolContext) -> Loss[ProjectLoss]:
+    state = state_of(ctx)
+    with reported(_gone(project)):
+        # Fresh from Datadog, not the lookup's copy: the person approves what is there now.
+        found = await state.client.get_project((await state.lookup.project(project)).id)
+        held = await _case_count(state, found)
+    key = found.attributes.key or found.id
+    name = found.attributes.name
+    label = f"{key} ({clean_text(name)})" if name else key
+    if held is None:
+        holds = "Datadog would not say how many cases it holds; all of them are deleted with it."
+    else:
+        holds = f"It holds {_cases(held)}, archived ones included; they are deleted with it."
+    return Loss(
+        tool="delete_project",
+        target=f"project:{found.id}",
+        key=key,
+        subject=f"The project {key}",
+        question=f"Delete the project {label} for good? {holds} This cannot be undone.\n"
+        f"To confirm, type the project key: {key}",
+        preview=ProjectLoss(project=key, name=name, id=found.id, cases=held),
+        facts={"id": found.id, "key": key, "name": name, "cases": held},
+        audit_target={"project": key},
+    )
+
+
+async def _confirm_project(
+    loss: Annotated[Loss[ProjectLoss], Resolve(_read_project_loss)], ctx: ToolContext
+) -> NotAsked | Elicit[TypedKey]:
+    return await ask(loss, ctx)
+
+
 async def delete_project(
-    project: ProjectKeyOrId, ctx: ToolContext
-) -> Annotated[CallToolResult, Outcome]:
-    """Delete a project for good; the cases still filed in it are lost with it.
+    project: ProjectKeyOrId,
+    ctx: ToolContext,
+    loss: Annotated[Loss[ProjectLoss], Resolve(_read_project_loss)],
+    answer: Annotated[Answer, Resolve(_confirm_project)],
+    confirmation_token: ConfirmationToken = None,
+) -> Annotated[CallToolResult, ProjectDeletion]:
+    """Delete a project for good, with the cases filed in it, once a person confirms.
 
     Use this tool only when the user explicitly asks to delete a project; first move any
-    case worth keeping elsewhere (move_case_to_project). This cannot be undone.
+    case worth keeping elsewhere (move_case_to_project). This cannot be undone. The user is
+    asked to type the project key; or the first call returns a preview and a
+    confirmation_token, to repeat the call with once the user approves.
     Example: {"project": "TMP"}
     """
     state = state_of(ctx)
-    with reported(_gone(project)):
-        target = await state.lookup.project(project)
-        held = await _case_count(state, target)
-        await state.client.delete_project(target.id)
-    state.lookup.projects_changed()
-    label = f"{target.attributes.key} ({target.attributes.name})"
-    if held is None:
-        return result(Outcome(message=f"Deleted project {label} and the cases it held."))
-    return result(
-        Outcome(
-            message=f"Deleted project {label}, which held {held} case{'' if held == 1 else 's'}."
-        )
+
+    async def reread() -> Loss[ProjectLoss]:
+        return await _read_project_loss(project, ctx)
+
+    async def delete() -> str:
+        with reported(_gone(project)):
+            await state.client.delete_project(loss.preview.id)
+        state.lookup.projects_changed()
+        label = f"{loss.key} ({loss.preview.name})" if loss.preview.name else loss.key
+        held = loss.preview.cases
+        if held is None:
+            return f"Deleted project {label} and the cases it held."
+        return f"Deleted project {label}, which held {_cases(held)}."
+
+    return await settle(
+        ctx,
+        loss,
+        answer,
+        confirmation_token,
+        outcome=ProjectDeletion,
+        arguments={"project": project, "confirmation_token": confirmation_token},
+        reread=reread,
+        delete=delete,
     )
+
+
+def _cases(count: int) -> str:
+    return f"{count} case{'' if count == 1 else 's'}"
 
 
 async def _case_count(state: ServerState, project: Project) -> int | None:

@@ -1,0 +1,333 @@
+"""Confirmed deletes: `delete_project`, `delete_case_comment` and `delete_case_custom_attribute`
+never act without a human's approval.
+
+Before a deleting tool's body runs, two resolvers (the SDK's `Resolve` mechanism, which asks
+the client in both protocol eras: a live ``elicitation/create`` on 2025-11-25 sessions, an
+``input_required`` round trip on 2026-07-28) prepare the approval:
+
+1. the tool's *reader* reads the target from Datadog and describes what the delete would
+   destroy, as a `Loss`: the project's key, name and case count; the comment's author, date
+   and first line; the custom attribute's key and value;
+2. `ask` chooses how a human approves. When the operator allows elicitation (confirm mode
+   ``auto`` or ``elicit``) and the client declares form elicitation, the human is shown the
+   loss and asked to type the project key or case key; otherwise nothing is asked.
+
+The body then hands both to `settle`, which deletes only when:
+
+- after an elicitation: the human accepted, typed the right key (case aside), and the target,
+  read again just before deleting, still holds what the human was shown;
+- without one (confirm mode ``token``, or ``auto`` with a client that cannot elicit): the call
+  carries a `confirmation_token` that redeems for this tool, this target and its current state
+  (see `_tokens`). A call without one deletes nothing and answers with the loss, a token and
+  the instruction that a human must approve before the identical call is repeated with it.
+- confirm mode ``elicit`` with a client that cannot elicit deletes nothing, ever.
+
+Every refusal is a result with ``deleted: false`` and a message that says so in words ("The
+project SEC was not deleted: ..."). A target that cannot be read is a tool error, and nothing
+is deleted then either. Arguments a tool does not declare (``confirm: true``, ``force: true``,
+even the names of the resolved parameters) are dropped by the SDK's argument model before any
+of this runs, so they can change nothing.
+
+The token flow proves that the second call names exactly what the first one showed, still in
+the same state and within minutes; it cannot prove a person looked. Hosts ask a person before
+running a tool marked destructive, and the preview tells the model to ask; an operator who
+must be sure a person typed the key runs with ``--confirm-mode elicit``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated, Any, Final, Generic, Literal, TypeAlias, TypeVar
+
+from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, DeclinedElicitation
+from mcp.server.mcpserver.resolve import Elicit
+from mcp.types import CallToolResult
+from mcp_types.version import is_version_at_least
+from pydantic import BaseModel, Field
+
+from case_mcp.config import ServerOptions
+from case_mcp.server import _audit
+from case_mcp.server._render import result
+from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._tokens import BOOK, TokenProblem, TokenRejected
+from case_mcp.server._views import View
+
+logger = logging.getLogger(__name__)
+
+ConfirmationToken = Annotated[
+    str | None,
+    Field(
+        max_length=1000,
+        description="Leave out at first. If the answer holds a preview and a "
+        "confirmation_token, show the user the preview; only if they approve, repeat the call "
+        "with the same arguments plus this token. It works once and expires after minutes.",
+    ),
+]
+
+# The revision from which elicitation rides an input_required round trip instead of a
+# request sent back to the client during the call.
+_ROUND_TRIP_VERSION: Final = "2026-07-28"
+
+_TOKEN_PROBLEMS: Final[dict[TokenProblem, str]] = {
+    "malformed": "the confirmation_token is not a token this server issued",
+    "forged": "the confirmation_token's signature is wrong (it was altered, or signed by a "
+    "server with another secret)",
+    "other_tool": "the confirmation_token was issued for another tool",
+    "other_target": "the confirmation_token was issued for another target; a token works only "
+    "with the arguments it was issued for",
+    "expired": "the confirmation_token has expired",
+    "spent": "the confirmation_token was already used; each token works once",
+    "changed": "it changed since the confirmation_token was issued, so that approval does not "
+    "cover what it holds now",
+}
+
+NotConfirmed = Literal["declined", "cancelled", "wrong_key", "changed"]
+
+
+class TypedKey(BaseModel):
+    """The elicitation form: the person types the key the question names."""
+
+    key: str = Field(
+        title="Key to confirm", description="Type the key named in the question to confirm."
+    )
+
+
+class NotAsked:
+    """What `ask` resolves to when no person is asked through the client."""
+
+
+P = TypeVar("P", bound=View)
+
+
+class Deletion(View, Generic[P]):
+    """What a delete did: deleted or not, why, and what is (or was) at stake."""
+
+    deleted: bool = Field(description="True only when the target was deleted.")
+    message: str = Field(description="What happened, in words, and what to do next.")
+    preview: P | None = Field(None, description="What the delete destroys (or destroyed).")
+    confirmation_token: str | None = Field(
+        None,
+        description="Set when a person must approve: after they approve the preview, repeat "
+        "the call with the same arguments and this token.",
+    )
+    expires_at: datetime | None = Field(None, description="When confirmation_token expires.")
+
+
+Answer: TypeAlias = AcceptedElicitation[Any] | DeclinedElicitation | CancelledElicitation
+"""What `ask` resolved to: a person's answer, or (accepted) `NotAsked`."""
+
+
+@dataclass(frozen=True)
+class Loss(Generic[P]):
+    """What one delete would destroy, read from Datadog during this call.
+
+    Attributes:
+        tool: The deleting tool's name.
+        target: The target's ids (``project:<uuid>``); tokens are bound to it.
+        key: What a person types to confirm: the project key or the case key.
+        subject: The target as a sentence's subject: ``The project SEC``.
+        question: What a person is shown: everything the delete destroys.
+        preview: The same, as the data of the result.
+        facts: Everything the approval covers, full comment text included; a token and an
+            elicited answer hold only while a fresh read gives the same facts.
+        audit_target: The target's identifiers for the audit log.
+        absent: Set when there is nothing to delete: the message saying so.
+    """
+
+    tool: str
+    target: str
+    key: str
+    subject: str
+    question: str
+    preview: P
+    facts: Mapping[str, Any]
+    audit_target: Mapping[str, str] = field(default_factory=dict)
+    absent: str | None = None
+
+    @property
+    def state(self) -> str:
+        """A digest of the target's identity and facts."""
+        canonical = json.dumps(
+            {"tool": self.tool, "target": self.target, "facts": self.facts},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+            default=str,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def can_elicit(ctx: ToolContext) -> bool:
+    """Whether this call can put a form question to a person through the client."""
+    capabilities = ctx.client_capabilities
+    elicitation = capabilities.elicitation if capabilities is not None else None
+    # The SDK's own test: a bare {} means form support; url-only does not.
+    if elicitation is None or (elicitation.form is None and elicitation.url is not None):
+        return False
+    version = ctx.protocol_version
+    if version is not None and is_version_at_least(version, _ROUND_TRIP_VERSION):
+        return True
+    # Older sessions ask during the call, which needs a channel back to the client.
+    return bool(ctx.session.can_send_request)
+
+
+async def ask(loss: Loss[Any], ctx: ToolContext) -> NotAsked | Elicit[TypedKey]:
+    """The body of each tool's confirmation resolver: ask a person, or leave it to tokens."""
+    mode = state_of(ctx).options.confirm_mode
+    if loss.absent is not None or mode == "token" or not can_elicit(ctx):
+        return NotAsked()
+    # The reference pins the answer to this exact state: on a 2026-07-28 retry the SDK
+    # re-asks instead of reusing an answer given to a differently worded question.
+    return Elicit(f"{loss.question}\n(Reference {loss.state[:8]}.)", TypedKey)
+
+
+async def settle(
+    ctx: ToolContext,
+    loss: Loss[P],
+    answer: Answer,
+    token: str | None,
+    *,
+    outcome: type[Deletion[P]],
+    arguments: Mapping[str, Any],
+    reread: Callable[[], Awaitable[Loss[P]]],
+    delete: Callable[[], Awaitable[str]],
+) -> CallToolResult:
+    """Delete if, and only if, a person approved this loss; say in words what happened.
+
+    Args:
+        ctx: The tool call's context.
+        loss: What the delete destroys, as read by the tool's reader this call.
+        answer: What the tool's confirmation resolver (`ask`) resolved to.
+        token: The call's ``confirmation_token``.
+        outcome: The tool's result view.
+        arguments: The call's arguments, for the audit record's digest.
+        reread: Reads the target again (after a person answered, time has passed).
+        delete: Deletes the target; returns the message saying what was deleted.
+
+    Raises:
+        ToolError: The target cannot be read or deleted (from `reread` or `delete`).
+    """
+    if loss.absent is not None:
+        return result(outcome(deleted=False, message=loss.absent))
+    options = state_of(ctx).options
+    flow = _Flow(options, loss, outcome, arguments)
+    data = answer.data if isinstance(answer, AcceptedElicitation) else None
+    if isinstance(data, NotAsked):
+        if options.confirm_mode == "elicit":
+            return flow.refused(
+                "elicitation_unavailable",
+                "this server deletes only after a person confirms in the client's "
+                "confirmation prompt (elicitation), and this client does not offer one. Ask "
+                "the user to delete it in Datadog, or from a client that supports elicitation",
+            )
+        # A blank token is no token: the model gets the preview, as without one.
+        return await flow.by_token(token if token and token.strip() else None, delete)
+    if isinstance(answer, DeclinedElicitation):
+        return flow.not_confirmed("declined", "the user declined")
+    if isinstance(answer, CancelledElicitation):
+        return flow.not_confirmed("cancelled", "the user cancelled the confirmation")
+    if not isinstance(data, TypedKey) or not _same_key(data.key, loss.key):
+        return flow.not_confirmed(
+            "wrong_key", f"the key typed to confirm was not {loss.key}, as the question asked"
+        )
+    if (await reread()).state != loss.state:
+        return flow.not_confirmed(
+            "changed",
+            "it changed while the user was being asked, so they did not confirm what it "
+            "holds now. Call again to show them",
+        )
+    message = await delete()
+    flow.record("confirmed", "elicitation")
+    return result(outcome(deleted=True, message=message, preview=loss.preview))
+
+
+@dataclass(frozen=True)
+class _Flow(Generic[P]):
+    options: ServerOptions
+    loss: Loss[P]
+    outcome: type[Deletion[P]]
+    arguments: Mapping[str, Any]
+
+    async def by_token(
+        self, token: str | None, delete: Callable[[], Awaitable[str]]
+    ) -> CallToolResult:
+        loss = self.loss
+        if token is None:
+            issued = BOOK.issue(
+                self.options.secret,
+                self.options.confirm_ttl,
+                tool=loss.tool,
+                target=loss.target,
+                state=loss.state,
+            )
+            self.record("confirmation_requested", None)
+            message = (
+                f"{loss.subject} was not deleted: a person must approve this delete first. "
+                "Show the user the preview of what would be lost. Only if they approve, call "
+                f"{loss.tool} again with the same arguments and this confirmation_token; it "
+                f"works once, for {_duration(self.options.confirm_ttl)}."
+            )
+            return result(
+                self.outcome(
+                    deleted=False,
+                    message=message,
+                    preview=loss.preview,
+                    confirmation_token=issued.token,
+                    expires_at=issued.expires_at,
+                )
+            )
+        try:
+            BOOK.redeem(
+                self.options.secret, token, tool=loss.tool, target=loss.target, state=loss.state
+            )
+        except TokenRejected as rejected:
+            return self.refused(
+                f"token_{rejected.problem}",
+                f"{_TOKEN_PROBLEMS[rejected.problem]}. Call {loss.tool} again without "
+                "confirmation_token for a fresh preview, and delete only if the user approves it",
+            )
+        message = await delete()
+        self.record("confirmed", "token")
+        return result(self.outcome(deleted=True, message=message, preview=loss.preview))
+
+    def refused(self, reason: str, why: str) -> CallToolResult:
+        self.record("refused", reason)
+        return self._kept(why)
+
+    def not_confirmed(self, reason: NotConfirmed, why: str) -> CallToolResult:
+        self.record("not_confirmed", reason)
+        return self._kept(why)
+
+    def record(self, outcome: _audit.AuditOutcome, reason: str | None) -> None:
+        try:
+            _audit.record(
+                self.options,
+                tool=self.loss.tool,
+                target=self.loss.audit_target,
+                arguments=self.arguments,
+                outcome=outcome,
+                reason=reason,
+            )
+        except OSError:
+            # As the audit guard does: the log was writable at start-up, and a delete that
+            # happened must still be reported to the model as done.
+            logger.error("Could not append to the audit log (%s, %s)", self.loss.tool, outcome)
+
+    def _kept(self, why: str) -> CallToolResult:
+        message = f"{self.loss.subject} was not deleted: {why}."
+        return result(self.outcome(deleted=False, message=message, preview=self.loss.preview))
+
+
+def _same_key(typed: str, key: str) -> bool:
+    return typed.strip().casefold() == key.strip().casefold()
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds:.0f} seconds"

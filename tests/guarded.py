@@ -1,0 +1,72 @@
+"""Helpers of the guardrail tests: a server with options over a sandbox, and its state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Literal
+
+from mcp import Client
+from mcp.client import ClientRequestContext
+from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextContent
+
+from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
+from case_mcp.sandbox import Sandbox
+from case_mcp.server import create_server
+
+Era = Literal["2026-07-28", "legacy"]
+ERAS: tuple[Era, ...] = ("2026-07-28", "legacy")
+
+
+async def decline(_ctx: ClientRequestContext, _params: ElicitRequestParams) -> ElicitResult:
+    """An elicitation callback that always declines (passing one declares the capability)."""
+    return ElicitResult(action="decline")
+
+
+@asynccontextmanager
+async def connected(
+    sandbox: Sandbox,
+    options: ServerOptions | None = None,
+    *,
+    era: Era = "2026-07-28",
+    elicit: bool = False,
+) -> AsyncIterator[Client]:
+    """An MCP client in memory, talking to a server with `options` over `sandbox`."""
+    server = create_server(
+        lambda: CaseManagementClient(
+            base_url="http://sandbox.invalid",
+            api_key="test-api-key",
+            app_key="test-app-key",
+            transport=sandbox.transport(),
+        ),
+        options,
+    )
+    async with Client(server, mode=era, elicitation_callback=decline if elicit else None) as client:
+        yield client
+
+
+def state_of(sandbox: Sandbox) -> str:
+    """The sandbox's whole database as SQL, to prove that nothing changed."""
+    return "\n".join(sandbox.store.conn.iterdump())
+
+
+def text_of(answer: CallToolResult) -> str:
+    """The text of a tool result's first content block."""
+    content = answer.content[0]
+    assert isinstance(content, TextContent)
+    return content.text
+
+
+def error_text(answer: CallToolResult) -> str:
+    """The text of a tool error (failing when the call succeeded)."""
+    assert answer.is_error, answer.structured_content
+    return text_of(answer)
+
+
+async def ok(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """The structured result of a call that must succeed."""
+    answer = await client.call_tool(tool, arguments)
+    assert not answer.is_error, answer.content
+    assert answer.structured_content is not None
+    return dict(answer.structured_content)

@@ -1,0 +1,459 @@
+"""The bypass matrix: no delete without a person's approval, through a real MCP client.
+
+Each deleting tool, in both protocol eras, against every way a model might get a delete
+without a person's approval: nothing is deleted, as read back from the sandbox. The two
+approved paths (the right key typed into the client's prompt; a valid confirmation token)
+do delete.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pytest
+from mcp import Client
+from mcp.client import ClientRequestContext
+from mcp.client.session import ElicitationFnT
+from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextContent
+
+from case_mcp.config import ServerOptions
+from case_mcp.sandbox import Sandbox
+from case_mcp.server import create_server
+from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server._tokens import BOOK
+
+pytestmark = pytest.mark.anyio
+
+TOOLS = ["delete_project", "delete_case_comment", "delete_case_custom_attribute"]
+ERAS = {"2026-07-28": "auto", "2025-11-25": "legacy"}
+# Arguments a model might add hoping to skip the confirmation, the resolved parameters'
+# own names included.
+BYPASS_ARGUMENTS: dict[str, Any] = {
+    "confirm": True,
+    "confirmed": True,
+    "force": True,
+    "approved": True,
+    "answer": {"action": "accept", "content": {"key": "ET"}},
+    "loss": None,
+    "ctx": {},
+}
+
+Serve = Callable[..., AbstractAsyncContextManager[Client]]
+Action = Literal["accept", "decline", "cancel"]
+
+
+class Person:
+    """A person answering the client's confirmation prompts, always the same way."""
+
+    def __init__(self, action: Action, typed: str | None = None) -> None:
+        self.action = action
+        self.typed = typed
+        self.questions: list[str] = []
+
+    async def __call__(
+        self, context: ClientRequestContext, params: ElicitRequestParams
+    ) -> ElicitResult:
+        self.questions.append(params.message)
+        if self.action == "accept":
+            return ElicitResult(action="accept", content={"key": self.typed or ""})
+        return ElicitResult(action=self.action)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something one deleting tool can destroy, and how to check it is still there."""
+
+    tool: str
+    arguments: dict[str, Any]
+    other: dict[str, Any]
+    key: str
+    wrong_key: str
+    exists: Callable[[], bool]
+    others_exist: Callable[[], bool]
+    change: Callable[[Client], Awaitable[None]]
+    restore: Callable[[Client], Awaitable[None]] | None
+
+
+async def ok(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    answer = await client.call_tool(tool, arguments)
+    assert not answer.is_error, text_of(answer)
+    assert answer.structured_content is not None
+    return dict(answer.structured_content)
+
+
+def text_of(answer: CallToolResult) -> str:
+    content = answer.content[0]
+    assert isinstance(content, TextContent)
+    return content.text
+
+
+def edit_comment(sandbox: Sandbox, comment_id: str, text: str) -> None:
+    """Edit a comment as a person can in Datadog's app (the API has no such operation)."""
+    with sandbox.store.transaction():
+        sandbox.store.conn.execute(
+            "UPDATE timeline_cells SET content = ? WHERE id = ?",
+            (json.dumps({"message": text}), comment_id),
+        )
+
+
+def target_for(tool: str, sandbox: Sandbox) -> Target:
+    store = sandbox.store
+    if tool == "delete_project":
+
+        def project_keys() -> set[str]:
+            return {project["key"] for project in store.list_projects()}
+
+        async def file_a_case(client: Client) -> None:
+            await ok(client, "create_case", {"title": "Filed meanwhile", "project": "ET"})
+
+        async def recreate(client: Client) -> None:
+            await ok(client, "create_project", {"key": "ET", "name": "Error Tracking"})
+
+        return Target(
+            tool=tool,
+            arguments={"project": "ET"},
+            other={"project": "APP"},
+            key="ET",
+            wrong_key="APP",
+            exists=lambda: "ET" in project_keys(),
+            others_exist=lambda: {"SEC", "OPS", "APP"} <= project_keys(),
+            change=file_a_case,
+            restore=recreate,
+        )
+    if tool == "delete_case_comment":
+        mine = store.comment("APP-2", "Posted by mistake\nsecond line", actor_id=Sandbox.ACTOR_ID)
+        other = store.comment("APP-2", "Keep this one", actor_id=Sandbox.ACTOR_ID)
+
+        def comment_ids() -> set[str]:
+            return {cell["id"] for cell in store.timeline("APP-2", page_size=100)}
+
+        async def edit(client: Client) -> None:
+            edit_comment(sandbox, mine["id"], "Edited in the app meanwhile")
+
+        return Target(
+            tool=tool,
+            arguments={"case_id": "APP-2", "comment_id": mine["id"]},
+            other={"case_id": "APP-2", "comment_id": other["id"]},
+            key="APP-2",
+            wrong_key="APP-3",
+            exists=lambda: mine["id"] in comment_ids(),
+            others_exist=lambda: other["id"] in comment_ids(),
+            change=edit,
+            restore=None,  # a deleted comment cannot come back with its id
+        )
+
+    def values() -> dict[str, Any]:
+        return dict(store.get_case("SEC-9")["custom_attributes"])
+
+    async def set_score(score: float, client: Client) -> None:
+        await ok(
+            client,
+            "update_case_custom_attribute",
+            {"case_id": "SEC-9", "key": "cvss_score", "value": score},
+        )
+
+    async def rescore(client: Client) -> None:
+        await set_score(9.8, client)
+
+    async def restore(client: Client) -> None:
+        await set_score(8.1, client)
+
+    return Target(
+        tool=tool,
+        arguments={"case_id": "SEC-9", "key": "cvss_score"},
+        other={"case_id": "SEC-9", "key": "cve_ids"},
+        key="SEC-9",
+        wrong_key="SEC-10",
+        exists=lambda: "cvss_score" in values(),
+        others_exist=lambda: "cve_ids" in values(),
+        change=rescore,
+        restore=restore,
+    )
+
+
+@pytest.fixture
+def serve(sandbox: Sandbox) -> Serve:
+    """Connects an MCP client of one era, with or without elicitation, to a fresh server."""
+
+    @asynccontextmanager
+    async def connect(
+        era: str, person: ElicitationFnT | None = None, **options: Any
+    ) -> AsyncIterator[Client]:
+        server = create_server(sandbox_client_factory(sandbox), ServerOptions(**options))
+        async with Client(server, mode=ERAS[era], elicitation_callback=person) as client:
+            assert client.protocol_version == era
+            yield client
+
+    return connect
+
+
+@pytest.fixture(params=TOOLS)
+def target(request: pytest.FixtureRequest, sandbox: Sandbox) -> Target:
+    return target_for(request.param, sandbox)
+
+
+@pytest.fixture(params=sorted(ERAS))
+def era(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+async def token_for(client: Client, tool: str, arguments: dict[str, Any]) -> str:
+    answer = await ok(client, tool, arguments)
+    assert answer["deleted"] is False
+    return str(answer["confirmation_token"])
+
+
+def assert_kept(answer: CallToolResult, target: Target) -> None:
+    """The answer says nothing was deleted, gives no token, and the target is still there."""
+    assert not answer.is_error, text_of(answer)
+    content = answer.structured_content
+    assert content is not None
+    assert content["deleted"] is False
+    assert " was not deleted: " in content["message"]
+    assert "confirmation_token" not in content
+    assert target.exists()
+    assert target.others_exist()
+
+
+# Without elicitation: the confirmation token -------------------------------------------------
+
+
+async def test_a_call_without_a_token_deletes_nothing_and_returns_a_preview_and_a_token(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """The first call answers with what would be lost and a token, says a person must
+    approve, and deletes nothing."""
+    async with serve(era) as client:
+        answer = await ok(client, target.tool, target.arguments)
+
+    assert answer["deleted"] is False
+    assert answer["message"].endswith(
+        f"was not deleted: a person must approve this delete first. Show the user the preview "
+        f"of what would be lost. Only if they approve, call {target.tool} again with the same "
+        "arguments and this confirmation_token; it works once, for 5 minutes."
+    )
+    assert answer["preview"]
+    assert answer["confirmation_token"].startswith("v1.")
+    assert answer["expires_at"]
+    assert target.exists()
+
+
+async def test_a_valid_token_deletes_exactly_the_target(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """The second call, with the same arguments and the token, deletes the target only."""
+    async with serve(era) as client:
+        token = await token_for(client, target.tool, target.arguments)
+        answer = await ok(client, target.tool, {**target.arguments, "confirmation_token": token})
+
+    assert answer["deleted"] is True
+    assert answer["message"].startswith("Deleted ")
+    assert not target.exists()
+    assert target.others_exist()
+
+
+async def test_forged_tokens_delete_nothing(serve: Serve, target: Target, era: str) -> None:
+    """Made-up words, an altered token and one signed with another secret are all refused."""
+    async with serve(era, secret="the other replica's secret") as elsewhere:
+        foreign = await token_for(elsewhere, target.tool, target.arguments)
+    async with serve(era) as client:
+        genuine = await token_for(client, target.tool, target.arguments)
+        version, payload, signature = genuine.split(".")
+        altered_signature = (
+            f"{version}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+        )
+        claims = json.loads(_unpadded_b64decode(payload))
+        altered_claims = (
+            f"{version}.{_b64(json.dumps({**claims, 'exp': claims['exp'] + 3600}))}.{signature}"
+        )
+        for forged in [
+            "yes",
+            "confirm",
+            "v1..",
+            "v1.e30.AAAA",
+            altered_signature,
+            altered_claims,
+            foreign,
+        ]:
+            answer = await client.call_tool(
+                target.tool, {**target.arguments, "confirmation_token": forged}
+            )
+            assert_kept(answer, target)
+
+
+async def test_a_token_for_another_target_deletes_neither(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """A token works only with the arguments it was issued for."""
+    async with serve(era) as client:
+        token = await token_for(client, target.tool, target.other)
+        answer = await client.call_tool(
+            target.tool, {**target.arguments, "confirmation_token": token}
+        )
+
+    assert_kept(answer, target)
+    assert "was issued for another target" in text_of(answer)
+
+
+async def test_a_token_for_another_tool_deletes_nothing(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """A token issued by one deleting tool does not work for another."""
+    if target.tool == "delete_case_custom_attribute":
+        tool, arguments = "delete_project", {"project": "APP"}
+    else:
+        tool, arguments = "delete_case_custom_attribute", {"case_id": "OPS-29", "key": "risk_level"}
+    async with serve(era) as client:
+        token = await token_for(client, tool, arguments)
+        answer = await client.call_tool(
+            target.tool, {**target.arguments, "confirmation_token": token}
+        )
+
+    assert_kept(answer, target)
+    assert "was issued for another tool" in text_of(answer)
+
+
+async def test_an_expired_token_deletes_nothing(
+    serve: Serve, target: Target, era: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its time to live, a token is refused."""
+    async with serve(era, confirm_ttl=60) as client:
+        token = await token_for(client, target.tool, target.arguments)
+        now = BOOK.clock()
+        monkeypatch.setattr(BOOK, "clock", lambda: now + 61)
+        answer = await client.call_tool(
+            target.tool, {**target.arguments, "confirmation_token": token}
+        )
+
+    assert_kept(answer, target)
+    assert "the confirmation_token has expired" in text_of(answer)
+
+
+async def test_a_used_token_does_not_delete_again(serve: Serve, target: Target, era: str) -> None:
+    """After one delete, the same token deletes nothing more, even once the target is back."""
+    async with serve(era) as client:
+        token = await token_for(client, target.tool, target.arguments)
+        first = await ok(client, target.tool, {**target.arguments, "confirmation_token": token})
+        assert first["deleted"] is True
+        if target.restore is not None:
+            await target.restore(client)
+        again = await client.call_tool(
+            target.tool, {**target.arguments, "confirmation_token": token}
+        )
+
+    if target.restore is None:
+        assert again.is_error  # the comment is gone for good: not found
+        assert "was not found" in text_of(again)
+    else:
+        assert_kept(again, target)
+    if target.tool == "delete_case_custom_attribute":
+        # Same case, key and value again: only the token's single use stops it.
+        assert "the confirmation_token was already used" in text_of(again)
+    assert target.others_exist()
+
+
+async def test_a_token_does_not_survive_a_change_of_the_target(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """A token approves what the preview showed; once the target changed, it is refused."""
+    async with serve(era) as client:
+        token = await token_for(client, target.tool, target.arguments)
+        await target.change(client)
+        answer = await client.call_tool(
+            target.tool, {**target.arguments, "confirmation_token": token}
+        )
+
+    assert_kept(answer, target)
+    assert "it changed since the confirmation_token was issued" in text_of(answer)
+
+
+async def test_extra_arguments_like_confirm_or_force_change_nothing(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """confirm, force and the like are ignored: the call still only previews."""
+    async with serve(era) as client:
+        answer = await ok(client, target.tool, {**target.arguments, **BYPASS_ARGUMENTS})
+
+    assert answer["deleted"] is False
+    assert "confirmation_token" in answer
+    assert target.exists()
+
+
+# With elicitation: a person types the key ----------------------------------------------------
+
+
+async def test_typing_the_key_in_the_clients_prompt_deletes(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """A person who types the key (case aside) confirms; the target is deleted."""
+    person = Person("accept", target.key.lower())
+    async with serve(era, person) as client:
+        answer = await ok(client, target.tool, target.arguments)
+
+    assert answer["deleted"] is True
+    assert "confirmation_token" not in answer
+    assert len(person.questions) == 1
+    assert (
+        person.questions[0].splitlines()[-2].endswith(f"type the {_kind(target)} key: {target.key}")
+    )
+    assert not target.exists()
+    assert target.others_exist()
+
+
+@pytest.mark.parametrize(
+    ("action", "why"),
+    [("decline", "the user declined"), ("cancel", "the user cancelled the confirmation")],
+)
+async def test_declining_or_cancelling_the_prompt_deletes_nothing(
+    serve: Serve, target: Target, era: str, action: Action, why: str
+) -> None:
+    """A person who says no, or closes the prompt, keeps the target; the answer says so."""
+    async with serve(era, Person(action)) as client:
+        answer = await client.call_tool(target.tool, target.arguments)
+
+    assert_kept(answer, target)
+    assert text_of(answer).count(f" was not deleted: {why}.") == 1
+
+
+async def test_a_wrongly_typed_key_deletes_nothing(serve: Serve, target: Target, era: str) -> None:
+    """Typing another key is no confirmation."""
+    async with serve(era, Person("accept", target.wrong_key)) as client:
+        answer = await client.call_tool(target.tool, target.arguments)
+
+    assert_kept(answer, target)
+    assert f"the key typed to confirm was not {target.key}" in text_of(answer)
+
+
+async def test_a_token_or_extra_arguments_do_not_replace_the_persons_answer(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """When the client can ask, a valid token and confirm/force are ignored: a person
+    who declines keeps the target."""
+    async with serve(era) as without_prompt:
+        token = await token_for(without_prompt, target.tool, target.arguments)
+    person = Person("decline")
+    async with serve(era, person) as client:
+        answer = await client.call_tool(
+            target.tool,
+            {**target.arguments, **BYPASS_ARGUMENTS, "confirmation_token": token},
+        )
+
+    assert_kept(answer, target)
+    assert len(person.questions) == 1
+
+
+def _kind(target: Target) -> str:
+    return "project" if target.tool == "delete_project" else "case"
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _unpadded_b64decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

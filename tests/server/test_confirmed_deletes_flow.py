@@ -1,0 +1,521 @@
+"""Confirmed deletes in detail: what a person is shown, the operator's confirm modes, the
+tool's schemas, replicas, concurrency, failures and the audit log."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client
+from mcp.client import ClientRequestContext
+from mcp.client.session import ElicitationFnT
+from mcp.types import (
+    CallToolResult,
+    ElicitRequestFormParams,
+    ElicitRequestParams,
+    ElicitResult,
+    TextContent,
+)
+
+from case_mcp.config import ServerOptions
+from case_mcp.sandbox import Faults, Sandbox
+from case_mcp.server import create_server
+from case_mcp.server._launch import sandbox_client_factory
+
+pytestmark = pytest.mark.anyio
+
+ERAS = {"2026-07-28": "auto", "2025-11-25": "legacy"}
+DELETES = ["delete_project", "delete_case_comment", "delete_case_custom_attribute"]
+REFERENCE = re.compile(r"^\(Reference [0-9a-f]{8}\.\)$")
+
+Serve = Callable[..., AbstractAsyncContextManager[Client]]
+
+
+class Person:
+    """A person who types `typed` into every confirmation prompt, and remembers them."""
+
+    def __init__(self, typed: str, on_question: Callable[[], None] | None = None) -> None:
+        self.typed = typed
+        self.on_question = on_question
+        self.prompts: list[ElicitRequestParams] = []
+
+    @property
+    def questions(self) -> list[str]:
+        return [prompt.message for prompt in self.prompts]
+
+    async def __call__(
+        self, context: ClientRequestContext, params: ElicitRequestParams
+    ) -> ElicitResult:
+        self.prompts.append(params)
+        if self.on_question is not None:
+            self.on_question()
+        return ElicitResult(action="accept", content={"key": self.typed})
+
+
+@pytest.fixture
+def serve(sandbox: Sandbox) -> Serve:
+    """Connects an MCP client of one era, with or without elicitation, to a fresh server."""
+
+    @asynccontextmanager
+    async def connect(
+        era: str = "2026-07-28", person: ElicitationFnT | None = None, **options: Any
+    ) -> AsyncIterator[Client]:
+        server = create_server(sandbox_client_factory(sandbox), ServerOptions(**options))
+        async with Client(server, mode=ERAS[era], elicitation_callback=person) as client:
+            yield client
+
+    return connect
+
+
+def text_of(answer: CallToolResult) -> str:
+    content = answer.content[0]
+    assert isinstance(content, TextContent)
+    return content.text
+
+
+async def ok(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    answer = await client.call_tool(tool, arguments)
+    assert not answer.is_error, text_of(answer)
+    assert answer.structured_content is not None
+    return dict(answer.structured_content)
+
+
+def question(person: Person) -> str:
+    """The one question the person was asked, without its closing reference line."""
+    assert len(person.questions) == 1
+    body, reference = person.questions[0].rsplit("\n", 1)
+    assert REFERENCE.match(reference)
+    return body
+
+
+def score(sandbox: Sandbox) -> Any:
+    return sandbox.store.get_case("SEC-9")["custom_attributes"].get("cvss_score")
+
+
+def project_keys(sandbox: Sandbox) -> list[str]:
+    return [project["key"] for project in sandbox.store.list_projects()]
+
+
+# What a person is shown ----------------------------------------------------------------------
+
+
+async def test_the_project_question_names_the_key_the_name_and_the_cases_lost(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """The person sees the project's key, name and case count, and must type the key."""
+    _, held = sandbox.store.search_cases(query="project:ET archived:any")
+    person = Person("ET")
+    async with serve(person=person) as client:
+        answer = await ok(client, "delete_project", {"project": "et"})
+
+    assert question(person) == (
+        f"Delete the project ET (Error Tracking) for good? It holds {held} cases, archived ones "
+        "included; they are deleted with it. This cannot be undone.\n"
+        "To confirm, type the project key: ET"
+    )
+    assert answer == {
+        "deleted": True,
+        "message": f"Deleted project ET (Error Tracking), which held {held} cases.",
+        "preview": {
+            "project": "ET",
+            "name": "Error Tracking",
+            "id": answer["preview"]["id"],
+            "cases": held,
+        },
+    }
+    assert project_keys(sandbox) == ["SEC", "OPS", "APP"]
+
+
+async def test_the_comment_question_names_the_author_the_date_and_the_first_line(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """The person sees who wrote the comment, when, and its first line, cleaned and shortened."""
+    text = "\u202eAPI key: " + "x" * 200 + "\u200b\nsecond line"
+    cell = sandbox.store.comment("APP-2", text, actor_id=Sandbox.ACTOR_ID)
+    posted = datetime.fromisoformat(cell["created_at"].replace("Z", "+00:00"))
+    first_line = "API key: " + "x" * 110 + "\u2026"
+    person = Person("app-2")
+    async with serve(person=person) as client:
+        answer = await ok(
+            client, "delete_case_comment", {"case_id": "APP-2", "comment_id": cell["id"]}
+        )
+
+    assert question(person) == (
+        "Delete this comment from case APP-2 for good?\n"
+        "Author: Case MCP Sandbox <case-mcp-sandbox@demo-org.example>\n"
+        f"Posted: {posted:%Y-%m-%d %H:%M} UTC\n"
+        f"First line: \u201c{first_line}\u201d\n"
+        "This cannot be undone. To confirm, type the case key: APP-2"
+    )
+    assert answer["deleted"] is True
+    assert answer["preview"]["first_line"] == first_line
+    assert cell["id"] not in {c["id"] for c in sandbox.store.timeline("APP-2", page_size=100)}
+
+
+async def test_the_attribute_question_names_the_key_and_the_value(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """The person sees the attribute's key and value, and must type the case key."""
+    person = Person("SEC-9")
+    async with serve(person=person) as client:
+        answer = await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
+        )
+
+    assert question(person) == (
+        "Delete the custom attribute 'cvss_score' of case SEC-9?\n"
+        "Its value: 8.1\n"
+        "To confirm, type the case key: SEC-9"
+    )
+    assert answer == {
+        "deleted": True,
+        "message": "Deleted custom attribute 'cvss_score' of SEC-9 (its value was 8.1).",
+        "preview": {"case": "SEC-9", "key": "cvss_score", "value": 8.1},
+    }
+    assert score(sandbox) is None
+
+
+async def test_the_prompt_asks_for_one_typed_key(serve: Serve) -> None:
+    """The elicitation form has one required text field: the key."""
+    person = Person("nope")
+    async with serve(person=person) as client:
+        await ok(client, "delete_project", {"project": "ET"})
+
+    prompt = person.prompts[0]
+    assert isinstance(prompt, ElicitRequestFormParams)
+    schema = prompt.requested_schema
+    assert schema["properties"] == {
+        "key": {
+            "type": "string",
+            "title": "Key to confirm",
+            "description": "Type the key named in the question to confirm.",
+        }
+    }
+    assert schema["required"] == ["key"]
+
+
+async def test_the_token_preview_shows_what_would_be_lost(serve: Serve, sandbox: Sandbox) -> None:
+    """Without elicitation the preview holds the same facts the question would."""
+    async with serve() as client:
+        answer = await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
+        )
+
+    assert answer["preview"] == {"case": "SEC-9", "key": "cvss_score", "value": 8.1}
+    expires = datetime.fromisoformat(answer["expires_at"].replace("Z", "+00:00"))
+    assert 290 < (expires - datetime.now(UTC)).total_seconds() <= 300
+    assert score(sandbox) is not None
+
+
+async def test_nothing_to_delete_asks_nobody_and_issues_no_token(serve: Serve) -> None:
+    """An attribute without a value needs no approval: the answer says nothing was deleted."""
+    person = Person("SEC-13")
+    async with serve(person=person) as client:
+        answer = await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-13", "key": "cvss_score"}
+        )
+
+    assert answer == {
+        "deleted": False,
+        "message": "SEC-13 had no 'cvss_score' value; nothing was deleted.",
+    }
+    assert person.questions == []
+
+
+@pytest.mark.parametrize("era", sorted(ERAS))
+async def test_an_unknown_target_is_an_error_and_asks_nobody(serve: Serve, era: str) -> None:
+    """A project that does not exist is reported before any question is put to a person."""
+    person = Person("GONE")
+    async with serve(era, person) as client:
+        answer = await client.call_tool("delete_project", {"project": "GONE"})
+
+    assert answer.is_error
+    assert "'GONE' was not found" in text_of(answer)
+    assert person.questions == []
+
+
+# What the model sees of the tools ------------------------------------------------------------
+
+
+async def test_the_deletes_take_a_described_confirmation_token_and_nothing_else_new(
+    serve: Serve,
+) -> None:
+    """confirmation_token is an optional, described parameter; the resolved ones are hidden."""
+    async with serve() as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+
+    for name, required in [
+        ("delete_project", ["project"]),
+        ("delete_case_comment", ["case_id", "comment_id"]),
+        ("delete_case_custom_attribute", ["case_id", "key"]),
+    ]:
+        schema = tools[name].input_schema
+        assert sorted(schema["properties"]) == sorted([*required, "confirmation_token"])
+        assert schema["required"] == required
+        token = schema["properties"]["confirmation_token"]
+        assert "only if they approve" in token["description"]
+        output = tools[name].output_schema
+        assert output is not None
+        assert {"deleted", "message", "preview", "confirmation_token", "expires_at"} <= set(
+            output["properties"]
+        )
+        assert output["required"] == ["deleted", "message"]
+
+
+# The operator's confirm modes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("era", sorted(ERAS))
+async def test_token_mode_never_asks_even_a_client_that_could(
+    serve: Serve, sandbox: Sandbox, era: str
+) -> None:
+    """--confirm-mode token: the preview and token flow, whatever the client can do."""
+    person = Person("SEC-9")
+    arguments = {"case_id": "SEC-9", "key": "cvss_score"}
+    async with serve(era, person, confirm_mode="token") as client:
+        first = await ok(client, "delete_case_custom_attribute", arguments)
+        assert score(sandbox) is not None
+        token = first["confirmation_token"]
+        second = await ok(
+            client, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
+        )
+
+    assert person.questions == []
+    assert (first["deleted"], second["deleted"]) == (False, True)
+    assert score(sandbox) is None
+
+
+@pytest.mark.parametrize("era", sorted(ERAS))
+async def test_elicit_mode_refuses_a_client_that_cannot_ask_even_with_a_token(
+    serve: Serve, sandbox: Sandbox, era: str
+) -> None:
+    """--confirm-mode elicit: without a prompt there is no way to delete; tokens do not count."""
+    async with serve(era) as auto:
+        token = (await ok(auto, "delete_project", {"project": "ET"}))["confirmation_token"]
+    async with serve(era, confirm_mode="elicit") as client:
+        plain = await ok(client, "delete_project", {"project": "ET"})
+        with_token = await ok(
+            client, "delete_project", {"project": "ET", "confirmation_token": token}
+        )
+
+    for answer in (plain, with_token):
+        assert answer["deleted"] is False
+        assert answer["message"].startswith(
+            "The project ET was not deleted: this server deletes only after a person confirms "
+            "in the client's confirmation prompt (elicitation), and this client does not "
+            "offer one."
+        )
+        assert "confirmation_token" not in answer
+    assert "ET" in project_keys(sandbox)
+
+
+@pytest.mark.parametrize("era", sorted(ERAS))
+async def test_elicit_mode_deletes_after_the_person_types_the_key(
+    serve: Serve, sandbox: Sandbox, era: str
+) -> None:
+    """--confirm-mode elicit with a client that can ask: the person's key is enough."""
+    async with serve(era, Person("ET"), confirm_mode="elicit") as client:
+        answer = await ok(client, "delete_project", {"project": "ET"})
+
+    assert answer["deleted"] is True
+    assert "ET" not in project_keys(sandbox)
+
+
+async def test_no_destructive_mode_offers_no_delete(serve: Serve) -> None:
+    """--no-destructive removes the three deleting tools entirely."""
+    async with serve(no_destructive=True) as client:
+        names = {tool.name for tool in (await client.list_tools()).tools}
+
+    assert names.isdisjoint(DELETES)
+
+
+# Changes while a person is being asked -------------------------------------------------------
+
+
+async def test_a_change_during_a_legacy_prompt_keeps_the_target(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """If the value changes while the person reads the question, their yes does not cover it."""
+
+    def rescore() -> None:
+        sandbox.store.update_custom_attribute(
+            "SEC-9", "cvss_score", type="NUMBER", is_multi=False, value=9.8, actor_id="x"
+        )
+
+    person = Person("SEC-9", on_question=rescore)
+    async with serve("2025-11-25", person) as client:
+        answer = await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
+        )
+
+    assert answer["deleted"] is False
+    assert answer["message"] == (
+        "The custom attribute 'cvss_score' of case SEC-9 was not deleted: it changed while the "
+        "user was being asked, so they did not confirm what it holds now. Call again to show them."
+    )
+    assert score(sandbox)["value"] == 9.8
+
+
+async def test_a_change_between_rounds_asks_the_person_again(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """On 2026-07-28 the retry reads the target again; a changed target is asked about anew."""
+    changes = [9.8]
+
+    def rescore_once() -> None:
+        if changes:
+            sandbox.store.update_custom_attribute(
+                "SEC-9",
+                "cvss_score",
+                type="NUMBER",
+                is_multi=False,
+                value=changes.pop(),
+                actor_id="x",
+            )
+
+    person = Person("SEC-9", on_question=rescore_once)
+    async with serve("2026-07-28", person) as client:
+        answer = await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
+        )
+
+    assert [q.splitlines()[1] for q in person.questions] == ["Its value: 8.1", "Its value: 9.8"]
+    assert answer["deleted"] is True
+    assert answer["preview"]["value"] == 9.8
+
+
+# Replicas, concurrency and failures ----------------------------------------------------------
+
+
+async def test_replicas_sharing_a_secret_accept_each_others_tokens(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """A token issued by one server is redeemed by another with the same CASE_MCP_SECRET."""
+    arguments = {"case_id": "SEC-9", "key": "cvss_score"}
+    async with serve(secret="shared by the fleet") as first:
+        token = (await ok(first, "delete_case_custom_attribute", arguments))["confirmation_token"]
+    async with serve(secret="another fleet") as stranger:
+        refused = await ok(
+            stranger, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
+        )
+    async with serve(secret="shared by the fleet") as second:
+        accepted = await ok(
+            second, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
+        )
+
+    assert refused["deleted"] is False
+    assert "signature is wrong" in refused["message"]
+    assert accepted["deleted"] is True
+    assert score(sandbox) is None
+
+
+async def test_two_calls_racing_with_one_token_delete_once(serve: Serve, sandbox: Sandbox) -> None:
+    """The same token sent twice at once is redeemed by one call only."""
+    arguments = {"case_id": "SEC-9", "key": "cvss_score"}
+    answers: list[dict[str, Any]] = []
+    async with serve() as client:
+        token = (await ok(client, "delete_case_custom_attribute", arguments))["confirmation_token"]
+
+        async def redeem() -> None:
+            answers.append(
+                await ok(
+                    client,
+                    "delete_case_custom_attribute",
+                    {**arguments, "confirmation_token": token},
+                )
+            )
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(redeem)
+            group.start_soon(redeem)
+
+    assert sorted(answer["deleted"] for answer in answers) == [False, True]
+    assert score(sandbox) is None
+
+
+async def test_a_target_that_cannot_be_read_is_not_deleted_and_the_token_still_works(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """Fail closed: when Datadog will not show the target, nothing is deleted."""
+    async with serve() as client:
+        token = (await ok(client, "delete_project", {"project": "ET"}))["confirmation_token"]
+        sandbox.faults = Faults(error_rate=1.0, error_statuses=(403,))
+        failed = await client.call_tool(
+            "delete_project", {"project": "ET", "confirmation_token": token}
+        )
+        sandbox.faults = Faults()
+        assert "ET" in project_keys(sandbox)
+        retried = await ok(client, "delete_project", {"project": "ET", "confirmation_token": token})
+
+    assert failed.is_error
+    assert "403" in text_of(failed)
+    assert retried["deleted"] is True
+
+
+# The audit log -------------------------------------------------------------------------------
+
+
+async def test_each_attempt_is_one_audit_line_with_its_outcome(
+    serve: Serve, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Previews, refusals, a declined prompt and confirmed deletes are logged, once each."""
+    log = tmp_path / "audit.jsonl"
+    arguments = {"case_id": "SEC-9", "key": "cvss_score"}
+
+    async def decline(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
+        return ElicitResult(action="decline")
+
+    async with serve(audit_log=log) as client:
+        token = (await ok(client, "delete_case_custom_attribute", arguments))["confirmation_token"]
+        await ok(client, "delete_case_custom_attribute", {**arguments, "confirmation_token": "x"})
+        await ok(client, "delete_case_custom_attribute", {**arguments, "confirmation_token": token})
+    async with serve("2025-11-25", decline, audit_log=log) as client:
+        await ok(client, "delete_project", {"project": "ET"})
+    async with serve(person=Person("ET"), audit_log=log) as client:
+        await ok(client, "delete_project", {"project": "ET"})
+
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [
+        (record["tool"], record["target"], record["outcome"], record.get("reason"))
+        for record in records
+    ] == [
+        (
+            "delete_case_custom_attribute",
+            {"case": "SEC-9", "attribute": "cvss_score"},
+            "confirmation_requested",
+            None,
+        ),
+        (
+            "delete_case_custom_attribute",
+            {"case": "SEC-9", "attribute": "cvss_score"},
+            "refused",
+            "token_malformed",
+        ),
+        (
+            "delete_case_custom_attribute",
+            {"case": "SEC-9", "attribute": "cvss_score"},
+            "confirmed",
+            "token",
+        ),
+        ("delete_project", {"project": "ET"}, "not_confirmed", "declined"),
+        ("delete_project", {"project": "ET"}, "confirmed", "elicitation"),
+    ]
+    assert token not in log.read_text()
+    assert "8.1" not in log.read_text()
+
+
+async def test_a_blank_token_is_no_token(serve: Serve, sandbox: Sandbox) -> None:
+    """An empty confirmation_token gets the preview and a token, as leaving it out does."""
+    async with serve() as client:
+        answer = await ok(client, "delete_project", {"project": "ET", "confirmation_token": " "})
+
+    assert answer["deleted"] is False
+    assert answer["confirmation_token"].startswith("v1.")
+    assert "ET" in project_keys(sandbox)
