@@ -63,13 +63,16 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve",
-        help="run the MCP server on stdio (what an assistant's MCP configuration starts)",
+        help="run the MCP server on stdio (what an assistant's MCP configuration starts) "
+        "or, with --transport http, as a Streamable HTTP service",
         description="Run the MCP server on stdin/stdout. Against Datadog it needs DD_API_KEY and "
         "DD_APP_KEY (or CASE_MCP_ACCESS_TOKEN), and DD_SITE for a site other than "
         "datadoghq.com; with --sandbox it serves the embedded sandbox's demo organisation.",
     )
     _add_backend_flags(serve)
     _add_policy_flags(serve)
+    _add_http_flags(serve)
+    _add_auth_flags(serve)
     serve.set_defaults(run=_run_serve)
 
     tools = commands.add_parser(
@@ -215,6 +218,102 @@ def _add_policy_flags(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_http_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--transport",
+        choices=["stdio", "http"],
+        default="stdio",
+        help="stdio (default): one assistant over stdin/stdout; http: a Streamable HTTP "
+        "service at /mcp for bots and shared deployments",
+    )
+    http = command.add_argument_group(
+        "HTTP service", "with --transport http; each flag also has a CASE_MCP_* variable"
+    )
+    http.add_argument(
+        "--host",
+        help="address to bind (default: 127.0.0.1; anything but loopback needs "
+        "authentication; CASE_MCP_HOST)",
+    )
+    http.add_argument("--port", type=int, help="port to bind (default: 8000; CASE_MCP_PORT)")
+    http.add_argument(
+        "--allowed-hosts",
+        metavar="LIST",
+        help="comma-separated Host header values accepted at /mcp, name:port or name:* "
+        "(default: the loopback names at --port; CASE_MCP_ALLOWED_HOSTS)",
+    )
+    http.add_argument(
+        "--allowed-origins",
+        metavar="LIST",
+        help="comma-separated browser Origins accepted at /mcp, such as "
+        "https://chat.example.com (default: the loopback origins; CASE_MCP_ALLOWED_ORIGINS)",
+    )
+    http.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the URL clients reach /mcp at behind a load balancer (CASE_MCP_PUBLIC_URL)",
+    )
+    http.add_argument(
+        "--max-body-size",
+        type=int,
+        metavar="BYTES",
+        help="largest request body accepted (default: 1048576; CASE_MCP_MAX_BODY_SIZE)",
+    )
+    http.add_argument(
+        "--max-concurrent-calls",
+        type=int,
+        metavar="N",
+        help="tool calls served at once; more are refused at once with a retry message "
+        "(default: 32; CASE_MCP_MAX_CONCURRENT_CALLS)",
+    )
+    http.add_argument(
+        "--shutdown-timeout",
+        type=int,
+        metavar="SECONDS",
+        help="on SIGTERM, how long calls in flight may finish (default: 25; "
+        "CASE_MCP_SHUTDOWN_TIMEOUT)",
+    )
+
+
+def _add_auth_flags(command: argparse.ArgumentParser) -> None:
+    auth = command.add_argument_group(
+        "HTTP authentication",
+        "who may call the HTTP service; static tokens also come from CASE_MCP_HTTP_TOKENS "
+        "and a JWT secret from CASE_MCP_JWT_SECRET",
+    )
+    auth.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="PATH",
+        help="static bearer tokens, one per line (token, or token:cases:read for read-only "
+        "access); # starts a comment (CASE_MCP_TOKEN_FILE)",
+    )
+    auth.add_argument(
+        "--jwks-file",
+        type=Path,
+        metavar="PATH",
+        help="accept RS256/ES256 JWTs signed by a key of this JWKS file (CASE_MCP_JWKS_FILE)",
+    )
+    auth.add_argument(
+        "--jwt-audience",
+        metavar="AUD",
+        help="the aud claim a JWT must carry (default: the resource URL, "
+        "http://HOST:PORT/mcp or --public-url; CASE_MCP_JWT_AUDIENCE)",
+    )
+    auth.add_argument(
+        "--jwt-issuer",
+        metavar="URL",
+        help="the iss claim a JWT must carry, announced as the authorisation server "
+        "(CASE_MCP_JWT_ISSUER)",
+    )
+    auth.add_argument(
+        "--per-request-credentials",
+        action="store_true",
+        default=None,
+        help="use each request's DD-API-KEY/DD-APPLICATION-KEY headers for the Datadog "
+        "calls it causes (CASE_MCP_PER_REQUEST_CREDENTIALS=1)",
+    )
+
+
 def _options(args: argparse.Namespace) -> ServerOptions:
     from case_mcp.config import ServerOptions
 
@@ -257,12 +356,47 @@ def _run_serve(args: argparse.Namespace) -> int:
     from case_mcp.server import create_server
 
     options = _options(args)
+    if args.transport == "http":
+        return _run_serve_http(args, options)
     with _client_factory(args) as make_client:
         server = create_server(make_client, options)
         # Everything imported so far lives as long as the process: keeping it out of the
         # collector's sight saves a quarter of a second at exit, when the client waits.
         gc.freeze()
         server.run()
+    return 0
+
+
+def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
+    from case_mcp.server._auth import AuthOptions
+    from case_mcp.server._http import HttpOptions, serve_http
+
+    http = HttpOptions.load(
+        host=args.host,
+        port=args.port,
+        allowed_hosts=args.allowed_hosts,
+        allowed_origins=args.allowed_origins,
+        public_url=args.public_url,
+        max_body_size=args.max_body_size,
+        max_concurrent_calls=args.max_concurrent_calls,
+        shutdown_timeout=args.shutdown_timeout,
+    )
+    # The authentication flags are added by their own group; absent ones read the env.
+    auth = AuthOptions.load(
+        token_file=getattr(args, "token_file", None),
+        jwks_file=getattr(args, "jwks_file", None),
+        jwt_audience=getattr(args, "jwt_audience", None),
+        jwt_issuer=getattr(args, "jwt_issuer", None),
+        per_request_credentials=getattr(args, "per_request_credentials", None),
+    )
+    with _client_factory(args) as make_client:
+        serve_http(
+            make_client,
+            options,
+            http,
+            auth=auth,
+            log_level=logging.DEBUG if args.verbose else logging.INFO,
+        )
     return 0
 
 

@@ -18,6 +18,7 @@ import platform
 import time
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Final, Literal, TypeVar
@@ -27,6 +28,7 @@ import httpx2
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from case_mcp import __version__
+from case_mcp.client._credentials import credential_headers
 from case_mcp.client._limits import Limiter, RequestLimits
 from case_mcp.client._recovery import find_created
 from case_mcp.client._retry import OperationKind, RetryPolicy, ambiguous, operation_of, retrying
@@ -62,6 +64,10 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 USER_AGENT: Final = (
     f"case-mcp/{__version__} (python {platform.python_version()}; httpx2/{httpx2.__version__})"
 )
+
+REQUEST_ID: ContextVar[str | None] = ContextVar("case_mcp_request_id", default=None)
+"""The id of the inbound request being served (set by the HTTP server), sent to Datadog as
+``X-Request-Id`` on every API call it causes, so both sides' logs can be joined."""
 
 # Looking for what a create made gets at least this long (or the whole deadline, if shorter),
 # even when the create used it up: the lookup is what keeps a lost answer from becoming a
@@ -255,6 +261,11 @@ class HTTPSession:
         budget: float,
     ) -> httpx2.Response:
         headers = {"Content-Type": "application/json"} if content is not None else {}
+        request_id = REQUEST_ID.get()
+        if request_id is not None:
+            headers["X-Request-Id"] = request_id
+        # A multi-tenant caller's own keys, for this request only (they win over the defaults).
+        headers.update(credential_headers())
         turn: AbstractAsyncContextManager[None] = (
             self.limiter.turn(budget, method=method, path=path)
             if self.limiter is not None

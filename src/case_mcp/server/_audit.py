@@ -104,7 +104,11 @@ def _token_identity(token: AccessToken) -> str:
 
 
 def _default_identity(request: object | None) -> str | None:
-    user = getattr(request, "user", None) if request is not None else None
+    try:
+        user = getattr(request, "user", None)
+    except AssertionError:
+        # Starlette's `request.user` without auth middleware (HTTP on loopback, no auth).
+        user = None
     token = getattr(user, "access_token", None)
     if isinstance(token, AccessToken):
         return _token_identity(token)

@@ -9,6 +9,8 @@ from mcp.server import MCPServer
 from case_mcp import __version__
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
+from case_mcp.server._auth import ServerAuth
+from case_mcp.server._http_state import request_state_security
 from case_mcp.server._instructions import INSTRUCTIONS
 from case_mcp.server._prompts import register_prompts
 from case_mcp.server._resources import register_resources
@@ -21,7 +23,10 @@ SERVER_NAME = "case-mcp"
 
 
 def create_server(
-    make_client: ClientFactory, options: ServerOptions | None = None
+    make_client: ClientFactory,
+    options: ServerOptions | None = None,
+    *,
+    auth: ServerAuth | None = None,
 ) -> MCPServer[ServerState]:
     """The case_mcp MCP server.
 
@@ -30,6 +35,8 @@ def create_server(
             embedded sandbox through its transport); the server closes it when it stops.
         options: What the operator allows (read-only, toolsets, allow and deny lists,
             project scope, confirmation); by default everything, deletes confirmed.
+        auth: Bearer-token authentication for the HTTP transport (`_auth.server_auth`);
+            None: none (stdio, in memory, or a loopback-only HTTP service).
 
     Raises:
         ConfigurationError: `options` names a tool or toolset that does not exist; the
@@ -43,6 +50,10 @@ def create_server(
         version=__version__,
         instructions=INSTRUCTIONS,
         lifespan=lifespan_for(make_client, options),
+        # With CASE_MCP_SECRET, replicas open each other's sealed request state.
+        request_state_security=request_state_security(options.secret),
+        token_verifier=auth.verifier if auth is not None else None,
+        auth=auth.settings if auth is not None else None,
     )
     register(server, offered_tools(options), options=options, inventory=all_tools())
     register_resources(server)

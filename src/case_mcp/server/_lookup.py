@@ -21,6 +21,7 @@ from typing import Final, Generic, TypeVar
 from mcp.server.mcpserver.exceptions import ToolError
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.client._credentials import tenant_of
 from case_mcp.errors import NotFoundError
 from case_mcp.models import CaseType, CustomAttributeConfig, Project, User
 from case_mcp.server._sanitize import clean_text
@@ -51,21 +52,26 @@ def is_uuid(value: str) -> bool:
 
 
 class _Cached(Generic[T]):
-    """One list fetched from the API, reused for a short while."""
+    """One list fetched from the API, reused for a short while.
+
+    Kept per tenant: with per-request credentials (HTTP, several organisations), one
+    caller's projects must never answer another's lookup.
+    """
 
     def __init__(self, fetch: Callable[[], Awaitable[list[T]]]) -> None:
         self._fetch = fetch
-        self._items: list[T] | None = None
-        self._fetched_at = 0.0
+        self._kept: dict[str | None, tuple[list[T], float]] = {}
 
     async def get(self) -> list[T]:
-        if self._items is None or time.monotonic() - self._fetched_at > _CATALOG_TTL_SECONDS:
-            self._items = await self._fetch()
-            self._fetched_at = time.monotonic()
-        return self._items
+        tenant = tenant_of()
+        kept = self._kept.get(tenant)
+        if kept is None or time.monotonic() - kept[1] > _CATALOG_TTL_SECONDS:
+            kept = (await self._fetch(), time.monotonic())
+            self._kept[tenant] = kept
+        return kept[0]
 
     def forget(self) -> None:
-        self._items = None
+        self._kept.pop(tenant_of(), None)
 
 
 class Lookup:

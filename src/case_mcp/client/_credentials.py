@@ -1,0 +1,73 @@
+"""Datadog credentials for one request of a multi-tenant caller, instead of the configured ones.
+
+A chat-ops bot serving several organisations sends its own keys with each MCP request; the
+server sets them here for the length of that request and every API call made on its behalf
+carries them (`HTTPSession` reads them when it sends). They live in a context variable, so
+concurrent requests never see each other's keys, and they are never logged or shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from pydantic import SecretStr
+
+__all__ = ["RequestCredentials", "credential_headers", "tenant_of", "using_credentials"]
+
+
+@dataclass(frozen=True)
+class RequestCredentials:
+    """A caller's own Datadog keys, for the requests made while they are in use.
+
+    Attributes:
+        api_key: Sent as ``DD-API-KEY``.
+        app_key: Sent as ``DD-APPLICATION-KEY``.
+    """
+
+    api_key: SecretStr
+    app_key: SecretStr
+    tenant: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        # A name for the caller's organisation that says nothing about its keys: caches
+        # keep one tenant's answers away from another's by it.
+        digest = hashlib.sha256(
+            b"\0".join(key.get_secret_value().encode() for key in (self.api_key, self.app_key))
+        ).hexdigest()
+        object.__setattr__(self, "tenant", f"tenant-{digest[:16]}")
+
+
+_current: ContextVar[RequestCredentials | None] = ContextVar(
+    "case_mcp_request_credentials", default=None
+)
+
+
+@contextmanager
+def using_credentials(credentials: RequestCredentials | None) -> Iterator[None]:
+    """Send `credentials` on every API request made inside the block (None: the configured)."""
+    token = _current.set(credentials)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def credential_headers() -> dict[str, str]:
+    """The headers that replace the configured credentials for the current request, if any."""
+    credentials = _current.get()
+    if credentials is None:
+        return {}
+    return {
+        "DD-API-KEY": credentials.api_key.get_secret_value(),
+        "DD-APPLICATION-KEY": credentials.app_key.get_secret_value(),
+    }
+
+
+def tenant_of() -> str | None:
+    """The current request's tenant (see `RequestCredentials`), or None for the configured."""
+    credentials = _current.get()
+    return credentials.tenant if credentials is not None else None

@@ -1,0 +1,259 @@
+"""Checking bearer tokens: static tokens kept as hashes, and JWTs (shared secret or JWKS).
+
+Both verifiers implement the SDK's `TokenVerifier`: an `AccessToken` for a good token, None
+for anything else (the SDK then answers 401 with ``WWW-Authenticate``). Neither ever keeps,
+logs or returns the token itself: a static token is stored as its sha256 digest and compared
+with `hmac.compare_digest` against every known digest, so the time taken says nothing about
+which token, or how much of one, matched; the `AccessToken` carries a digest in its place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal, get_args
+
+import jwt
+from mcp.server.auth.provider import AccessToken
+
+from case_mcp.errors import ConfigurationError
+
+logger = logging.getLogger(__name__)
+
+Scope = Literal["cases:read", "cases:write"]
+"""cases:read: the read tools only. cases:write: every tool (writing implies reading)."""
+
+SCOPES: Final[tuple[Scope, ...]] = get_args(Scope)
+READ_SCOPE: Final[Scope] = "cases:read"
+WRITE_SCOPE: Final[Scope] = "cases:write"
+
+# Shorter static tokens are guessable; the check runs at start-up, never on a request.
+MIN_TOKEN_LENGTH: Final = 16
+# RFC 7518 3.2: an HS256 key must be at least as long as the hash output.
+MIN_JWT_SECRET_LENGTH: Final = 32
+# Clock skew allowed between the token issuer and this server for exp and nbf.
+JWT_LEEWAY_SECONDS: Final = 30
+_ASYMMETRIC: Final = ("RS256", "ES256")
+
+
+def granted(scopes: Iterable[str]) -> list[str]:
+    """The case scopes among `scopes`, with cases:write implying cases:read, in order."""
+    known = set(scopes) & set(SCOPES)
+    if WRITE_SCOPE in known:
+        known.add(READ_SCOPE)
+    return [scope for scope in SCOPES if scope in known]
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+
+@dataclass(frozen=True)
+class _StaticEntry:
+    digest: bytes
+    scopes: tuple[str, ...]
+
+    @property
+    def client_id(self) -> str:
+        # A stable name for the audit log that cannot be turned back into the token.
+        return f"static-token-{hashlib.sha256(self.digest).hexdigest()[:12]}"
+
+
+def parse_static_tokens(entries: Iterable[str], where: str) -> list[_StaticEntry]:
+    """Static tokens as digests and scopes, from ``token`` or ``token:cases:read`` entries.
+
+    A token without a scope suffix gets both scopes.
+
+    Raises:
+        ConfigurationError: A token is shorter than `MIN_TOKEN_LENGTH` (the message says
+            where it came from, never the token).
+    """
+    parsed: list[_StaticEntry] = []
+    for raw in entries:
+        entry = raw.strip()
+        if not entry:
+            continue
+        token, scopes = entry, list[str](SCOPES)
+        for scope in SCOPES:
+            if entry.endswith(":" + scope):
+                token, scopes = entry[: -len(scope) - 1], granted([scope])
+        if len(token) < MIN_TOKEN_LENGTH:
+            raise ConfigurationError(
+                f"{where}: every token must be at least {MIN_TOKEN_LENGTH} characters long "
+                "(generate one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        parsed.append(_StaticEntry(_digest(token), tuple(scopes)))
+    return parsed
+
+
+def read_token_file(path: Path) -> list[str]:
+    """The entries of a token file: one per line; blank lines and ``#`` comments skipped.
+
+    Raises:
+        ConfigurationError: The file cannot be read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigurationError(
+            f"--token-file / CASE_MCP_TOKEN_FILE: cannot read {str(path)!r} "
+            f"({error.strerror or type(error).__name__})"
+        ) from None
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+class StaticTokenVerifier:
+    """Accepts the operator's static tokens, compared as sha256 digests in constant time."""
+
+    def __init__(self, entries: Sequence[_StaticEntry], resource: str) -> None:
+        self._entries = tuple(entries)
+        self._resource = resource
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self._entries)} tokens)"
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        """The caller's access, or None when `token` is none of the static tokens."""
+        digest = _digest(token)
+        found: _StaticEntry | None = None
+        for entry in self._entries:
+            # No early exit: every digest is compared, whichever one matches.
+            if hmac.compare_digest(entry.digest, digest):
+                found = entry
+        if found is None:
+            return None
+        return AccessToken(
+            token="sha256:" + digest.hex(),
+            client_id=found.client_id,
+            scopes=list(found.scopes),
+            resource=self._resource,
+        )
+
+
+class JwtVerifier:
+    """Accepts JWTs signed with a shared secret (HS256) or a key of a JWKS (RS256, ES256).
+
+    The signature, ``exp`` (required), ``nbf``, ``aud`` (required) and, when configured,
+    ``iss`` are checked; the algorithm is chosen by the key, never by the token alone.
+    Scopes come from the ``scope`` claim (space-separated) or ``scp`` (a list).
+    """
+
+    def __init__(
+        self,
+        *,
+        secret: str | None,
+        jwks: jwt.PyJWKSet | None,
+        audience: str,
+        issuer: str | None,
+        resource: str,
+    ) -> None:
+        self._secret = secret
+        self._jwks = jwks
+        self._audience = audience
+        self._issuer = issuer
+        self._resource = resource
+
+    def __repr__(self) -> str:
+        kinds = [name for name, on in (("HS256", self._secret), ("JWKS", self._jwks)) if on]
+        return f"{type(self).__name__}({'+'.join(kinds)}, audience={self._audience!r})"
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        """The caller's access, or None when `token` is not a valid JWT for this server."""
+        try:
+            key, algorithm = self._key_for(jwt.get_unverified_header(token))
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=JWT_LEEWAY_SECONDS,
+                options={"require": ["exp", "aud"]},
+            )
+        except jwt.PyJWTError as error:
+            # The reason helps the operator; the token never reaches the log.
+            logger.info("Refused a bearer JWT: %s", type(error).__name__)
+            return None
+        client_id = claims.get("client_id") or claims.get("azp") or claims.get("sub")
+        if not isinstance(client_id, str) or not client_id:
+            logger.info("Refused a bearer JWT: no client_id, azp or sub claim")
+            return None
+        subject = claims.get("sub")
+        return AccessToken(
+            token="sha256:" + _digest(token).hex(),
+            client_id=client_id,
+            scopes=granted(_scopes_of(claims)),
+            expires_at=int(claims["exp"]),
+            resource=self._resource,
+            subject=subject if isinstance(subject, str) else None,
+            claims={"iss": claims["iss"]} if isinstance(claims.get("iss"), str) else None,
+        )
+
+    def _key_for(self, header: Mapping[str, Any]) -> tuple[Any, str]:
+        algorithm = header.get("alg")
+        if algorithm == "HS256" and self._secret is not None:
+            return self._secret, "HS256"
+        if algorithm in _ASYMMETRIC and self._jwks is not None:
+            kid = header.get("kid")
+            keys = [key for key in self._jwks.keys if kid is None or key.key_id == kid]
+            if kid is None and len(keys) > 1:
+                raise jwt.InvalidTokenError("no kid, and the JWKS has several keys")
+            for key in keys:
+                if key.algorithm_name == algorithm:
+                    return key.key, algorithm
+            raise jwt.InvalidTokenError("no key of the JWKS fits the token")
+        raise jwt.InvalidAlgorithmError("algorithm not accepted")
+
+
+def _scopes_of(claims: Mapping[str, Any]) -> list[str]:
+    scope = claims.get("scope")
+    if isinstance(scope, str):
+        return scope.split()
+    scp = claims.get("scp")
+    if isinstance(scp, list):
+        return [item for item in scp if isinstance(item, str)]
+    return []
+
+
+def load_jwks(path: Path) -> jwt.PyJWKSet:
+    """The public keys of a JWKS file.
+
+    Raises:
+        ConfigurationError: The file cannot be read or holds no usable RS256/ES256 key.
+    """
+    where = f"--jwks-file / CASE_MCP_JWKS_FILE {str(path)!r}"
+    try:
+        keys = jwt.PyJWKSet.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as error:
+        raise ConfigurationError(
+            f"{where}: cannot read it ({error.strerror or type(error).__name__})"
+        ) from None
+    except (ValueError, jwt.PyJWTError) as error:
+        raise ConfigurationError(f"{where}: not a JWKS ({type(error).__name__})") from None
+    if not any(key.algorithm_name in _ASYMMETRIC for key in keys.keys):
+        raise ConfigurationError(f"{where}: holds no RS256 or ES256 key")
+    return keys
+
+
+class EitherVerifier:
+    """Tries each verifier in turn; the first that accepts the token wins."""
+
+    def __init__(self, verifiers: Sequence[StaticTokenVerifier | JwtVerifier]) -> None:
+        self._verifiers = tuple(verifiers)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(map(repr, self._verifiers))})"
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        """The caller's access from the first verifier that accepts `token`, else None."""
+        for verifier in self._verifiers:
+            access = await verifier.verify_token(token)
+            if access is not None:
+                return access
+        return None

@@ -1,0 +1,156 @@
+"""The MCP server as a Streamable HTTP service: ``/mcp``, health probes, limits, logs.
+
+The service is the stdio server (`create_server`: the same tools, guardrails and options)
+behind the SDK's Streamable HTTP transport, made fit to share:
+
+- stateless: no MCP session lives in a process, and the request state of a confirmation
+  round trip is sealed with a key derived from ``CASE_MCP_SECRET`` (`_http_state`), so any
+  replica serves any request of either protocol era;
+- ``Origin`` and ``Host`` are always checked against explicit allow lists (foreign Origin:
+  403, foreign Host: 421). The SDK switches both checks off when bound to 0.0.0.0 unless it
+  is given the settings, so it always is;
+- the request body is capped (413), and so are tool calls in flight (`_http_limits`);
+- ``/healthz`` and ``/readyz`` for probes (`_http_health`); they skip the Host check, since
+  probes and load balancers address a pod by its IP;
+- one JSON log line per request, with a request id also sent to Datadog (`_http_log`);
+- `serve_http` refuses a non-loopback address without authentication, and on SIGTERM stops
+  accepting connections and lets calls in flight finish within ``--shutdown-timeout``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.applications import Starlette
+
+from case_mcp.config import ServerOptions
+from case_mcp.errors import ConfigurationError
+from case_mcp.server._auth import (
+    AuthOptions,
+    auth_configured,
+    install_caller_policy,
+    server_auth,
+)
+from case_mcp.server._factory import create_server
+from case_mcp.server._http_health import Readiness, healthz
+from case_mcp.server._http_limits import CallLimit
+from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
+from case_mcp.server._http_options import HttpOptions
+from case_mcp.server._state import ClientFactory
+from case_mcp.server.tools import all_tools
+
+__all__ = ["MCP_PATH", "HttpOptions", "check_binding", "create_http_app", "serve_http"]
+
+logger = logging.getLogger("case_mcp.http")
+
+MCP_PATH = "/mcp"
+
+
+def create_http_app(
+    make_client: ClientFactory,
+    options: ServerOptions | None,
+    http: HttpOptions,
+    *,
+    auth: AuthOptions | None = None,
+    keys: bool = True,
+) -> Starlette:
+    """The HTTP service as an ASGI app (its lifespan opens and closes the Datadog client).
+
+    Args:
+        make_client: Opens the Datadog (or sandbox) client when the app starts.
+        options: The operator's guardrails, as for stdio.
+        http: What the service accepts: allowed hosts and origins, body and call limits.
+        auth: How callers authenticate (`case_mcp.server._auth`); None or nothing
+            configured: no authentication (loopback only, see `check_binding`).
+        keys: Whether the server has Datadog credentials of its own (with per-request
+            credentials, a request without keys is then refused).
+
+    Raises:
+        ConfigurationError: `options` names an unknown tool or toolset, or `auth` is
+            invalid (a short token, an unreadable token file).
+    """
+    readiness = Readiness()
+    verifier = server_auth(auth, http.resource_url) if auth is not None else None
+    server = create_server(readiness.follow(make_client), options, auth=verifier)
+    if auth is not None and verifier is not None:
+        kinds = {spec.name: spec.kind for spec in all_tools()}
+        install_caller_policy(server, kinds, auth, keys=keys)
+    # Innermost: a call refused for its scope never takes one of the slots.
+    server.middleware.append(CallLimit(http.max_concurrent_calls))
+    server.custom_route("/healthz", methods=["GET"])(healthz)
+    server.custom_route("/readyz", methods=["GET"])(readiness.readyz)
+    app = server.streamable_http_app(
+        streamable_http_path=MCP_PATH,
+        stateless_http=True,
+        max_request_body_size=http.max_body_size,
+        transport_security=TransportSecuritySettings(
+            enable_dns_rebinding_protection=True,
+            allowed_hosts=http.hosts,
+            allowed_origins=http.origins,
+        ),
+        host=http.host,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def check_binding(http: HttpOptions, *, authenticated: bool) -> None:
+    """Refuse to listen beyond this machine when nobody has to authenticate.
+
+    Raises:
+        ConfigurationError: `http.host` is not a loopback address and `authenticated` is false.
+    """
+    if not http.loopback and not authenticated:
+        raise ConfigurationError(
+            f"--host {http.host} would let anyone who can reach this machine use your Datadog "
+            "credentials: configure authentication (see the README's Authentication section) "
+            "or bind to 127.0.0.1"
+        )
+
+
+def serve_http(
+    make_client: ClientFactory,
+    options: ServerOptions | None,
+    http: HttpOptions,
+    *,
+    auth: AuthOptions | None = None,
+    keys: bool = True,
+    log_level: int = logging.INFO,
+) -> None:
+    """Serve until stopped (SIGINT or SIGTERM), then finish the calls in flight.
+
+    Args:
+        make_client: Opens the Datadog (or sandbox) client when the service starts.
+        options: The operator's guardrails.
+        http: Where to listen and what to accept.
+        auth: How callers authenticate; without it only a loopback address is allowed.
+        keys: Whether the server has Datadog credentials of its own.
+        log_level: The level of the JSON log on stderr.
+
+    Raises:
+        ConfigurationError: A non-loopback `http.host` without authentication, or invalid
+            options.
+    """
+    check_binding(http, authenticated=auth is not None and auth_configured(auth))
+    app = create_http_app(make_client, options, http, auth=auth, keys=keys)
+    use_json_logs(log_level)
+    if options is None or options.secret is None:
+        logger.warning(
+            "CASE_MCP_SECRET is not set: confirmation tokens and request state are sealed "
+            "with a key of this process only, so no other replica accepts them"
+        )
+    logger.info("serving MCP on http://%s:%d%s", http.host, http.port, MCP_PATH)
+    uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=http.host,
+            port=http.port,
+            log_config=None,  # keep the JSON handler; uvicorn's own lines go through it
+            access_log=False,  # RequestIdMiddleware writes the access lines, with the id
+            server_header=False,
+            timeout_graceful_shutdown=http.shutdown_timeout,
+            lifespan="on",
+        )
+    ).run()

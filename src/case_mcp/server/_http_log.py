@@ -1,0 +1,108 @@
+"""Structured logs for the HTTP service: one JSON object per line on stderr, with request ids.
+
+Every HTTP request gets an id: the caller's ``X-Request-Id`` when it is a plain token (a
+load balancer or a bot may already have one), else a new random one. The id is echoed in the
+answer's ``X-Request-Id``, stamped on every log line written while the request is served, and
+sent to Datadog on each API call the request causes (`case_mcp.client._http.REQUEST_ID`), so
+one chat-ops command can be followed from the bot through this server to Datadog.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Final
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from case_mcp.client._http import REQUEST_ID
+
+logger = logging.getLogger("case_mcp.http")
+
+# A caller's id is kept only when it cannot smuggle anything into a log line or a header.
+_ACCEPTABLE_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+# Fields of a LogRecord that are not extras given to the logging call.
+_STANDARD: Final = frozenset(
+    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys() | {"message", "asctime"}
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, request id and extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = REQUEST_ID.get()
+        if request_id is not None:
+            entry["request_id"] = request_id
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info is not None:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=True, default=str)
+
+
+def use_json_logs(level: int = logging.INFO) -> None:
+    """Send every log line to stderr as JSON (replacing the root logger's handlers)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    # The access lines are the service's own; the rest of the process keeps its level.
+    logger.setLevel(min(level, logging.INFO))
+
+
+class RequestIdMiddleware:
+    """Gives each HTTP request an id, echoes it, and writes one access line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = given if _ACCEPTABLE_ID.match(given) else uuid.uuid4().hex
+        status = 500  # what the caller gets if the app fails before answering
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)["X-Request-Id"] = request_id
+            await send(message)
+
+        token = REQUEST_ID.set(request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            logger.info(
+                "%s %s %d",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            REQUEST_ID.reset(token)

@@ -1,0 +1,163 @@
+"""What the HTTP service listens on and accepts, from ``CASE_MCP_*`` variables and flags."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from case_mcp.errors import ConfigurationError
+
+_VARIABLES = {
+    "host": "CASE_MCP_HOST / --host",
+    "port": "CASE_MCP_PORT / --port",
+    "allowed_hosts": "CASE_MCP_ALLOWED_HOSTS / --allowed-hosts",
+    "allowed_origins": "CASE_MCP_ALLOWED_ORIGINS / --allowed-origins",
+    "max_body_size": "CASE_MCP_MAX_BODY_SIZE / --max-body-size",
+    "max_concurrent_calls": "CASE_MCP_MAX_CONCURRENT_CALLS / --max-concurrent-calls",
+    "shutdown_timeout": "CASE_MCP_SHUTDOWN_TIMEOUT / --shutdown-timeout",
+    "public_url": "CASE_MCP_PUBLIC_URL / --public-url",
+}
+
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+class HttpOptions(BaseSettings):
+    """How `case-mcp serve --transport http` listens, from ``CASE_MCP_*`` and flags.
+
+    Build it with `HttpOptions.load()`; flags are passed as overrides and win.
+
+    Attributes:
+        host: ``CASE_MCP_HOST`` / ``--host``: the address to bind (default 127.0.0.1).
+        port: ``CASE_MCP_PORT`` / ``--port``: the port to bind (default 8000; 0 picks one).
+        allowed_hosts: ``CASE_MCP_ALLOWED_HOSTS`` / ``--allowed-hosts``: the ``Host`` header
+            values accepted on ``/mcp`` (``name:port``, or ``name:*`` for any port); others
+            get 421. None: the loopback names at `port`, and the host of `public_url`.
+        allowed_origins: ``CASE_MCP_ALLOWED_ORIGINS`` / ``--allowed-origins``: the browser
+            ``Origin`` values accepted on ``/mcp`` (``https://chat.example.com``); others get
+            403. Requests without an Origin (bots, CLIs) are not affected. None: the
+            loopback origins at `port`.
+        max_body_size: ``CASE_MCP_MAX_BODY_SIZE`` / ``--max-body-size``: the largest request
+            body accepted, in bytes; larger ones get 413 (default 1 MiB).
+        max_concurrent_calls: ``CASE_MCP_MAX_CONCURRENT_CALLS`` /
+            ``--max-concurrent-calls``: tool calls served at once; a call beyond it is
+            answered at once with an error saying to retry (default 32).
+        shutdown_timeout: ``CASE_MCP_SHUTDOWN_TIMEOUT`` / ``--shutdown-timeout``: seconds a
+            stopping server waits for calls in flight to finish (default 25, inside
+            Kubernetes' default 30-second grace period).
+        public_url: ``CASE_MCP_PUBLIC_URL`` / ``--public-url``: the URL clients reach the
+            MCP endpoint at, behind a load balancer (``https://cases-mcp.example.com/mcp``);
+            it is the resource the protected-resource metadata and JWT audience name.
+            None: ``http://HOST:PORT/mcp``.
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
+    )
+
+    host: str = Field(default="127.0.0.1", min_length=1, validation_alias="CASE_MCP_HOST")
+    port: int = Field(default=8000, ge=0, le=65535, validation_alias="CASE_MCP_PORT")
+    allowed_hosts: Annotated[tuple[str, ...] | None, NoDecode] = Field(
+        default=None, validation_alias="CASE_MCP_ALLOWED_HOSTS"
+    )
+    allowed_origins: Annotated[tuple[str, ...] | None, NoDecode] = Field(
+        default=None, validation_alias="CASE_MCP_ALLOWED_ORIGINS"
+    )
+    max_body_size: int = Field(
+        default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, validation_alias="CASE_MCP_MAX_BODY_SIZE"
+    )
+    max_concurrent_calls: int = Field(
+        default=32, ge=1, le=4096, validation_alias="CASE_MCP_MAX_CONCURRENT_CALLS"
+    )
+    shutdown_timeout: int = Field(
+        default=25, gt=0, le=3600, validation_alias="CASE_MCP_SHUTDOWN_TIMEOUT"
+    )
+
+    public_url: str | None = Field(default=None, validation_alias="CASE_MCP_PUBLIC_URL")
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Self:
+        """Read the environment once, with `overrides` (from CLI flags) taking precedence.
+
+        Raises:
+            ConfigurationError: A value is invalid; the message names the variable to fix.
+        """
+        try:
+            return cls(**{key: value for key, value in overrides.items() if value is not None})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{_VARIABLES.get(str(error['loc'][0]) if error['loc'] else '', 'options')}"
+                f": {error['msg']}"
+                for error in exc.errors()
+            )
+            raise ConfigurationError(f"Invalid configuration: {problems}") from None
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
+
+    @field_validator("allowed_origins", mode="after")
+    @classmethod
+    def _check_origins(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for origin in value or ():
+            if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
+                raise ValueError(
+                    f"origin {origin!r} must be scheme://host[:port], "
+                    "such as https://chat.example.com"
+                )
+        return value
+
+    @field_validator("public_url", mode="after")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("must be an http:// or https:// URL without a query")
+        return value.strip()
+
+    @property
+    def resource_url(self) -> str:
+        """The URL of the MCP endpoint as its clients know it."""
+        if self.public_url is not None:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return f"http://{host}:{self.port}/mcp"
+
+    @property
+    def hosts(self) -> list[str]:
+        """The ``Host`` values accepted: the allow list, or the loopback names at the port."""
+        if self.allowed_hosts is not None:
+            return list(self.allowed_hosts)
+        port = "*" if self.port == 0 else str(self.port)
+        hosts = [f"{name}:{port}" for name in _LOOPBACK_NAMES]
+        if self.public_url is not None:
+            # The name clients use behind the load balancer, as they send it.
+            hosts.append(urlsplit(self.public_url).netloc)
+        return hosts
+
+    @property
+    def origins(self) -> list[str]:
+        """The ``Origin`` values accepted: the allow list, or the loopback origins."""
+        if self.allowed_origins is not None:
+            return list(self.allowed_origins)
+        port = "*" if self.port == 0 else str(self.port)
+        return [f"http://{name}:{port}" for name in _LOOPBACK_NAMES]
+
+    @property
+    def loopback(self) -> bool:
+        """Whether `host` is reachable only from this machine."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host.strip("[]")).is_loopback
+        except ValueError:
+            return False  # a name that may resolve anywhere

@@ -1,0 +1,29 @@
+"""The key that seals the SDK's request state, derived from ``CASE_MCP_SECRET``.
+
+A 2026-07-28 tool call that asks the user something (a delete's confirmation) comes back as a
+second request carrying the server's sealed ``requestState``. Behind a load balancer that
+second request may reach another replica, which can only open the state if every replica
+seals with the same key: the one derived here from the shared secret. The SDK also binds the
+state to the server's name (the same everywhere, `SERVER_NAME`) and to the caller's identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Final
+
+from mcp.server.request_state import RequestStateSecurity
+from pydantic import SecretStr
+
+# Separates this key from the confirmation tokens' MAC key made from the same secret.
+_KEY_LABEL: Final = b"case-mcp request state v1"
+
+
+def request_state_security(secret: SecretStr | None) -> RequestStateSecurity | None:
+    """How the server seals its request state: with `secret`'s key, or None for the SDK's
+    per-process random key (one process only; another replica would refuse the state)."""
+    if secret is None:
+        return None
+    key = hmac.new(secret.get_secret_value().encode(), _KEY_LABEL, hashlib.sha256).digest()
+    return RequestStateSecurity(keys=[key])
