@@ -266,6 +266,13 @@ def _add_http_flags(command: argparse.ArgumentParser) -> None:
         "(default: 32; CASE_MCP_MAX_CONCURRENT_CALLS)",
     )
     http.add_argument(
+        "--calls-per-minute",
+        type=int,
+        metavar="N",
+        help="tool calls each token may make a minute; 0 turns the limit off "
+        "(default: 120; CASE_MCP_CALLS_PER_MINUTE)",
+    )
+    http.add_argument(
         "--shutdown-timeout",
         type=int,
         metavar="SECONDS",
@@ -379,6 +386,7 @@ def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
         public_url=args.public_url,
         max_body_size=args.max_body_size,
         max_concurrent_calls=args.max_concurrent_calls,
+        calls_per_minute=args.calls_per_minute,
         shutdown_timeout=args.shutdown_timeout,
     )
     # The authentication flags are added by their own group; absent ones read the env.

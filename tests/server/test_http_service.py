@@ -26,7 +26,7 @@ from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
 from case_mcp.server._http import HttpOptions, check_binding, create_http_app
-from case_mcp.server._http_limits import busy_text
+from case_mcp.server._http_limits import CallerRateLimit, busy_text
 from case_mcp.server._http_log import JsonFormatter
 from case_mcp.server._launch import sandbox_client_factory
 from case_mcp.server._state import ClientFactory
@@ -317,6 +317,37 @@ async def test_a_tool_call_beyond_the_cap_is_refused_at_once_and_the_first_finis
     assert text_of(answers["busy"]) == busy_text(1)
     assert not answers["slow"].is_error
     assert not after.is_error
+
+
+async def test_a_caller_over_its_calls_per_minute_is_told_when_to_retry(
+    sandbox: Sandbox,
+) -> None:
+    """Past its budget a caller's call is refused with the wait, and nothing reaches Datadog."""
+    datadog = Recording(sandbox.transport())
+    async with service(datadog, calls_per_minute=2) as http, mcp_over(http) as client:
+        first = await client.call_tool("get_case", {"case_id": "SEC-1"})
+        second = await client.call_tool("get_case", {"case_id": "SEC-2"})
+        sent_before = len(datadog.headers)
+        third = await client.call_tool("get_case", {"case_id": "SEC-3"})
+
+    assert not first.is_error
+    assert not second.is_error
+    assert third.is_error
+    assert text_of(third).startswith("Too many tool calls: this token may make 2 a minute.")
+    assert len(datadog.headers) == sent_before
+
+
+def test_the_per_caller_budget_refills_with_time() -> None:
+    """A caller that waited for its bucket to refill may call again; another caller is apart."""
+    now = [0.0]
+    limit = CallerRateLimit(60, clock=lambda: now[0])
+
+    assert limit._take("bot") == 0.0
+    limit._buckets["bot"] = (0.0, now[0])
+    assert limit._take("bot") == pytest.approx(1.0)
+    assert limit._take("other bot") == 0.0
+    now[0] += 1.0
+    assert limit._take("bot") == 0.0
 
 
 # Request ids and logs --------------------------------------------------------------------------

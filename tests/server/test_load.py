@@ -51,7 +51,9 @@ def nth_call(client: int, n: int) -> tuple[str, dict[str, Any]]:
 def replica(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replica]:
     folder = tmp_path_factory.mktemp("load")
     database = seeded_database(folder / "sandbox.db")
-    with running_replicas(1, database, folder, ["--max-concurrent-calls", "64"]) as (only,):
+    with running_replicas(
+        1, database, folder, ["--max-concurrent-calls", "64", "--calls-per-minute", "0"]
+    ) as (only,):
         yield only
 
 

@@ -137,3 +137,18 @@ async def test_deleting_an_unknown_project_lists_the_keys_and_deletes_nothing(
     assert answer.is_error
     assert "'GONE' was not found" in text_of(answer)
     assert [project["key"] for project in sandbox.store.list_projects()] == DEMO_KEYS
+
+
+async def test_projects_changed_elsewhere_show_at_once(mcp: Client, sandbox: Sandbox) -> None:
+    """A project another replica or person created or deleted is listed (or gone) at once."""
+    await structured(mcp, "list_projects")  # the server now holds a copy of the list
+    sandbox.store.create_project(key="NET", name="Network", actor_id=Sandbox.ACTOR_ID)
+    gone = next(p for p in sandbox.store.list_projects() if p["key"] == "APP")
+    sandbox.store.delete_project(gone["id"], actor_id=Sandbox.ACTOR_ID)
+
+    answer = await mcp.call_tool("get_project", {"project": "APP"})
+    keys = {project["key"] for project in (await structured(mcp, "list_projects"))["projects"]}
+
+    assert answer.is_error
+    assert "APP" in text_of(answer)
+    assert keys == {"SEC", "OPS", "ET", "NET"}

@@ -35,7 +35,7 @@ from case_mcp.server._auth import (
 )
 from case_mcp.server._factory import create_server
 from case_mcp.server._http_health import Readiness, healthz
-from case_mcp.server._http_limits import CallLimit
+from case_mcp.server._http_limits import CallerRateLimit, CallLimit
 from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
 from case_mcp.server._http_options import HttpOptions
 from case_mcp.server._state import ClientFactory
@@ -79,6 +79,8 @@ def create_http_app(
         install_caller_policy(server, kinds, auth, keys=keys)
     # Innermost: a call refused for its scope never takes one of the slots.
     server.middleware.append(CallLimit(http.max_concurrent_calls))
+    if http.calls_per_minute:
+        server.middleware.append(CallerRateLimit(http.calls_per_minute))
     server.custom_route("/healthz", methods=["GET"])(healthz)
     server.custom_route("/readyz", methods=["GET"])(readiness.readyz)
     app = server.streamable_http_app(

@@ -18,6 +18,7 @@ _VARIABLES = {
     "allowed_origins": "CASE_MCP_ALLOWED_ORIGINS / --allowed-origins",
     "max_body_size": "CASE_MCP_MAX_BODY_SIZE / --max-body-size",
     "max_concurrent_calls": "CASE_MCP_MAX_CONCURRENT_CALLS / --max-concurrent-calls",
+    "calls_per_minute": "CASE_MCP_CALLS_PER_MINUTE / --calls-per-minute",
     "shutdown_timeout": "CASE_MCP_SHUTDOWN_TIMEOUT / --shutdown-timeout",
     "public_url": "CASE_MCP_PUBLIC_URL / --public-url",
 }
@@ -45,6 +46,9 @@ class HttpOptions(BaseSettings):
         max_concurrent_calls: ``CASE_MCP_MAX_CONCURRENT_CALLS`` /
             ``--max-concurrent-calls``: tool calls served at once; a call beyond it is
             answered at once with an error saying to retry (default 32).
+        calls_per_minute: ``CASE_MCP_CALLS_PER_MINUTE`` / ``--calls-per-minute``: tool
+            calls each caller (token) may make a minute in this process; 0 turns the limit
+            off (default 120).
         shutdown_timeout: ``CASE_MCP_SHUTDOWN_TIMEOUT`` / ``--shutdown-timeout``: seconds a
             stopping server waits for calls in flight to finish (default 25, inside
             Kubernetes' default 30-second grace period).
@@ -71,6 +75,9 @@ class HttpOptions(BaseSettings):
     )
     max_concurrent_calls: int = Field(
         default=32, ge=1, le=4096, validation_alias="CASE_MCP_MAX_CONCURRENT_CALLS"
+    )
+    calls_per_minute: int = Field(
+        default=120, ge=0, le=1_000_000, validation_alias="CASE_MCP_CALLS_PER_MINUTE"
     )
     shutdown_timeout: int = Field(
         default=25, gt=0, le=3600, validation_alias="CASE_MCP_SHUTDOWN_TIMEOUT"

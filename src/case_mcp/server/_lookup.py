@@ -83,8 +83,14 @@ class Lookup:
         self._case_types: _Cached[CaseType] = _Cached(client.get_all_case_types)
         self._custom_attributes: dict[str, _Cached[CustomAttributeConfig]] = {}
 
-    async def projects(self) -> list[Project]:
-        """Every project (possibly from a copy up to 30 seconds old)."""
+    async def projects(self, *, fresh: bool = False) -> list[Project]:
+        """Every project: from a copy up to 30 seconds old, or `fresh` from Datadog.
+
+        Resolving keys may use the copy (a miss reads again); what a model is shown as the
+        list of projects must be fresh, since another replica or person may have changed it.
+        """
+        if fresh:
+            self._projects.forget()
         return await self._projects.get()
 
     def projects_changed(self) -> None:

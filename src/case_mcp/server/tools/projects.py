@@ -45,7 +45,7 @@ async def list_projects(ctx: ToolContext) -> Annotated[CallToolResult, ProjectLi
     Example: {}
     """
     with reported("No projects were found."):
-        projects = await state_of(ctx).lookup.projects()
+        projects = await state_of(ctx).lookup.projects(fresh=True)
     return result(ProjectList(projects=[project_view(project) for project in projects]))
 
 
@@ -57,8 +57,11 @@ async def get_project(
     Use this tool to check that a project exists, or to find its id or name from its key.
     Example: {"project": "SEC"}
     """
+    state = state_of(ctx)
     with reported(_gone(project)):
-        return result(project_view(await state_of(ctx).lookup.project(project)))
+        # Read the project itself: a copied list may still hold one deleted elsewhere.
+        found = await state.client.get_project((await state.lookup.project(project)).id)
+        return result(project_view(found))
 
 
 async def create_project(
