@@ -337,7 +337,15 @@ def _options(args: argparse.Namespace) -> ServerOptions:
 
 
 @contextmanager
-def _client_factory(args: argparse.Namespace) -> Iterator[ClientFactory]:
+def _client_factory(
+    args: argparse.Namespace, *, tenants_bring_keys: bool = False
+) -> Iterator[ClientFactory]:
+    """The client factory for Datadog or the sandbox, as the flags say.
+
+    With `tenants_bring_keys` (HTTP with per-request credentials) a server without keys of
+    its own may start: each request's DD-API-KEY/DD-APPLICATION-KEY headers authenticate it.
+    """
+    from case_mcp.client import CaseManagementClient
     from case_mcp.config import Settings
     from case_mcp.sandbox import Sandbox
     from case_mcp.server._launch import datadog_client_factory, sandbox_client_factory
@@ -347,6 +355,9 @@ def _client_factory(args: argparse.Namespace) -> Iterator[ClientFactory]:
             yield sandbox_client_factory(sandbox)
         return
     settings = Settings.load()
+    if tenants_bring_keys and settings.auth_kind == "none":
+        yield lambda: CaseManagementClient.from_settings(settings)
+        return
     try:
         make_client = datadog_client_factory(settings)
     except ConfigurationError as error:
@@ -397,12 +408,21 @@ def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
         jwt_issuer=getattr(args, "jwt_issuer", None),
         per_request_credentials=getattr(args, "per_request_credentials", None),
     )
-    with _client_factory(args) as make_client:
+    from case_mcp.config import Settings
+
+    own_keys = (
+        args.sandbox
+        or args.sandbox_db is not None
+        or not auth.per_request_credentials
+        or Settings.load().auth_kind != "none"
+    )
+    with _client_factory(args, tenants_bring_keys=auth.per_request_credentials) as make_client:
         serve_http(
             make_client,
             options,
             http,
             auth=auth,
+            keys=own_keys,
             log_level=logging.DEBUG if args.verbose else logging.INFO,
         )
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -188,3 +189,39 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
     assert status == 2
     for command in ("serve", "tools", "call", "demo", "sandbox"):
         assert command in out
+
+
+def test_a_multi_tenant_http_server_starts_without_keys_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With per-request credentials and no DD keys, serve starts and refuses keyless calls."""
+    import case_mcp.server._http as http_module
+
+    for variable in ("DD_API_KEY", "DD_APP_KEY", "DD_APPLICATION_KEY", "CASE_MCP_ACCESS_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("CASE_MCP_HTTP_TOKENS", "a-token-long-enough-for-the-check")
+    started: dict[str, object] = {}
+
+    def fake_serve(make_client: Any, options: object, http: object, **kwargs: object) -> None:
+        client = make_client()
+        started.update(kwargs, client=repr(client))
+        anyio.run(client.aclose)
+
+    monkeypatch.setattr(http_module, "serve_http", fake_serve)
+
+    status = main(["serve", "--transport", "http", "--per-request-credentials"])
+
+    assert status == 0
+    assert started["keys"] is False
+    assert "auth='none'" in str(started["client"])
+
+
+def test_without_per_request_credentials_an_http_server_still_needs_keys(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the multi-tenant mode, missing DD keys stop the HTTP server as they stop stdio."""
+    for variable in ("DD_API_KEY", "DD_APP_KEY", "DD_APPLICATION_KEY", "CASE_MCP_ACCESS_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
+
+    assert main(["serve", "--transport", "http"]) == 2
+    assert "DD_API_KEY" in capsys.readouterr().err
