@@ -70,7 +70,8 @@ async def test_create_case_files_a_standard_case_with_its_assignee_and_values(
 
     stored = sandbox.store.get_case(case["key"])
     assert case["key"].startswith("OPS-")
-    assert (case["type"], case["priority"], case["status"]) == ("Standard", "P2", "OPEN")
+    assert (case["type"], case["priority"], case["status_name"]) == ("Standard", "P2", "Open")
+    assert "status" not in case  # the name spells it
     assert case["assignee"]["email"] == MAYA
     assert case["custom_attributes"] == {"impact_users": 120, "aws_region": "us-east-1"}
     assert (stored["title"], stored["description"], stored["type_id"]) == (
@@ -124,7 +125,7 @@ async def test_create_case_without_a_project_uses_the_only_project() -> None:
             case = await call(mcp, "create_case", {"title": "First case"})
 
     assert case["key"] == "ONLY-1"
-    assert case["project"]["key"] == "ONLY"
+    assert case["key"].startswith("ONLY-")
 
 
 async def test_create_case_in_an_unknown_project_lists_the_project_keys(mcp: Client) -> None:
@@ -213,7 +214,7 @@ async def test_a_status_group_moves_the_case_to_its_types_default_status(
     case = await call(mcp, "update_case_status", {"case_id": "OPS-29", "status": "IN_PROGRESS"})
 
     stored = sandbox.store.get_case("OPS-29")
-    assert (case["status"], case["status_name"]) == ("PENDING_APPROVAL", "Pending Approval")
+    assert (case.get("status"), case["status_name"]) == (None, "Pending Approval")
     assert (stored["status_name"], stored["status_group"]) == ("Pending Approval", "SG_IN_PROGRESS")
 
 
@@ -228,7 +229,7 @@ async def test_closing_a_case_sets_when_it_was_closed(mcp: Client) -> None:
     """CLOSED on a Standard case closes it, with a closed_at date."""
     case = await call(mcp, "update_case_status", {"case_id": "OPS-21", "status": "CLOSED"})
 
-    assert (case["status"], case["status_name"]) == ("CLOSED", "Closed")
+    assert (case.get("status"), case["status_name"]) == (None, "Closed")
     assert case["closed_at"]
 
 
@@ -274,12 +275,8 @@ async def test_assign_case_takes_an_email_or_a_user_id(
     """The assignee may be named by email (any case) or by user id."""
     case = await call(mcp, "assign_case", {"case_id": "OPS-21", "assignee": who})
 
-    assert case["assignee"] == {
-        "id": "a44c22d9-7b77-5b11-819e-a99378a52dec",
-        "name": "Maya Chen",
-        "email": MAYA,
-    }
-    assert sandbox.store.get_case("OPS-21")["assignee_id"] == case["assignee"]["id"]
+    assert case["assignee"] == {"name": "Maya Chen", "email": MAYA}
+    assert sandbox.store.get_case("OPS-21")["assignee_id"] == "a44c22d9-7b77-5b11-819e-a99378a52dec"
 
 
 async def test_assign_case_to_an_unknown_user_id_says_so(mcp: Client) -> None:
@@ -332,9 +329,9 @@ async def test_move_case_to_project_gives_a_new_key_and_keeps_the_old_one(
     again = await call(mcp, "get_case", {"case_id": "OPS-21"})
 
     assert case["key"] == "APP-11"
-    assert case["project"] == {"id": case["project"]["id"], "key": "APP", "name": "Web Platform"}
     assert again["key"] == "APP-11"
-    assert sandbox.store.get_case("APP-11")["id"] == case["id"]
+    app = next(p for p in sandbox.store.list_projects() if p["key"] == "APP")
+    assert sandbox.store.get_case("OPS-21")["project_id"] == app["id"]
 
 
 async def test_move_case_to_an_unknown_project_lists_the_project_keys(mcp: Client) -> None:

@@ -1,0 +1,85 @@
+"""``python -m benchmarks [--quick] [--out benchmarks/results.json] [--only SECTION ...]``.
+
+Prints the table to stderr-free stdout and writes every figure (with the raw samples) as
+JSON; draws benchmarks/latency.png when matplotlib is installed (the ``bench`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from . import _http, _report, _scale, _sizes, _stdio
+
+SECTIONS = ("cold_start", "warm", "definitions", "answers", "http", "scale")
+HERE = Path(__file__).parent
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def machine() -> dict[str, Any]:
+    """Where the figures were measured."""
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def run(sections: Sequence[str], *, quick: bool) -> dict[str, Any]:
+    """Measure the chosen sections; quick shrinks every count."""
+    results: dict[str, Any] = {"machine": machine(), "quick": quick}
+    if "cold_start" in sections:
+        results["cold_start"] = anyio.run(_stdio.cold_start, 3 if quick else 12)
+    if "warm" in sections:
+        results["warm"] = anyio.run(_stdio.warm_calls, 30 if quick else 300)
+    if "definitions" in sections:
+        results["definitions"] = anyio.run(_sizes.definitions)
+    if "answers" in sections:
+        results["answers"] = anyio.run(_sizes.answers)
+    if "http" in sections:
+        results["http"] = anyio.run(_http.http_load, 96 if quick else 900)
+    if "scale" in sections:
+        sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
+        results["scale"] = _scale.search_at_scale(sizes, 3 if quick else 10)
+    results["goals"] = [
+        {"goal": goal, "figure": figure, "met": met} for goal, figure, met in _report.goals(results)
+    ]
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the harness, print the table, write the JSON and the plot."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small counts (a smoke run)")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json", help="JSON file")
+    parser.add_argument("--plot", type=Path, default=HERE / "latency.png", help="PNG file")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    args = parser.parse_args(argv)
+    results = run(args.only, quick=args.quick)
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    sys.stdout.write(_report.table(results))
+    if _report.plot(results, args.plot):
+        sys.stdout.write(f"plot: {args.plot}\n")
+    sys.stdout.write(f"figures: {args.out}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

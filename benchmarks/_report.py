@@ -1,0 +1,176 @@
+"""The printed table, and the plot of the latency distributions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+GOALS = {
+    "cold_start_ratio": 1.15,
+    "warm_get_case_overhead_ms": 1.0,
+    "definitions_chars": 24_000,
+    "get_case_ratio": 0.40,
+    "http_32_calls_per_s": 300,
+    "http_32_p99_ms": 100,
+    "search_100k_p50_ms": 50,
+}
+
+
+def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """Each goal of issue 6: what it asks, the figure measured, and whether it is met."""
+    rows: list[tuple[str, str, bool | None]] = []
+    if "cold_start" in results:
+        ratio = results["cold_start"]["ratio"]
+        rows.append(("cold start <= 1.15x floor", f"{ratio}x", ratio <= GOALS["cold_start_ratio"]))
+    if "warm" in results:
+        over = results["warm"]["operations"]["get_case"]["overhead_ms"]
+        rows.append(("warm get_case <= direct + 1 ms", f"+{over} ms", over <= 1.0))
+    if "definitions" in results:
+        total = results["definitions"]["total_chars"]
+        rows.append(("definitions < 24,000 chars", f"{total}", total < GOALS["definitions_chars"]))
+    if "answers" in results:
+        ratio = results["answers"]["get_case"]["ratio"]
+        rows.append(("get_case < 40% of raw JSON", f"{ratio:.1%}", ratio < GOALS["get_case_ratio"]))
+    if "http" in results:
+        top = results["http"]["levels"][-1]
+        met = top["calls_per_s"] >= 300 and top["p99_ms"] < 100 and not top["failures"]
+        figure = f"{top['calls_per_s']}/s, p99 {top['p99_ms']} ms at {top['clients']}"
+        rows.append((">= 300 calls/s, p99 < 100 ms at 32", figure, met))
+    if "scale" in results:
+        last = results["scale"]["sizes"][-1]
+        met = last["p50_ms"] < 50 if last["cases"] >= 100_000 else None
+        rows.append(("search p50 < 50 ms at 100k", f"{last['p50_ms']} ms at {last['cases']}", met))
+    return rows
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as plain text, one section per measurement."""
+    lines: list[str] = []
+    if "cold_start" in results:
+        cold = results["cold_start"]
+        lines += [
+            "cold start over stdio (spawn -> first tools/list answer), median of "
+            f"{cold['case_mcp']['n']} interleaved runs",
+            f"  case-mcp serve --sandbox  {cold['case_mcp']['p50_ms']:9.1f} ms",
+            f"  SDK floor (one tool)      {cold['floor']['p50_ms']:9.1f} ms",
+            f"  ratio                     {cold['ratio']:9.2f}x",
+        ]
+    if "warm" in results:
+        warm = results["warm"]
+        lines.append("warm calls, p50 / p95 ms: stdio | in-memory MCP | direct client")
+        for name, f in warm["operations"].items():
+            lines.append(
+                f"  {name:18} {f['stdio']['p50_ms']:7.2f} / {f['stdio']['p95_ms']:7.2f} | "
+                f"{f['in_memory']['p50_ms']:6.2f} / {f['in_memory']['p95_ms']:6.2f} | "
+                f"{f['direct']['p50_ms']:6.2f} / {f['direct']['p95_ms']:6.2f}   "
+                f"overhead {f['overhead_ms']:+.2f} ms ({f['ratio']}x)"
+            )
+        trivial = warm["floor_trivial_tool"]
+        lines.append(
+            f"  floor trivial tool {trivial['p50_ms']:7.2f} / {trivial['p95_ms']:7.2f} (stdio)"
+        )
+    if "definitions" in results:
+        d = results["definitions"]
+        lines += [
+            f"model-visible definitions ({d['tools']} default tools): {d['total_chars']} chars"
+            f" (~{d['total_tokens_est']} tokens, {d['token_estimate']}); whole tools/list "
+            f"{d['tools_list_chars']} chars (~{d['tools_list_tokens_est']} tokens)",
+            "  largest: "
+            + ", ".join(f"{name} {chars}" for name, chars in list(d["per_tool_chars"].items())[:5]),
+        ]
+    if "answers" in results:
+        lines.append("answer text vs raw Datadog JSON (chars)")
+        for name in ("get_case", "search_cases_25", "timeline_20"):
+            a = results["answers"][name]
+            lines.append(
+                f"  {name:18} {a['answer_chars']:7} vs {a['raw_chars']:7}  ({a['ratio']:.1%})"
+            )
+        every = results["answers"]["get_case_all_demo_cases"]
+        lines.append(
+            f"  get_case over all {every['cases']} demo cases: median {every['median_ratio']:.1%},"
+            f" max {every['max_ratio']:.1%}, total {every['total_ratio']:.1%}"
+        )
+    if "http" in results:
+        h = results["http"]
+        lines.append(
+            f"HTTP (one replica), RSS {h['rss_idle_mib']} MiB idle -> {h['rss_after_mib']} MiB"
+        )
+        for level in h["levels"]:
+            lines.append(
+                f"  {level['clients']:3} clients  {level['calls_per_s']:7.1f} calls/s  "
+                f"p50 {level['p50_ms']:8.2f} ms  p99 {level['p99_ms']:8.2f} ms  "
+                f"({level['calls']} calls, {level['failures']} failed)"
+            )
+    if "scale" in results:
+        lines.append(f"sandbox search, page of 25, mix of {len(results['scale']['queries'])}")
+        for size in results["scale"]["sizes"]:
+            slowest = max(size["per_query_p50_ms"].items(), key=lambda item: item[1])
+            lines.append(
+                f"  {size['cases']:7} cases  p50 {size['p50_ms']:7.2f} ms  "
+                f"p95 {size['p95_ms']:7.2f} ms  slowest {slowest[0]!r} {slowest[1]} ms"
+            )
+    lines.append("goals")
+    for goal, figure, met in goals(results):
+        verdict = {True: "met", False: "MISSED", None: "n/a"}[met]
+        lines.append(f"  {goal:38} {figure:32} {verdict}")
+    return "\n".join(lines) + "\n"
+
+
+def plot(results: dict[str, Any], path: Path) -> bool:
+    """Box plots of every latency distribution; False when matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    panels: list[tuple[str, dict[str, list[float]]]] = []
+    if "cold_start" in results:
+        cold = results["cold_start"]
+        panels.append(
+            (
+                "cold start (ms)",
+                {
+                    "case-mcp": cold["case_mcp"]["samples_ms"],
+                    "SDK floor": cold["floor"]["samples_ms"],
+                },
+            )
+        )
+    if "warm" in results:
+        series = {}
+        for name, f in results["warm"]["operations"].items():
+            series[f"{name}\nstdio"] = f["stdio"]["samples_ms"]
+            series[f"{name}\ndirect"] = f["direct"]["samples_ms"]
+        series["floor\ntrivial"] = results["warm"]["floor_trivial_tool"]["samples_ms"]
+        panels.append(("warm calls (ms)", series))
+    if "http" in results:
+        panels.append(
+            (
+                "HTTP call latency (ms)",
+                {
+                    f"{level['clients']} clients": level["samples_ms"]
+                    for level in results["http"]["levels"]
+                },
+            )
+        )
+    if "scale" in results:
+        panels.append(
+            (
+                "sandbox search (ms)",
+                {
+                    f"{size['cases']} cases": size["samples_ms"]
+                    for size in results["scale"]["sizes"]
+                },
+            )
+        )
+    figure, axes = plt.subplots(len(panels), 1, figsize=(10, 3.2 * len(panels)))
+    for axis, (title, series) in zip(list(getattr(axes, "flat", [axes])), panels, strict=True):
+        axis.boxplot(list(series.values()), showfliers=True)
+        axis.set_xticks(range(1, len(series) + 1), list(series), fontsize=7)
+        axis.set_yscale("log")
+        axis.set_title(title, fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return True

@@ -1,0 +1,127 @@
+"""Stdio figures: cold start to the first tools/list answer, and warm calls.
+
+Both servers are spawned the way an IDE spawns them (a fresh process on stdin/stdout) and
+driven by the SDK's own client, so the client's cost is the same on both sides of each ratio.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+
+from case_mcp.sandbox import Sandbox
+from case_mcp.server import create_server
+from case_mcp.server._launch import sandbox_client_factory
+
+from ._stats import summary
+
+FLOOR_SCRIPT = Path(__file__).with_name("floor_server.py")
+CASE = "SEC-1"
+TIMELINE_URI = f"case://{CASE}/timeline"
+
+
+def _environment() -> dict[str, str]:
+    # A bench must not reach a real Datadog organisation, whatever this shell has set.
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DD_", "CASE_MCP_"))
+    }
+
+
+def case_mcp_params() -> StdioServerParameters:
+    """``case-mcp serve --sandbox``, by the installed console script when there is one."""
+    script = shutil.which("case-mcp", path=str(Path(sys.executable).parent))
+    command, prefix = (script, []) if script else (sys.executable, ["-m", "case_mcp"])
+    return StdioServerParameters(
+        command=command, args=[*prefix, "serve", "--sandbox"], env=_environment()
+    )
+
+
+def floor_params() -> StdioServerParameters:
+    """The one-tool SDK server in floor_server.py."""
+    return StdioServerParameters(
+        command=sys.executable, args=[str(FLOOR_SCRIPT)], env=_environment()
+    )
+
+
+async def _time_to_tools(params: StdioServerParameters) -> float:
+    started = time.perf_counter()
+    async with Client(params) as client:
+        await client.list_tools()
+        elapsed = time.perf_counter() - started
+    return elapsed
+
+
+async def cold_start(runs: int) -> dict[str, Any]:
+    """Spawn → first tools/list answer, case-mcp and the floor interleaved, `runs` each."""
+    case_mcp: list[float] = []
+    floor: list[float] = []
+    # One unmeasured start of each fills the OS page cache the way a second launch finds it.
+    await _time_to_tools(case_mcp_params())
+    await _time_to_tools(floor_params())
+    for _ in range(runs):
+        case_mcp.append(await _time_to_tools(case_mcp_params()))
+        floor.append(await _time_to_tools(floor_params()))
+    ratio = statistics.median(case_mcp) / statistics.median(floor)
+    return {"case_mcp": summary(case_mcp), "floor": summary(floor), "ratio": round(ratio, 3)}
+
+
+async def _repeat(call: Callable[[], Awaitable[object]], calls: int) -> list[float]:
+    for _ in range(max(3, calls // 10)):
+        await call()
+    samples = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        await call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def _operations(client: Client) -> dict[str, Callable[[], Awaitable[object]]]:
+    return {
+        "get_case": lambda: client.call_tool("get_case", {"case_id": CASE}),
+        "search_cases_25": lambda: client.call_tool("search_cases", {"page_size": 25}),
+        "timeline_resource": lambda: client.read_resource(TIMELINE_URI),
+    }
+
+
+async def warm_calls(calls: int) -> dict[str, Any]:
+    """p50/p95 of each operation over stdio, in memory, by the direct client, and the floor.
+
+    Over stdio: a spawned ``case-mcp serve --sandbox``. In memory: the same server connected
+    in process (the protocol without the pipe). Direct: `CaseManagementClient` on an
+    in-process sandbox with the same demo data, the floor for the work itself.
+    """
+    results: dict[str, Any] = {}
+    async with Client(case_mcp_params()) as client:
+        for name, call in _operations(client).items():
+            results.setdefault(name, {})["stdio"] = summary(await _repeat(call, calls))
+    with Sandbox(rate_limit=None) as sandbox:
+        async with Client(create_server(sandbox_client_factory(sandbox))) as client:
+            for name, call in _operations(client).items():
+                results[name]["in_memory"] = summary(await _repeat(call, calls))
+        async with sandbox_client_factory(sandbox)() as direct:
+            work: dict[str, Callable[[], Awaitable[object]]] = {
+                "get_case": lambda: direct.get_case(CASE),
+                "search_cases_25": lambda: direct.search_cases(page_size=25),
+                "timeline_resource": lambda: direct.list_case_timeline(CASE, page_size=50),
+            }
+            for name, call in work.items():
+                results[name]["direct"] = summary(await _repeat(call, calls))
+    async with Client(floor_params()) as floor:
+        trivial = summary(await _repeat(lambda: floor.call_tool("echo", {"text": "x"}), calls))
+    for figures in results.values():
+        figures["overhead_ms"] = round(figures["stdio"]["p50_ms"] - figures["direct"]["p50_ms"], 3)
+        figures["ratio"] = round(figures["stdio"]["p50_ms"] / figures["direct"]["p50_ms"], 2)
+        figures["vs_floor_ms"] = round(figures["stdio"]["p50_ms"] - trivial["p50_ms"], 3)
+    return {"operations": results, "floor_trivial_tool": trivial}

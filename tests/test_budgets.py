@@ -1,0 +1,50 @@
+"""Budgets on what models pay for, enforced in CI (issue 6; timings live in BENCHMARKS.md).
+
+The figures are deterministic: the default tools' definitions as `tools/list` sends them, and
+the text of `get_case` answers over a fresh sandbox's demo cases against Datadog's own JSON.
+`python -m benchmarks --only definitions answers` prints the same figures.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mcp import Client
+from mcp.types import Tool
+
+from case_mcp.client import CaseManagementClient
+from case_mcp.server import create_server
+from case_mcp.server._manifest import get_case_costs
+
+pytestmark = pytest.mark.anyio
+
+DEFINITIONS_BUDGET = 24_000
+"""Characters of name + description + input schema over all default tools."""
+
+GET_CASE_BUDGET = 0.40
+"""get_case answer text as a share of the raw JSON, over all live demo cases."""
+
+
+def definition_chars(tool: Tool) -> int:
+    """What a model reads of one tool: name, description and compact input schema."""
+    schema = json.dumps(tool.input_schema, separators=(",", ":"), ensure_ascii=False)
+    return len(tool.name) + len(tool.description or "") + len(schema)
+
+
+async def test_default_tool_definitions_fit_in_24000_characters() -> None:
+    """Every default tool's name, description and input schema add up to under 24,000 chars."""
+    async with Client(create_server(CaseManagementClient)) as client:
+        tools = (await client.list_tools()).tools
+    sizes = {tool.name: definition_chars(tool) for tool in tools}
+    assert tools
+    assert sum(sizes.values()) < DEFINITIONS_BUDGET, sizes
+
+
+async def test_get_case_answers_cost_under_40_percent_of_the_raw_json() -> None:
+    """Over all demo cases, get_case text is under 40% of Datadog's JSON for the same cases."""
+    costs = await get_case_costs()
+    answer = sum(cost.answer for cost in costs)
+    raw = sum(cost.raw for cost in costs)
+    assert len(costs) > 50
+    assert answer / raw < GET_CASE_BUDGET, [(c.key, round(c.ratio, 3)) for c in costs]
