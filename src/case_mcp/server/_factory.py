@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from mcp.server import MCPServer
 
 from case_mcp import __version__
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server._auth import ServerAuth
 from case_mcp.server._http_state import request_state_security
 from case_mcp.server._instructions import INSTRUCTIONS
 from case_mcp.server._prompts import register_prompts
@@ -18,6 +18,10 @@ from case_mcp.server._scope import check_scope
 from case_mcp.server._spec import TOOLSETS, ToolSpec, register, withheld
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
 from case_mcp.server.tools import all_tools
+
+if TYPE_CHECKING:
+    # Only the HTTP transport authenticates; stdio should not pay for importing JWT support.
+    from case_mcp.server._auth import ServerAuth
 
 SERVER_NAME = "case-mcp"
 
