@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -25,7 +25,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from case_mcp.errors import ConfigurationError
 
-__all__ = ["DEFAULT_SITE", "SITES", "AuthKind", "ConfirmMode", "ServerOptions", "Settings"]
+__all__ = [
+    "DEFAULT_SITE",
+    "SITES",
+    "AuthKind",
+    "ConfirmMode",
+    "FlagSettings",
+    "ServerOptions",
+    "Settings",
+]
 
 SITES: Mapping[str, str] = MappingProxyType(
     {
@@ -245,7 +253,34 @@ def _names(value: object) -> object:
     return value
 
 
-class ServerOptions(BaseSettings):
+class FlagSettings(BaseSettings):
+    """Settings from ``CASE_MCP_*`` variables, where a command-line flag given wins.
+
+    Subclasses name each field's variable and flag in `sources`, for error messages.
+    """
+
+    sources: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def load(cls, **flags: Any) -> Self:
+        """Read the environment once; each flag that is not None wins over its variable.
+
+        Raises:
+            ConfigurationError: A value is invalid; the message names the variable (and flag)
+                to fix, never the value, which may be a secret.
+        """
+        try:
+            return cls(**{name: value for name, value in flags.items() if value is not None})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{cls.sources.get(str(error['loc'][0]) if error['loc'] else '', cls.__name__)}"
+                f": {error['msg']}"
+                for error in exc.errors()
+            )
+            raise ConfigurationError(f"Invalid configuration: {problems}") from None
+
+
+class ServerOptions(FlagSettings):
     """What the operator allows the server to do, from ``CASE_MCP_*`` variables and flags.
 
     Build it with `ServerOptions.load()`; flags are passed as overrides and win over the
@@ -275,6 +310,7 @@ class ServerOptions(BaseSettings):
     model_config = SettingsConfigDict(
         frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
     )
+    sources: ClassVar[Mapping[str, str]] = _OPTION_VARIABLES
 
     read_only: bool = Field(default=False, validation_alias="CASE_MCP_READ_ONLY")
     toolsets: Annotated[frozenset[str] | None, NoDecode] = Field(
@@ -294,23 +330,6 @@ class ServerOptions(BaseSettings):
     confirm_ttl: float = Field(default=300.0, gt=0, validation_alias="CASE_MCP_CONFIRM_TTL")
     secret: SecretStr | None = Field(default=None, validation_alias="CASE_MCP_SECRET")
     audit_log: Path | None = Field(default=None, validation_alias="CASE_MCP_AUDIT_LOG")
-
-    @classmethod
-    def load(cls, **overrides: Any) -> Self:
-        """Read the environment once, with `overrides` (from CLI flags) taking precedence.
-
-        Raises:
-            ConfigurationError: A value is invalid; the message names the variable to fix.
-        """
-        try:
-            return cls(**{key: value for key, value in overrides.items() if value is not None})
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{_OPTION_VARIABLES.get(str(error['loc'][0]) if error['loc'] else '', 'options')}"
-                f": {error['msg']}"
-                for error in exc.errors()
-            )
-            raise ConfigurationError(f"Invalid configuration: {problems}") from None
 
     @field_validator("toolsets", "tools", "exclude_tools", mode="before")
     @classmethod

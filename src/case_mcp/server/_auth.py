@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Final, Self
+from typing import Annotated, Any, ClassVar, Final
 from urllib.parse import urlsplit
 
 from mcp import MCPError
@@ -31,10 +31,11 @@ from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import INVALID_REQUEST, CallToolResult, TextContent
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from case_mcp.client._credentials import RequestCredentials, using_credentials
+from case_mcp.config import FlagSettings
 from case_mcp.errors import ConfigurationError
 from case_mcp.server import _audit
 from case_mcp.server._auth_tokens import (
@@ -84,7 +85,7 @@ _NO_DATADOG: Final = frozenset(
 )
 
 
-class AuthOptions(BaseSettings):
+class AuthOptions(FlagSettings):
     """How HTTP callers authenticate, from ``CASE_MCP_*`` variables and flags.
 
     Build it with `AuthOptions.load()`; flags are passed as overrides and win.
@@ -109,6 +110,7 @@ class AuthOptions(BaseSettings):
     model_config = SettingsConfigDict(
         frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
     )
+    sources: ClassVar[Mapping[str, str]] = _VARIABLES
 
     tokens: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
         default=(), validation_alias="CASE_MCP_HTTP_TOKENS"
@@ -121,24 +123,6 @@ class AuthOptions(BaseSettings):
     per_request_credentials: bool = Field(
         default=False, validation_alias="CASE_MCP_PER_REQUEST_CREDENTIALS"
     )
-
-    @classmethod
-    def load(cls, **overrides: Any) -> Self:
-        """Read the environment once, with `overrides` (from CLI flags) taking precedence.
-
-        Raises:
-            ConfigurationError: A value is invalid; the message names the variable to fix
-                (never the value, which may be a secret).
-        """
-        try:
-            return cls(**{key: value for key, value in overrides.items() if value is not None})
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{_VARIABLES.get(str(error['loc'][0]) if error['loc'] else '', 'auth')}"
-                f": {error['msg']}"
-                for error in exc.errors()
-            )
-            raise ConfigurationError(f"Invalid configuration: {problems}") from None
 
     @field_validator("tokens", mode="before")
     @classmethod

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Self
+from collections.abc import Mapping
+from typing import Annotated, ClassVar
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
-from case_mcp.errors import ConfigurationError
+from case_mcp.config import FlagSettings
 
 _VARIABLES = {
     "host": "CASE_MCP_HOST / --host",
@@ -26,7 +27,7 @@ _VARIABLES = {
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
-class HttpOptions(BaseSettings):
+class HttpOptions(FlagSettings):
     """How `case-mcp serve --transport http` listens, from ``CASE_MCP_*`` and flags.
 
     Build it with `HttpOptions.load()`; flags are passed as overrides and win.
@@ -61,6 +62,7 @@ class HttpOptions(BaseSettings):
     model_config = SettingsConfigDict(
         frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
     )
+    sources: ClassVar[Mapping[str, str]] = _VARIABLES
 
     host: str = Field(default="127.0.0.1", min_length=1, validation_alias="CASE_MCP_HOST")
     port: int = Field(default=8000, ge=0, le=65535, validation_alias="CASE_MCP_PORT")
@@ -84,23 +86,6 @@ class HttpOptions(BaseSettings):
     )
 
     public_url: str | None = Field(default=None, validation_alias="CASE_MCP_PUBLIC_URL")
-
-    @classmethod
-    def load(cls, **overrides: Any) -> Self:
-        """Read the environment once, with `overrides` (from CLI flags) taking precedence.
-
-        Raises:
-            ConfigurationError: A value is invalid; the message names the variable to fix.
-        """
-        try:
-            return cls(**{key: value for key, value in overrides.items() if value is not None})
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{_VARIABLES.get(str(error['loc'][0]) if error['loc'] else '', 'options')}"
-                f": {error['msg']}"
-                for error in exc.errors()
-            )
-            raise ConfigurationError(f"Invalid configuration: {problems}") from None
 
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
