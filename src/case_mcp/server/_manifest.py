@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif not args:
         sys.stdout.write(anyio.run(manifest_text))
     else:
-        print("usage: python -m case_mcp.server._manifest [--cost]", file=sys.stderr)
+        sys.stderr.write("usage: python -m case_mcp.server._manifest [--cost]\n")
         return 2
     return 0
 
