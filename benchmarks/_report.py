@@ -23,8 +23,12 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         ratio = results["cold_start"]["ratio"]
         rows.append(("cold start <= 1.15x floor", f"{ratio}x", ratio <= GOALS["cold_start_ratio"]))
     if "warm" in results:
-        over = results["warm"]["operations"]["get_case"]["overhead_ms"]
+        get_case = results["warm"]["operations"]["get_case"]
+        over = get_case["overhead_ms"]
         rows.append(("warm get_case <= direct + 1 ms", f"+{over} ms", over <= 1.0))
+        if "overhead_jsonlines_ms" in get_case:
+            over = get_case["overhead_jsonlines_ms"]
+            rows.append(("  same, JSON-lines driver", f"+{over} ms", over <= 1.0))
     if "definitions" in results:
         total = results["definitions"]["total_chars"]
         rows.append(("definitions < 24,000 chars", f"{total}", total < GOALS["definitions_chars"]))
@@ -69,6 +73,21 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"  floor trivial tool {trivial['p50_ms']:7.2f} / {trivial['p95_ms']:7.2f} (stdio)"
         )
+        if "floor_trivial_tool_jsonlines" in warm:
+            lines.append(
+                "warm calls over stdio by a minimal JSON-lines driver (a non-Python client),"
+                " p50 / p95 ms"
+            )
+            for name, f in warm["operations"].items():
+                lines.append(
+                    f"  {name:18} {f['stdio_jsonlines']['p50_ms']:7.2f} / "
+                    f"{f['stdio_jsonlines']['p95_ms']:7.2f}   "
+                    f"overhead {f['overhead_jsonlines_ms']:+.2f} ms over direct"
+                )
+            lines_floor = warm["floor_trivial_tool_jsonlines"]
+            lines.append(
+                f"  floor trivial tool {lines_floor['p50_ms']:7.2f} / {lines_floor['p95_ms']:7.2f}"
+            )
     if "definitions" in results:
         d = results["definitions"]
         lines += [
@@ -100,6 +119,12 @@ def table(results: dict[str, Any]) -> str:
                 f"  {level['clients']:3} clients  {level['calls_per_s']:7.1f} calls/s  "
                 f"p50 {level['p50_ms']:8.2f} ms  p99 {level['p99_ms']:8.2f} ms  "
                 f"({level['calls']} calls, {level['failures']} failed)"
+                + (
+                    f"  CPU/call server {level['server_cpu_ms_per_call']:.2f} ms,"
+                    f" load {level['load_cpu_ms_per_call']:.2f} ms"
+                    if "server_cpu_ms_per_call" in level
+                    else ""
+                )
             )
     if "scale" in results:
         lines.append(f"sandbox search, page of 25, mix of {len(results['scale']['queries'])}")
@@ -143,6 +168,11 @@ def plot(results: dict[str, Any], path: Path) -> bool:
             series[f"{name}\nstdio"] = f["stdio"]["samples_ms"]
             series[f"{name}\ndirect"] = f["direct"]["samples_ms"]
         series["floor\ntrivial"] = results["warm"]["floor_trivial_tool"]["samples_ms"]
+        if "floor_trivial_tool_jsonlines" in results["warm"]:
+            get_case = results["warm"]["operations"]["get_case"]
+            series["get_case\nJSON-lines"] = get_case["stdio_jsonlines"]["samples_ms"]
+            floor_lines = results["warm"]["floor_trivial_tool_jsonlines"]
+            series["floor trivial\nJSON-lines"] = floor_lines["samples_ms"]
         panels.append(("warm calls (ms)", series))
     if "http" in results:
         panels.append(

@@ -2,8 +2,8 @@
 
 Synthetic cases are copies of the demo organisation's cases (so every column holds a value
 the store itself wrote) with fresh ids, keys and creation times, bulk-inserted through SQL
-into a sandbox database file; their attributes are copied too. Search indexes that the store
-keeps in FTS5 tables are rebuilt afterwards, since the inserts bypass the store.
+into a sandbox database file; their attributes are copied too. The schema's triggers index
+their text for free-text search as they are inserted, as they do for the store's own writes.
 """
 
 from __future__ import annotations
@@ -71,23 +71,10 @@ def _grow(path: Path, target: int) -> int:
                 [(case_id, key, value) for key, value in attributes.get(template["id"], [])],
             )
         conn.execute("COMMIT")
-        _rebuild_fts(conn)
         count: int = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
         return count
     finally:
         conn.close()
-
-
-def _rebuild_fts(conn: sqlite3.Connection) -> None:
-    tables = conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
-    ).fetchall()
-    for (name,) in tables:
-        # External-content FTS5 tables rebuild from their content table; others keep theirs.
-        try:
-            conn.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
-        except sqlite3.OperationalError:
-            continue
 
 
 def search_at_scale(sizes: tuple[int, ...], repeats: int) -> dict[str, Any]:

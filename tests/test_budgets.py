@@ -22,8 +22,18 @@ pytestmark = pytest.mark.anyio
 DEFINITIONS_BUDGET = 24_000
 """Characters of name + description + input schema over all default tools."""
 
-GET_CASE_BUDGET = 0.40
+GET_CASE_BUDGET = 0.35
 """get_case answer text as a share of the raw JSON, over all live demo cases."""
+
+GET_CASE_MAX = 0.45
+"""get_case answer text as a share of the raw JSON, for the costliest demo case.
+
+Cases that are mostly prose and values people wrote (a long description, many custom
+attributes, no linked signal) keep more of their JSON: what is left is what a model reads.
+"""
+
+GET_CASE_SEC_1 = 0.40
+"""get_case answer text as a share of the raw JSON for SEC-1, the case the README shows."""
 
 
 def definition_chars(tool: Tool) -> int:
@@ -41,10 +51,13 @@ async def test_default_tool_definitions_fit_in_24000_characters() -> None:
     assert sum(sizes.values()) < DEFINITIONS_BUDGET, sizes
 
 
-async def test_get_case_answers_cost_under_40_percent_of_the_raw_json() -> None:
-    """Over all demo cases, get_case text is under 40% of Datadog's JSON for the same cases."""
+async def test_get_case_answers_cost_under_35_percent_of_the_raw_json_and_45_at_most() -> None:
+    """Over all demo cases get_case text is under 35% of Datadog's JSON, no case over 45%."""
     costs = await get_case_costs()
     answer = sum(cost.answer for cost in costs)
     raw = sum(cost.raw for cost in costs)
+    ratios = {cost.key: round(cost.ratio, 3) for cost in costs}
     assert len(costs) > 50
-    assert answer / raw < GET_CASE_BUDGET, [(c.key, round(c.ratio, 3)) for c in costs]
+    assert answer / raw < GET_CASE_BUDGET, ratios
+    assert max(ratios.values()) < GET_CASE_MAX, ratios
+    assert ratios["SEC-1"] < GET_CASE_SEC_1, ratios

@@ -9,6 +9,7 @@ error goes to stderr.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -347,12 +348,22 @@ def _client_factory(
     """
     from case_mcp.client import CaseManagementClient
     from case_mcp.config import Settings
-    from case_mcp.sandbox import Sandbox
-    from case_mcp.server._launch import datadog_client_factory, sandbox_client_factory
+    from case_mcp.server._launch import (
+        datadog_client_factory,
+        sandbox_client_factory,
+        sandbox_on_demand,
+    )
 
-    if args.sandbox or args.sandbox_db is not None:
+    if args.sandbox_db is not None:
+        from case_mcp.sandbox import Sandbox
+
+        # A file is opened at once, so that one this version cannot open stops the start.
         with Sandbox(db_path=args.sandbox_db) as sandbox:
             yield sandbox_client_factory(sandbox)
+        return
+    if args.sandbox:
+        with sandbox_on_demand() as make_client:
+            yield make_client
         return
     settings = Settings.load()
     if tenants_bring_keys and settings.auth_kind == "none":
@@ -369,19 +380,25 @@ def _client_factory(
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    import gc
+    # Start-up (importing the SDK, building the tools' models) allocates hundreds of
+    # thousands of objects that live as long as the process and almost no garbage; the
+    # collector would walk them all again and again while the assistant waits for the tools.
+    gc.disable()
+    try:
+        from case_mcp.server import create_server
 
-    from case_mcp.server import create_server
-
-    options = _options(args)
-    if args.transport == "http":
-        return _run_serve_http(args, options)
-    with _client_factory(args) as make_client:
-        server = create_server(make_client, options)
-        # Everything imported so far lives as long as the process: keeping it out of the
-        # collector's sight saves a quarter of a second at exit, when the client waits.
-        gc.freeze()
-        server.run()
+        options = _options(args)
+        if args.transport == "http":
+            return _run_serve_http(args, options)
+        with _client_factory(args) as make_client:
+            server = create_server(make_client, options)
+            # Everything built so far lives as long as the process: keeping it out of the
+            # collector's sight also saves a quarter of a second at exit, when the client waits.
+            gc.freeze()
+            gc.enable()
+            server.run()
+    finally:
+        gc.enable()
     return 0
 
 
@@ -417,6 +434,8 @@ def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
         or Settings.load().auth_kind != "none"
     )
     with _client_factory(args, tenants_bring_keys=auth.per_request_credentials) as make_client:
+        gc.freeze()
+        gc.enable()
         serve_http(
             make_client,
             options,

@@ -225,3 +225,15 @@ def test_without_per_request_credentials_an_http_server_still_needs_keys(
 
     assert main(["serve", "--transport", "http"]) == 2
     assert "DD_API_KEY" in capsys.readouterr().err
+
+
+def test_serve_that_fails_to_start_leaves_the_garbage_collector_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`serve` pauses the collector while it starts, and turns it back on when it cannot."""
+    import gc
+
+    status, _, err = run(capsys, "serve", "--sandbox", "--toolsets", "nope")
+    assert status == 2
+    assert "Unknown toolset 'nope'" in err
+    assert gc.isenabled()

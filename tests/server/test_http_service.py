@@ -3,6 +3,7 @@ health probes, limits, request ids, the loopback rule, a confirmed delete, a rea
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import logging
@@ -25,7 +26,13 @@ from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server._http import HttpOptions, check_binding, create_http_app
+from case_mcp.server._http import (
+    GC_THRESHOLDS,
+    HttpOptions,
+    check_binding,
+    create_http_app,
+    tune_collector,
+)
 from case_mcp.server._http_limits import CallerRateLimit, busy_text
 from case_mcp.server._http_log import JsonFormatter
 from case_mcp.server._launch import sandbox_client_factory
@@ -565,3 +572,23 @@ async def test_an_elicitation_round_trip_spans_replicas_only_with_a_shared_secre
 
     assert balancer.sent >= 3
     assert left.is_error is deleted
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """Restore the collector's thresholds and frozen objects after the test."""
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+@pytest.mark.usefixtures("collector")
+def test_the_service_freezes_what_start_up_built_and_collects_less_often() -> None:
+    """Start-up's objects leave the collector's sight and its thresholds go up."""
+    gc.unfreeze()
+
+    tune_collector()
+
+    assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == GC_THRESHOLDS

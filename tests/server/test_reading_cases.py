@@ -19,9 +19,9 @@ async def test_get_case_returns_one_flat_case_with_names_resolved(mcp: Client) -
     assert case is not None
     assert case["key"] == "SEC-1"
     assert "project" not in case  # the key's prefix names it
-    assert "id" not in case["assignee"]  # tools take the email
-    assert case["assignee"]["name"]
-    assert "@" in case["assignee"]["email"]
+    assert case["assignee"] == "daniel.okafor@demo-org.example"  # the email spells the name
+    assert "creation_source" not in case  # the SECURITY_SIGNAL insight says it
+    assert case["insights"] == ["SECURITY_SIGNAL AQAAAZ82d7500c2adb51a4bb48595090"]
     assert case["type"] == "Security"
 
 

@@ -13,7 +13,7 @@ from mcp.types import CallToolResult, TextContent, TextResourceContents
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server._sanitize import clean_data, clean_text
+from case_mcp.server._sanitize import clean_data, clean_text, encodes_clean_data
 from guarded import connected, text_of
 
 pytestmark = pytest.mark.anyio
@@ -247,3 +247,16 @@ def test_json_data_is_cleaned_keys_and_values_alike() -> None:
     data = {"ti\u200btle": ["a\u202eb", {"k\x00": 1.5}], "n": 3, "ok": True, "none": None}
 
     assert clean_data(data) == {"title": ["ab", {"k": 1.5}], "n": 3, "ok": True, "none": None}
+
+
+def test_the_json_of_every_character_cleaning_changes_is_flagged_for_cleaning() -> None:
+    """The one-scan check never passes JSON as clean when cleaning it would change a character."""
+    missed = [
+        hex(code)
+        for code in range(sys.maxunicode + 1)
+        if clean_text(chr(code)) != chr(code)
+        and encodes_clean_data(json.dumps({chr(code): chr(code)}, ensure_ascii=False))
+    ]
+
+    assert missed == []
+    assert encodes_clean_data(json.dumps({"title": "Łódź ☕️\tindent\nline"}, ensure_ascii=False))

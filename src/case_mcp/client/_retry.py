@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Final, Literal, TypeVar
 
 import httpx2
-import stamina
 
 from case_mcp.errors import (
     DatadogError,
@@ -172,6 +171,10 @@ async def retrying(
             policy.wait_max, policy.wait_initial * 2.0 ** (made - 1) + policy.wait_jitter
         )
         return longest < left()
+
+    # Imported here, at the first request, not with the module: stamina brings tenacity, about
+    # 15 ms that would otherwise delay every server's first tools/list answer.
+    import stamina
 
     try:
         async for trial in stamina.retry_context(

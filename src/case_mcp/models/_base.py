@@ -15,4 +15,4 @@ class DatadogModel(BaseModel):
     may be shared by several readers.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, validate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, validate_by_name=True, defer_build=True)

@@ -35,7 +35,7 @@ __all__ = [
 class RequestBody(BaseModel, ABC):
     """A request body the client sends; unlike answers, unknown fields are refused."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     @abstractmethod
     def body(self) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from case_mcp.errors import ConfigurationError
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database"]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""Version 2 added ``cases_text``, the trigram index of case titles and descriptions."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
@@ -125,6 +126,30 @@ CREATE INDEX cases_type ON cases (type_id, created_at);
 CREATE INDEX cases_creation_source ON cases (creation_source);
 CREATE INDEX cases_modified ON cases (modified_at);
 CREATE INDEX cases_closed ON cases (closed_at);
+
+-- Free-text search: every substring of three characters or more of a title or description
+-- (trigrams, case folded), so a search reads the few matching cases instead of running LIKE
+-- over every one. External content: the text stays in `cases` alone, and the triggers below
+-- keep the index in step with every write, whoever makes it. Rows are matched by the
+-- rowid of `cases`, which only VACUUM could renumber (the sandbox never runs it; after one,
+-- INSERT INTO cases_text(cases_text) VALUES ('rebuild') rebuilds the index).
+CREATE VIRTUAL TABLE cases_text USING fts5 (
+    title, description, content = 'cases', content_rowid = 'rowid', tokenize = 'trigram'
+);
+CREATE TRIGGER cases_text_insert AFTER INSERT ON cases BEGIN
+    INSERT INTO cases_text (rowid, title, description)
+    VALUES (new.rowid, new.title, new.description);
+END;
+CREATE TRIGGER cases_text_delete AFTER DELETE ON cases BEGIN
+    INSERT INTO cases_text (cases_text, rowid, title, description)
+    VALUES ('delete', old.rowid, old.title, old.description);
+END;
+CREATE TRIGGER cases_text_update AFTER UPDATE OF title, description ON cases BEGIN
+    INSERT INTO cases_text (cases_text, rowid, title, description)
+    VALUES ('delete', old.rowid, old.title, old.description);
+    INSERT INTO cases_text (rowid, title, description)
+    VALUES (new.rowid, new.title, new.description);
+END;
 
 CREATE TABLE case_attributes (              -- the free-form "attributes" map of a case
     case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,

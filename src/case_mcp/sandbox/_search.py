@@ -65,6 +65,7 @@ _RELATIVE_TIME = re.compile(r"now(?:-([0-9]{1,6})([mhdw]))?")
 _TIME_UNITS: Final = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _COMPARISONS: Final = (">=", "<=", ">", "<")  # longest first, so ">=" is not read as ">"
 _NULLABLE_TIMES: Final = ("modified_at", "closed_at")
+_TEXT_INDEX: Final = "c.rowid IN (SELECT rowid FROM cases_text WHERE cases_text MATCH ?)"
 _USER_MATCH: Final = "u.id = ? OR u.email = ? COLLATE NOCASE OR u.handle = ? COLLATE NOCASE"
 
 
@@ -302,6 +303,13 @@ class _Parser:
         pattern = f"%{_like(token.text, wildcard=not token.quoted)}%"
         sql = "c.title LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\'"
         params: list[object] = [pattern, pattern]
+        match = _trigram_match(token)
+        if match is not None:
+            # The index finds the few cases that hold every indexable part of the text; LIKE
+            # then decides, as it would alone: the index folds case beyond ASCII and ignores
+            # where the parts fall, so it may find more, never less.
+            sql = f"{_TEXT_INDEX} AND ({sql})"
+            params.insert(0, match)
         if not token.quoted and _CASE_KEY.fullmatch(token.text):
             key_sql, key_params = self.key("key", token)
             sql += f" OR {key_sql}"
@@ -436,6 +444,19 @@ class _Parser:
             f"{name}:>2026-09-01T08:00:00Z or {name}:2026-09-01 (that whole day)",
             token,
         )
+
+
+def _trigram_match(token: _Token) -> str | None:
+    """An FTS5 query for `cases_text` that every case matching the text term matches.
+
+    None when no part of the text between wildcards has the three characters a trigram
+    needs: such a term is left to LIKE alone. SQLite's LIKE reads its pattern up to the
+    first NUL, so the index is asked for that much only.
+    """
+    text = token.text.partition("\x00")[0]
+    parts = [text] if token.quoted else text.split("*")
+    phrases = [f'"{part.replace(chr(34), chr(34) * 2)}"' for part in parts if len(part) >= 3]
+    return " AND ".join(phrases) or None
 
 
 def _in(column: str, values: list[str] | list[int]) -> Sql:

@@ -9,17 +9,23 @@ argument validation, the same errors, the same structured result.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
+import httpx2
 from mcp import Client
 from mcp.types import CallToolResult
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions, Settings
-from case_mcp.sandbox import Sandbox
 from case_mcp.server._factory import create_server
 from case_mcp.server._state import ClientFactory
+
+if TYPE_CHECKING:
+    # `serve --sandbox` builds its sandbox at the first request (`sandbox_on_demand`), so
+    # the start-up that an assistant waits for does not import it.
+    from case_mcp.sandbox import Sandbox
 
 # The in-process transport never opens a socket; the host only has to be a valid URL.
 SANDBOX_BASE_URL = "http://sandbox.invalid"
@@ -65,6 +71,52 @@ def sandbox_client_factory(sandbox: Sandbox) -> ClientFactory:
         app_key="sandbox",
         transport=sandbox.transport(),
     )
+
+
+@contextmanager
+def sandbox_on_demand() -> Iterator[ClientFactory]:
+    """Clients of an in-memory demo sandbox that is built when the first request reaches it.
+
+    Building and seeding the sandbox costs about as much as the rest of start-up together;
+    deferring it lets an assistant list the tools without waiting for it. The first call
+    pays for it instead, once. The sandbox is closed on leaving the context.
+    """
+    opened: list[Sandbox] = []
+
+    def sandbox() -> Sandbox:
+        if not opened:
+            from case_mcp.sandbox import Sandbox
+
+            opened.append(Sandbox())
+        return opened[0]
+
+    try:
+        yield lambda: CaseManagementClient(
+            base_url=SANDBOX_BASE_URL,
+            api_key="sandbox",
+            app_key="sandbox",
+            transport=_OnDemandTransport(sandbox),
+        )
+    finally:
+        for each in opened:
+            each.close()
+
+
+class _OnDemandTransport(httpx2.AsyncBaseTransport):
+    """A sandbox transport that asks for its sandbox at the first request, not before."""
+
+    def __init__(self, sandbox: Callable[[], Sandbox]) -> None:
+        self._sandbox = sandbox
+        self._transport: httpx2.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self._transport is None:
+            self._transport = self._sandbox().transport()
+        return await self._transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
 
 
 async def call_tool(

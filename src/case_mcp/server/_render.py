@@ -13,7 +13,7 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
-from case_mcp.server._sanitize import clean_data
+from case_mcp.server._sanitize import clean_data, encodes_clean_data
 
 
 def compact(model: BaseModel) -> dict[str, Any]:
@@ -25,9 +25,19 @@ def compact(model: BaseModel) -> dict[str, Any]:
     and invisible characters (`_sanitize`): this is the one place every tool result and
     resource document passes through.
     """
+    return compact_with_text(model)[0]
+
+
+def compact_with_text(model: BaseModel) -> tuple[dict[str, Any], str]:
+    """`compact(model)` and its text (`to_text`), the JSON written once when it is clean."""
     dumped = _prune(model, model.model_dump(mode="json", by_alias=True, exclude_none=True))
+    text = to_text(dumped)
+    # Scanning the text once is cheaper than walking every string of the data, and most
+    # data has nothing to clean.
+    if encodes_clean_data(text):
+        return dumped, text
     cleaned: dict[str, Any] = clean_data(dumped)
-    return cleaned
+    return cleaned, to_text(cleaned)
 
 
 def _prune(model: BaseModel, dumped: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +64,10 @@ def to_text(data: Any) -> str:
 
 def result(view: BaseModel) -> CallToolResult:
     """A tool's answer: the view as structured content, and the same JSON as its text."""
-    data = compact(view)
-    text = TextContent(type="text", text=to_text(data))
-    return CallToolResult(content=[text], structured_content=data)
+    data, text = compact_with_text(view)
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+
+
+def compact_text(model: BaseModel) -> str:
+    """``to_text(compact(model))``: a resource document."""
+    return compact_with_text(model)[1]

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from case_mcp.errors import NotFoundError
 from case_mcp.server._errors import reported
-from case_mcp.server._render import compact, to_text
+from case_mcp.server._render import compact_text
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server._views import Timeline, case_view
 from case_mcp.server.tools.comments import read_timeline
@@ -76,9 +76,7 @@ def register_resources(server: MCPServer[Any]) -> None:
         """A case as JSON: status, priority, assignee, project, description, attributes."""
         state = state_of(ctx)
         with _read(f"case://{case_id}", case_id):
-            return to_text(
-                compact(await case_view(await state.client.get_case(case_id), state.lookup))
-            )
+            return compact_text(await case_view(await state.client.get_case(case_id), state.lookup))
 
     @server.resource(TIMELINE_URI, name="case_timeline", title="Case timeline", mime_type=_JSON)
     async def case_timeline(case_id: str, ctx: ToolContext, page: str | None = None) -> str:
@@ -90,4 +88,4 @@ def register_resources(server: MCPServer[Any]) -> None:
             **timeline.model_dump(),
             next=timeline_uri(case_id, number + 1) if timeline.has_more else None,
         )
-        return to_text(compact(document))
+        return compact_text(document)

@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-__all__ = ["clean_data", "clean_text"]
+__all__ = ["clean_data", "clean_text", "encodes_clean_data"]
 
 # Ranges (inclusive) of code points to remove. Category Cf as of Unicode 15.1 (Python 3.11
 # to 3.13; tests/server/test_untrusted_content.py checks this list against the running
@@ -78,6 +78,32 @@ def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
 # Line breaks other than \n first, so a \r\n pair becomes one newline, not two.
 _LINE_BREAKS: Final = re.compile("\r\n?|[\x85\u2028\u2029]")
 _REMOVED: Final = re.compile(_character_class(_CONTROLS + _FORMAT + _INVISIBLE))
+
+
+# What, in JSON written by `json.dumps(..., ensure_ascii=False)`, can stand for a character
+# `clean_text` changes: the escape json.dumps writes for a C0 control other than tab and
+# newline (\r, \b, \f, \u00XX), or the character itself (DEL and non-ASCII are written as
+# they are). A false alarm (an escaped backslash before r, b, f or u) costs a full cleaning.
+_ESCAPES: Final = re.compile(r"\\[rbfu]")
+_CHANGED: Final = re.compile(
+    _character_class(_CONTROLS + _FORMAT + _INVISIBLE + ((0x85, 0x85), (0x2028, 0x2029)))
+)
+
+
+def encodes_clean_data(text: str) -> bool:
+    """Whether the data `text` encodes is already clean: `clean_data` would not change it.
+
+    `text` is the data as ``json.dumps(data, ensure_ascii=False)`` writes it (any
+    separators). Most data has nothing to clean, and checking its JSON once is far cheaper
+    than walking it.
+    """
+    if _ESCAPES.search(text) is not None:
+        return False
+    if text.isascii():
+        return "\x7f" not in text
+    # Each distinct character once: a text has few, and the class of removed ones is slow
+    # to match character by character.
+    return _CHANGED.search("".join(set(text))) is None
 
 
 def clean_text(text: str) -> str:
