@@ -2,10 +2,12 @@
 
 One ``case-mcp serve --transport http`` replica on a free 127.0.0.1 port, over a sandbox
 database file, with the per-caller rate limit off and room for 64 calls at once (as in
-tests/replicas.py). Each level makes a fixed number of read calls and stops. Each of these
-calls is one request to the embedded sandbox (the first also reads the projects and types),
-so a level of 900 calls stays under the sandbox's 1000 requests a minute, and every level
-gets a fresh replica.
+tests/replicas.py). Every level is measured with ``--workers 1`` (one server process) and
+``--workers 2`` (uvicorn's supervisor and two worker processes sharing the port): the same
+machine, the same cores, the load process included on them. Each level makes a fixed number
+of read calls and stops. Each of these calls is one request to the embedded sandbox (the
+first also reads the projects and types), so a level of 900 calls stays under the sandbox's
+1000 requests a minute, and every level gets a fresh replica.
 
 What is measured: the server. The load runs in `LOAD_PROCESSES` process(es) of its own, not
 in the harness's, and each client is a plain HTTP/1.1 keep-alive connection that speaks the
@@ -17,9 +19,10 @@ which on a 2-core machine would take the CPU from the server it measures. A call
 is taken on the client side, from writing the request to having read and parsed the whole
 answer; a call fails on a non-200 status, a JSON-RPC error or a tool result with
 ``isError``. calls/s is a level's calls over the time from the first call's start to the
-last call's end. Each level also records the CPU time one call costs the server and the load
-(``server_cpu_ms_per_call``, ``load_cpu_ms_per_call``), which other work on the machine
-disturbs far less than it disturbs throughput.
+last call's end. Each level also records the CPU time one call costs the server (all its
+processes: the supervisor and the workers) and the load (``server_cpu_ms_per_call``,
+``load_cpu_ms_per_call``), which other work on the machine disturbs far less than it
+disturbs throughput. Memory is the sum over the server's processes.
 """
 
 from __future__ import annotations
@@ -74,9 +77,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants now (with --workers: the supervisor and its workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(p for child in children for p in process_tree(int(child)))]
+
+
+def tree_rss_kib(pids: list[int]) -> int:
+    """The resident memory of all of `pids`, in KiB."""
+    return sum(rss_kib(pid) for pid in pids)
+
+
+def tree_cpu_seconds(pids: list[int]) -> float:
+    """The CPU time all of `pids` have used so far."""
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
 @contextmanager
-def replica(folder: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """A running server on a seeded sandbox file; SIGTERM on exit.
+def replica(folder: Path, workers: int = 1) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """A running server (with `workers` worker processes) on a seeded sandbox file; SIGTERM
+    on exit.
 
     Raises:
         TimeoutError: It did not answer /healthz in time.
@@ -90,13 +110,14 @@ def replica(folder: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         *(sys.executable, "-m", "case_mcp", "serve", "--transport", "http"),
         *("--host", "127.0.0.1", "--port", str(port), "--sandbox-db", str(database)),
         *("--calls-per-minute", "0", "--max-concurrent-calls", "64"),
+        *(("--workers", str(workers)) if workers > 1 else ()),
     ]
     with (folder / "server.log").open("wb") as log:
         process = subprocess.Popen(
             command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
         )
         try:
-            _wait_alive(process, port)
+            _wait_alive(process, port, folder / "server.log", workers)
             yield process, port
         finally:
             process.terminate()
@@ -107,12 +128,16 @@ def replica(folder: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
                 process.wait()
 
 
-def _wait_alive(process: subprocess.Popen[bytes], port: int) -> None:
+def _wait_alive(process: subprocess.Popen[bytes], port: int, log: Path, workers: int) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     with httpx2.Client(timeout=2.0) as http:
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                if http.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                # One worker answering is not enough: every one of them must have started.
+                started = workers == 1 or (
+                    log.read_text().count("Application startup complete") >= workers
+                )
+                if started and http.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
                     return
             except httpx2.TransportError:
                 pass
@@ -283,29 +308,49 @@ async def _level(port: int, clients: int, total_calls: int) -> dict[str, Any]:
     return await anyio.to_thread.run_sync(_level_in_processes, port, clients, total_calls)
 
 
-async def http_load(total_calls: int, levels: tuple[int, ...] = (1, 8, 32)) -> dict[str, Any]:
-    """calls/s and p50/p99 at each concurrency level, and the server's RSS along the way.
+def _requests_per_process(folder: Path) -> list[int]:
+    """How many ``/mcp`` requests each process answered so far, from its JSON access lines:
+    the kernel hands each new connection to one worker, and a keep-alive client stays there."""
+    counts: dict[int, int] = {}
+    for line in (folder / "server.log").read_text().splitlines():
+        if line.startswith("{") and '"path": "/mcp"' in line:
+            pid = json.loads(line)["pid"]
+            counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
+
+
+async def http_load(
+    total_calls: int, levels: tuple[int, ...] = (1, 8, 32), workers: tuple[int, ...] = (1, 2)
+) -> dict[str, Any]:
+    """calls/s and p50/p99 at each concurrency level and worker count, and the server's RSS.
 
     Each level gets a fresh server: the embedded sandbox keeps Datadog's rate limit (1000
-    requests a minute), which one level's calls stay under and two levels' would not.
+    requests a minute) in each process, which one level's calls stay under and two levels'
+    would not.
     """
     results = []
-    for clients in levels:
-        with (
-            tempfile.TemporaryDirectory(prefix="case-mcp-bench-") as folder,
-            replica(Path(folder)) as (process, port),
-        ):
-            rss_idle = rss_kib(process.pid)
-            cpu_before = cpu_seconds(process.pid)
-            level = await _level(port, clients, total_calls)
-            # What one call costs the server, whoever else shares the cores.
-            cpu_used = cpu_seconds(process.pid) - cpu_before
-            level["server_cpu_ms_per_call"] = round(cpu_used * 1000 / level["calls"], 2)
-            level["rss_idle_mib"] = round(rss_idle / 1024, 1)
-            level["rss_after_mib"] = round(rss_kib(process.pid) / 1024, 1)
-            results.append(level)
+    for count in workers:
+        for clients in levels:
+            with (
+                tempfile.TemporaryDirectory(prefix="case-mcp-bench-") as folder,
+                replica(Path(folder), count) as (process, port),
+            ):
+                pids = process_tree(process.pid)
+                rss_idle = tree_rss_kib(pids)
+                cpu_before = tree_cpu_seconds(pids)
+                level = await _level(port, clients, total_calls)
+                # What one call costs the server, whoever else shares the cores.
+                cpu_used = tree_cpu_seconds(pids) - cpu_before
+                level = {"workers": count, "processes": len(pids), **level}
+                level["server_cpu_ms_per_call"] = round(cpu_used * 1000 / level["calls"], 2)
+                level["rss_idle_mib"] = round(rss_idle / 1024, 1)
+                level["rss_after_mib"] = round(tree_rss_kib(pids) / 1024, 1)
+                if count > 1:
+                    level["requests_per_worker"] = _requests_per_process(Path(folder))
+                results.append(level)
+    one = [level for level in results if level["workers"] == 1] or results
     return {
         "levels": results,
-        "rss_idle_mib": results[0]["rss_idle_mib"],
-        "rss_after_mib": max(level["rss_after_mib"] for level in results),
+        "rss_idle_mib": one[0]["rss_idle_mib"],
+        "rss_after_mib": max(level["rss_after_mib"] for level in one),
     }

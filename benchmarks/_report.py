@@ -29,6 +29,9 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         if "overhead_jsonlines_ms" in get_case:
             over = get_case["overhead_jsonlines_ms"]
             rows.append(("  same, JSON-lines driver", f"+{over} ms", over <= 1.0))
+        if "mcp_layer_ms" in get_case:
+            layer = get_case["mcp_layer_jsonlines_ms"]
+            rows.append(("  our layer vs floor doing the work", f"{layer:+} ms", None))
     if "definitions" in results:
         total = results["definitions"]["total_chars"]
         rows.append(("definitions < 24,000 chars", f"{total}", total < GOALS["definitions_chars"]))
@@ -36,10 +39,14 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         ratio = results["answers"]["get_case"]["ratio"]
         rows.append(("get_case < 40% of raw JSON", f"{ratio:.1%}", ratio < GOALS["get_case_ratio"]))
     if "http" in results:
-        top = results["http"]["levels"][-1]
-        met = top["calls_per_s"] >= 300 and top["p99_ms"] < 100 and not top["failures"]
-        figure = f"{top['calls_per_s']}/s, p99 {top['p99_ms']} ms at {top['clients']}"
-        rows.append((">= 300 calls/s, p99 < 100 ms at 32", figure, met))
+        # One row per worker count: the top level of each (the goal is on this machine's cores).
+        tops: dict[int, dict[str, Any]] = {}
+        for level in results["http"]["levels"]:
+            tops[level.get("workers", 1)] = level
+        for workers, top in sorted(tops.items()):
+            met = top["calls_per_s"] >= 300 and top["p99_ms"] < 100 and not top["failures"]
+            figure = f"{top['calls_per_s']}/s, p99 {top['p99_ms']} ms at {top['clients']}"
+            rows.append((f">= 300 calls/s, p99 < 100 ms, {workers} worker(s)", figure, met))
     if "scale" in results:
         last = results["scale"]["sizes"][-1]
         met = last["p50_ms"] < 50 if last["cases"] >= 100_000 else None
@@ -88,6 +95,24 @@ def table(results: dict[str, Any]) -> str:
             lines.append(
                 f"  floor trivial tool {lines_floor['p50_ms']:7.2f} / {lines_floor['p95_ms']:7.2f}"
             )
+        get_case = warm["operations"]["get_case"]
+        if "floor_work_stdio" in get_case:
+            lines.append(
+                "get_case vs the SDK floor doing the same client call and answer, p50 ms:"
+                " SDK client | JSON-lines"
+            )
+            lines.append(
+                f"  case-mcp           {get_case['stdio']['p50_ms']:7.2f} | "
+                f"{get_case['stdio_jsonlines']['p50_ms']:6.2f}"
+            )
+            lines.append(
+                f"  floor with work    {get_case['floor_work_stdio']['p50_ms']:7.2f} | "
+                f"{get_case['floor_work_jsonlines']['p50_ms']:6.2f}"
+            )
+            lines.append(
+                f"  case-mcp's own MCP layer {get_case['mcp_layer_ms']:+.2f} | "
+                f"{get_case['mcp_layer_jsonlines_ms']:+.2f} ms"
+            )
     if "definitions" in results:
         d = results["definitions"]
         lines += [
@@ -112,11 +137,13 @@ def table(results: dict[str, Any]) -> str:
     if "http" in results:
         h = results["http"]
         lines.append(
-            f"HTTP (one replica), RSS {h['rss_idle_mib']} MiB idle -> {h['rss_after_mib']} MiB"
+            f"HTTP (one replica; load on the same cores), RSS with 1 worker "
+            f"{h['rss_idle_mib']} MiB idle -> {h['rss_after_mib']} MiB"
         )
         for level in h["levels"]:
             lines.append(
-                f"  {level['clients']:3} clients  {level['calls_per_s']:7.1f} calls/s  "
+                f"  {level.get('workers', 1)} worker(s) {level['clients']:3} clients  "
+                f"{level['calls_per_s']:7.1f} calls/s  "
                 f"p50 {level['p50_ms']:8.2f} ms  p99 {level['p99_ms']:8.2f} ms  "
                 f"({level['calls']} calls, {level['failures']} failed)"
                 + (
@@ -125,6 +152,7 @@ def table(results: dict[str, Any]) -> str:
                     if "server_cpu_ms_per_call" in level
                     else ""
                 )
+                + (f"  RSS {level['rss_after_mib']} MiB" if level.get("workers", 1) > 1 else "")
             )
     if "scale" in results:
         lines.append(f"sandbox search, page of 25, mix of {len(results['scale']['queries'])}")
@@ -137,7 +165,7 @@ def table(results: dict[str, Any]) -> str:
     lines.append("goals")
     for goal, figure, met in goals(results):
         verdict = {True: "met", False: "MISSED", None: "n/a"}[met]
-        lines.append(f"  {goal:38} {figure:32} {verdict}")
+        lines.append(f"  {goal:46} {figure:32} {verdict}")
     return "\n".join(lines) + "\n"
 
 
@@ -168,18 +196,22 @@ def plot(results: dict[str, Any], path: Path) -> bool:
             series[f"{name}\nstdio"] = f["stdio"]["samples_ms"]
             series[f"{name}\ndirect"] = f["direct"]["samples_ms"]
         series["floor\ntrivial"] = results["warm"]["floor_trivial_tool"]["samples_ms"]
+        get_case = results["warm"]["operations"]["get_case"]
         if "floor_trivial_tool_jsonlines" in results["warm"]:
-            get_case = results["warm"]["operations"]["get_case"]
             series["get_case\nJSON-lines"] = get_case["stdio_jsonlines"]["samples_ms"]
             floor_lines = results["warm"]["floor_trivial_tool_jsonlines"]
             series["floor trivial\nJSON-lines"] = floor_lines["samples_ms"]
+        if "floor_work_stdio" in get_case:
+            series["floor with\nget_case work"] = get_case["floor_work_stdio"]["samples_ms"]
         panels.append(("warm calls (ms)", series))
     if "http" in results:
         panels.append(
             (
                 "HTTP call latency (ms)",
                 {
-                    f"{level['clients']} clients": level["samples_ms"]
+                    f"{level['clients']} clients\n{level.get('workers', 1)} worker(s)": level[
+                        "samples_ms"
+                    ]
                     for level in results["http"]["levels"]
                 },
             )

@@ -6,18 +6,21 @@ driven by the SDK's own client, so the client's cost is the same on both sides o
 
 from __future__ import annotations
 
+import compileall
 import os
 import shutil
 import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
+import case_mcp as case_mcp_package
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
 from case_mcp.server._launch import sandbox_client_factory
@@ -26,6 +29,7 @@ from ._jsonlines import JsonLinesClient, repeat
 from ._stats import summary
 
 FLOOR_SCRIPT = Path(__file__).with_name("floor_server.py")
+FLOOR_WORK_SCRIPT = Path(__file__).with_name("floor_work_server.py")
 CASE = "SEC-1"
 TIMELINE_URI = f"case://{CASE}/timeline"
 OPERATIONS = ("get_case", "search_cases_25", "timeline_resource")
@@ -49,11 +53,9 @@ def case_mcp_params() -> StdioServerParameters:
     )
 
 
-def floor_params() -> StdioServerParameters:
-    """The one-tool SDK server in floor_server.py."""
-    return StdioServerParameters(
-        command=sys.executable, args=[str(FLOOR_SCRIPT)], env=_environment()
-    )
+def floor_params(script: Path = FLOOR_SCRIPT) -> StdioServerParameters:
+    """A one-tool SDK server: floor_server.py, or floor_work_server.py."""
+    return StdioServerParameters(command=sys.executable, args=[str(script)], env=_environment())
 
 
 async def _time_to_tools(params: StdioServerParameters) -> float:
@@ -66,6 +68,10 @@ async def _time_to_tools(params: StdioServerParameters) -> float:
 
 async def cold_start(runs: int) -> dict[str, Any]:
     """Spawn → first tools/list answer, case-mcp and the floor interleaved, `runs` each."""
+    # An installed copy starts from bytecode (pip compiles a wheel at install); an editable
+    # checkout run by a shell with PYTHONDONTWRITEBYTECODE set would compile every changed
+    # module on every start instead (~90 ms), a cost no user pays. The SDK is compiled already.
+    compileall.compile_dir(Path(case_mcp_package.__file__).parent, quiet=1)
     case_mcp: list[float] = []
     floor: list[float] = []
     # One unmeasured start of each fills the OS page cache the way a second launch finds it.
@@ -138,6 +144,21 @@ async def warm_calls(calls: int) -> dict[str, Any]:
         trivial = summary(await _repeat(lambda: floor.call_tool("echo", {"text": "x"}), calls))
     with JsonLinesClient(floor_params()) as lines:
         trivial_lines = summary(repeat(lambda: lines.call_tool("echo", {"text": "x"}), calls))
+    # The SDK floor doing get_case's work (the same client call, the same answer): what is
+    # left of case-mcp's figure beyond it is the cost of case-mcp's own MCP layer.
+    get_case = results["get_case"]
+    async with Client(floor_params(FLOOR_WORK_SCRIPT)) as floor:
+        call = partial(floor.call_tool, "get_case", {"case_id": CASE})
+        get_case["floor_work_stdio"] = summary(await _repeat(call, calls))
+    with JsonLinesClient(floor_params(FLOOR_WORK_SCRIPT)) as lines:
+        line_call = partial(lines.call_tool, "get_case", {"case_id": CASE})
+        get_case["floor_work_jsonlines"] = summary(repeat(line_call, calls))
+    get_case["mcp_layer_ms"] = round(
+        get_case["stdio"]["p50_ms"] - get_case["floor_work_stdio"]["p50_ms"], 3
+    )
+    get_case["mcp_layer_jsonlines_ms"] = round(
+        get_case["stdio_jsonlines"]["p50_ms"] - get_case["floor_work_jsonlines"]["p50_ms"], 3
+    )
     for figures in results.values():
         figures["overhead_ms"] = round(figures["stdio"]["p50_ms"] - figures["direct"]["p50_ms"], 3)
         figures["ratio"] = round(figures["stdio"]["p50_ms"] / figures["direct"]["p50_ms"], 2)

@@ -85,14 +85,16 @@ def free_port() -> int:
         return port
 
 
-def environment() -> dict[str, str]:
-    """This process's environment without Datadog or case_mcp settings, plus the shared ones."""
+def environment(secret: str | None = SECRET) -> dict[str, str]:
+    """This process's environment without Datadog or case_mcp settings, plus the shared ones
+    (without CASE_MCP_SECRET when `secret` is None)."""
     kept = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("DD_", "CASE_MCP_"))
     }
-    return {**kept, "CASE_MCP_SECRET": SECRET, "CASE_MCP_HTTP_TOKENS": TOKEN}
+    shared = {"CASE_MCP_HTTP_TOKENS": TOKEN}
+    return {**kept, **shared, **({} if secret is None else {"CASE_MCP_SECRET": secret})}
 
 
 def seeded_database(path: Path) -> Path:
@@ -103,9 +105,16 @@ def seeded_database(path: Path) -> Path:
 
 @contextmanager
 def running_replicas(
-    count: int, database: Path, logs: Path, extra: Sequence[str] = ()
+    count: int,
+    database: Path,
+    logs: Path,
+    extra: Sequence[str] = (),
+    *,
+    secret: str | None = SECRET,
 ) -> Iterator[list[Replica]]:
     """Start `count` replicas on the shared sandbox file; stop them (SIGTERM) on exit.
+
+    `extra` flags go to every replica; `secret` None leaves CASE_MCP_SECRET unset.
 
     Raises:
         TimeoutError: A replica did not answer ``/healthz`` in time (its log is in the message).
@@ -122,7 +131,11 @@ def running_replicas(
                 *extra,
             ]
             process = subprocess.Popen(
-                command, env=environment(), stdin=subprocess.DEVNULL, stdout=stream, stderr=stream
+                command,
+                env=environment(secret),
+                stdin=subprocess.DEVNULL,
+                stdout=stream,
+                stderr=stream,
             )
             replica = Replica(process, port, log)
             stack.callback(_stop, replica)

@@ -9,11 +9,13 @@ error goes to stderr.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +23,11 @@ from case_mcp import __version__
 from case_mcp.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
     from case_mcp.config import ServerOptions
+    from case_mcp.server._auth import AuthOptions
+    from case_mcp.server._http_options import HttpOptions
     from case_mcp.server._state import ClientFactory
 
 
@@ -29,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `case-mcp` command line; returns the process exit status."""
     parser = _parser()
     args, extras = parser.parse_known_args(argv)
+    # `serve --workers N` hands its command line to the worker processes, which parse it again.
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     if extras:
         # `call`'s key=value arguments may come after its flags; anything else is a mistake.
         if args.command != "call" or any(extra.startswith("-") for extra in extras):
@@ -280,6 +288,14 @@ def _add_http_flags(command: argparse.ArgumentParser) -> None:
         help="on SIGTERM, how long calls in flight may finish (default: 25; "
         "CASE_MCP_SHUTDOWN_TIMEOUT)",
     )
+    http.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="server processes sharing the port, one per core; like replicas, each has its "
+        "own call budgets, --max-concurrent-calls slots and token memory; needs --sandbox-db "
+        "rather than --sandbox (default: 1; CASE_MCP_WORKERS)",
+    )
 
 
 def _add_auth_flags(command: argparse.ArgumentParser) -> None:
@@ -403,36 +419,11 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
-    from case_mcp.server._auth import AuthOptions
-    from case_mcp.server._http import HttpOptions, serve_http
+    from case_mcp.server._http import serve_http
 
-    http = HttpOptions.load(
-        host=args.host,
-        port=args.port,
-        allowed_hosts=args.allowed_hosts,
-        allowed_origins=args.allowed_origins,
-        public_url=args.public_url,
-        max_body_size=args.max_body_size,
-        max_concurrent_calls=args.max_concurrent_calls,
-        calls_per_minute=args.calls_per_minute,
-        shutdown_timeout=args.shutdown_timeout,
-    )
-    # The authentication flags are added by their own group; absent ones read the env.
-    auth = AuthOptions.load(
-        token_file=getattr(args, "token_file", None),
-        jwks_file=getattr(args, "jwks_file", None),
-        jwt_audience=getattr(args, "jwt_audience", None),
-        jwt_issuer=getattr(args, "jwt_issuer", None),
-        per_request_credentials=getattr(args, "per_request_credentials", None),
-    )
-    from case_mcp.config import Settings
-
-    own_keys = (
-        args.sandbox
-        or args.sandbox_db is not None
-        or not auth.per_request_credentials
-        or Settings.load().auth_kind != "none"
-    )
+    http, auth, own_keys = _http_settings(args)
+    if http.workers > 1:
+        return _run_serve_http_workers(args, options, http, auth)
     with _client_factory(args, tenants_bring_keys=auth.per_request_credentials) as make_client:
         gc.freeze()
         gc.enable()
@@ -445,6 +436,99 @@ def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
             log_level=logging.DEBUG if args.verbose else logging.INFO,
         )
     return 0
+
+
+def _http_settings(args: argparse.Namespace) -> tuple[HttpOptions, AuthOptions, bool]:
+    """The HTTP options, the authentication options, and whether the server has own keys."""
+    from case_mcp.config import Settings
+    from case_mcp.server._auth import AuthOptions
+    from case_mcp.server._http import HttpOptions
+
+    http = HttpOptions.load(
+        host=args.host,
+        port=args.port,
+        allowed_hosts=args.allowed_hosts,
+        allowed_origins=args.allowed_origins,
+        public_url=args.public_url,
+        max_body_size=args.max_body_size,
+        max_concurrent_calls=args.max_concurrent_calls,
+        calls_per_minute=args.calls_per_minute,
+        shutdown_timeout=args.shutdown_timeout,
+        workers=args.workers,
+    )
+    # The authentication flags are added by their own group; absent ones read the env.
+    auth = AuthOptions.load(
+        token_file=getattr(args, "token_file", None),
+        jwks_file=getattr(args, "jwks_file", None),
+        jwt_audience=getattr(args, "jwt_audience", None),
+        jwt_issuer=getattr(args, "jwt_issuer", None),
+        per_request_credentials=getattr(args, "per_request_credentials", None),
+    )
+    own_keys = (
+        args.sandbox
+        or args.sandbox_db is not None
+        or not auth.per_request_credentials
+        or Settings.load().auth_kind != "none"
+    )
+    return http, auth, own_keys
+
+
+def _run_serve_http_workers(
+    args: argparse.Namespace, options: ServerOptions, http: HttpOptions, auth: AuthOptions
+) -> int:
+    from case_mcp.server._auth import auth_configured, server_auth
+    from case_mcp.server._factory import offered_tools
+    from case_mcp.server._http import check_binding
+    from case_mcp.server._http_app import serve_workers
+
+    if args.sandbox and args.sandbox_db is None:
+        raise ConfigurationError(
+            f"--workers {http.workers} cannot share the in-memory --sandbox: each worker would "
+            "have its own separate demo data. Pass --sandbox-db FILE (one sandbox file all "
+            "workers share) or serve Datadog"
+        )
+    # Whatever a worker would refuse is refused here, once, before any worker starts.
+    check_binding(http, authenticated=auth_configured(auth))
+    offered_tools(options)
+    server_auth(auth, http.resource_url)
+    # Opening the backend once also creates and seeds a new sandbox file before the workers
+    # open it together.
+    with _client_factory(args, tenants_bring_keys=auth.per_request_credentials):
+        pass
+    serve_workers(
+        args.argv, options, http, log_level=logging.DEBUG if args.verbose else logging.INFO
+    )
+    return 0
+
+
+def http_worker_app(argv: Sequence[str]) -> Starlette:
+    """The app of one worker of `serve --transport http --workers N`, from the parent's argv.
+
+    The worker parses the same command line as the parent and reads the same environment
+    (inherited), so it serves with the same settings; its backend stays open for its life.
+
+    Raises:
+        ConfigurationError: The settings are invalid (the parent checked them first).
+    """
+    from case_mcp.server._http import create_http_app, tune_collector
+    from case_mcp.server._http_log import use_json_logs
+
+    gc.disable()  # as in `_run_serve`: start-up makes almost no garbage
+    try:
+        args = _parser().parse_args(argv)
+        options = _options(args)
+        http, auth, own_keys = _http_settings(args)
+        backend = ExitStack()
+        atexit.register(backend.close)
+        make_client = backend.enter_context(
+            _client_factory(args, tenants_bring_keys=auth.per_request_credentials)
+        )
+        app = create_http_app(make_client, options, http, auth=auth, keys=own_keys)
+        use_json_logs(logging.DEBUG if args.verbose else logging.INFO)
+        tune_collector()
+    finally:
+        gc.enable()
+    return app
 
 
 def _run_tools(args: argparse.Namespace) -> int:
@@ -512,5 +596,15 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     from case_mcp.demo import run_demo
 
-    anyio.run(run_demo, sys.stdout)
+    reader_left = False
+    try:
+        anyio.run(run_demo, sys.stdout)
+        sys.stdout.flush()
+    except* BrokenPipeError:
+        reader_left = True
+    if reader_left:
+        # `case-mcp demo | head`: the reader has what it wanted, so stop quietly, as cat does.
+        # Python flushes stdout once more at exit; that flush must find somewhere to go.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -180,6 +183,21 @@ def test_demo_walks_through_the_tools_on_the_sandbox(capsys: pytest.CaptureFixtu
     ):
         assert call in out
     assert "error the model gets" in out
+
+
+def test_demo_stops_quietly_when_its_reader_has_gone() -> None:
+    """`case-mcp demo | head`: once the reader has left, the demo ends without a traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "case_mcp", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("DD_", "CASE_MCP_"))},
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader is gone before the first line arrives
+    _, err = process.communicate(timeout=60)
+
+    assert (process.returncode, err.decode()) == (1, "")
 
 
 def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ the case names it, so readers never join the two themselves.
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -41,8 +41,6 @@ __all__ = [
     "UsersPageMeta",
 ]
 
-DataT = TypeVar("DataT")
-
 _USER_TYPES = frozenset({"user", "users"})
 
 
@@ -54,10 +52,15 @@ class IncludedResource(DatadogModel):
     attributes: dict[str, Any] = Field(default_factory=dict)
 
 
-class Document(DatadogModel, Generic[DataT]):
-    """A JSON:API document: the main ``data`` and the ``included`` resources it refers to."""
+class Document(DatadogModel):
+    """A JSON:API document: the main ``data`` and the ``included`` resources it refers to.
 
-    data: DataT
+    Each kind of document narrows ``data`` to its own type. They are plain subclasses, not
+    parametrisations of a generic model: a parametrised model is one more class for pydantic
+    to build, and every process that serves tools imports all of these at start-up.
+    """
+
+    data: Any
     included: list[IncludedResource] = Field(default_factory=list)
 
 
@@ -82,8 +85,10 @@ def _resolve_included_users(document: Any) -> Any:
     return document
 
 
-class CaseDocument(Document[Case]):
+class CaseDocument(Document):
     """The answer of every operation on one case, with its users resolved."""
+
+    data: Case
 
     @model_validator(mode="before")
     @classmethod
@@ -106,9 +111,10 @@ class CasesMeta(DatadogModel):
     page: CasesPageMeta | None = None
 
 
-class CasesDocument(Document[list[Case]]):
+class CasesDocument(Document):
     """The answer of ``GET /api/v2/cases``, with its users resolved."""
 
+    data: list[Case]
     meta: CasesMeta | None = None
 
     @model_validator(mode="before")
@@ -134,36 +140,52 @@ class CasesDocument(Document[list[Case]]):
         )
 
 
-class ProjectDocument(Document[Project]):
+class ProjectDocument(Document):
     """The answer of an operation on one project."""
 
+    data: Project
 
-class ProjectsDocument(Document[list[Project]]):
+
+class ProjectsDocument(Document):
     """The answer of ``GET /api/v2/cases/projects``."""
 
+    data: list[Project]
 
-class TimelineDocument(Document[list[TimelineCell]]):
+
+class TimelineDocument(Document):
     """A list of timeline cells: the timeline of a case, or the cell a comment created."""
 
+    data: list[TimelineCell]
 
-class CaseTypeDocument(Document[CaseType]):
+
+class CaseTypeDocument(Document):
     """The answer of an operation on one case type."""
 
+    data: CaseType
 
-class CaseTypesDocument(Document[list[CaseType]]):
+
+class CaseTypesDocument(Document):
     """The answer of ``GET /api/v2/cases/types``."""
 
+    data: list[CaseType]
 
-class CustomAttributeConfigDocument(Document[CustomAttributeConfig]):
+
+class CustomAttributeConfigDocument(Document):
     """The answer of an operation on one custom attribute configuration."""
 
+    data: CustomAttributeConfig
 
-class CustomAttributeConfigsDocument(Document[list[CustomAttributeConfig]]):
+
+class CustomAttributeConfigsDocument(Document):
     """A list of custom attribute configurations."""
 
+    data: list[CustomAttributeConfig]
 
-class UserDocument(Document[User]):
+
+class UserDocument(Document):
     """The answer of an operation on one user."""
+
+    data: User
 
 
 class UsersPageMeta(DatadogModel):
@@ -179,9 +201,10 @@ class UsersMeta(DatadogModel):
     page: UsersPageMeta | None = None
 
 
-class UsersDocument(Document[list[User]]):
+class UsersDocument(Document):
     """The answer of ``GET /api/v2/users``."""
 
+    data: list[User]
     meta: UsersMeta | None = None
 
     def to_page(self, page: int, page_size: int) -> UserPage:

@@ -167,8 +167,8 @@ class Case(DatadogModel):
 
     id: str
     type: str = "case"
-    attributes: CaseAttributes = CaseAttributes()
-    relationships: CaseRelationships = CaseRelationships()
+    attributes: CaseAttributes = Field(default_factory=CaseAttributes)
+    relationships: CaseRelationships = Field(default_factory=CaseRelationships)
     assignee: UserRef | None = None
     created_by: UserRef | None = None
     modified_by: UserRef | None = None

@@ -72,7 +72,7 @@ class CaseType(DatadogModel):
 
     id: str
     type: str = "case_type"
-    attributes: CaseTypeAttributes = CaseTypeAttributes()
+    attributes: CaseTypeAttributes = Field(default_factory=CaseTypeAttributes)
 
     @property
     def name(self) -> str | None:
@@ -105,7 +105,9 @@ class CustomAttributeConfig(DatadogModel):
 
     id: str
     type: str = "custom_attribute"
-    attributes: CustomAttributeConfigAttributes = CustomAttributeConfigAttributes()
+    attributes: CustomAttributeConfigAttributes = Field(
+        default_factory=CustomAttributeConfigAttributes
+    )
 
     @property
     def key(self) -> str | None:

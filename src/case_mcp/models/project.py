@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from case_mcp.models._base import DatadogModel
 
 __all__ = ["Project", "ProjectAttributes"]
@@ -34,7 +36,7 @@ class Project(DatadogModel):
 
     id: str
     type: str = "project"
-    attributes: ProjectAttributes = ProjectAttributes()
+    attributes: ProjectAttributes = Field(default_factory=ProjectAttributes)
     relationships: dict[str, Any] | None = None
 
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from pydantic import Field
+
 from case_mcp.models._base import DatadogModel
 from case_mcp.models.user import UserRef
 
@@ -62,7 +64,7 @@ class TimelineCell(DatadogModel):
 
     id: str
     type: str = "timeline_cell"
-    attributes: TimelineCellAttributes = TimelineCellAttributes()
+    attributes: TimelineCellAttributes = Field(default_factory=TimelineCellAttributes)
 
     @property
     def message(self) -> str | None:

@@ -55,7 +55,7 @@ class User(DatadogModel):
 
     id: str
     type: str = "users"
-    attributes: UserAttributes = UserAttributes()
+    attributes: UserAttributes = Field(default_factory=UserAttributes)
     relationships: dict[str, Any] | None = None
 
 

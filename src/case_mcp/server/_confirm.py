@@ -42,7 +42,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Final, Generic, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, DeclinedElicitation
 from mcp.server.mcpserver.resolve import Elicit
@@ -54,8 +54,11 @@ from case_mcp.config import ServerOptions
 from case_mcp.server import _audit
 from case_mcp.server._render import result
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._tokens import BOOK, TokenProblem, TokenRejected
-from case_mcp.server._views import View
+from case_mcp.server._views import View, absent
+
+if TYPE_CHECKING:
+    # The token book is loaded by the first delete that needs a token, not at start-up.
+    from case_mcp.server._tokens import TokenProblem
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +112,12 @@ class Deletion(View, Generic[P]):
 
     deleted: bool = Field(description="True only when the target was deleted.")
     message: str = Field(description="What happened, in words, and what to do next.")
-    preview: P | None = Field(None, description="What the delete destroys (or destroyed).")
-    confirmation_token: str | None = Field(
-        None,
+    preview: P | None = absent(description="What the delete destroys (or destroyed).")
+    confirmation_token: str | None = absent(
         description="Set when a person must approve: after they approve the preview, repeat "
         "the call with the same arguments and this token.",
     )
-    expires_at: datetime | None = Field(None, description="When confirmation_token expires.")
+    expires_at: datetime | None = absent(description="When confirmation_token expires.")
 
 
 Answer: TypeAlias = AcceptedElicitation[Any] | DeclinedElicitation | CancelledElicitation
@@ -256,6 +258,8 @@ class _Flow(Generic[P]):
     async def by_token(
         self, token: str | None, delete: Callable[[], Awaitable[str]]
     ) -> CallToolResult:
+        from case_mcp.server._tokens import BOOK, TokenRejected
+
         loss = self.loss
         if token is None:
             issued = BOOK.issue(

@@ -28,14 +28,16 @@ logger = logging.getLogger("case_mcp.http")
 # A caller's id is kept only when it cannot smuggle anything into a log line or a header.
 _ACCEPTABLE_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 
-# Fields of a LogRecord that are not extras given to the logging call.
+# Fields of a LogRecord that are not extras given to the logging call, and uvicorn's
+# copy of its message with terminal colours.
 _STANDARD: Final = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys() | {"message", "asctime"}
+    logging.LogRecord("", 0, "", 0, "", None, None).__dict__.keys()
+    | {"message", "asctime", "color_message"}
 )
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time, level, logger, message, request id and extras."""
+    """One JSON object per record: time, level, logger, message, pid, request id and extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -43,6 +45,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            # With --workers, which of the server's processes wrote the line.
+            "pid": record.process,
         }
         request_id = REQUEST_ID.get()
         if request_id is not None:

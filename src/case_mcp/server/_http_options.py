@@ -22,6 +22,7 @@ _VARIABLES = {
     "calls_per_minute": "CASE_MCP_CALLS_PER_MINUTE / --calls-per-minute",
     "shutdown_timeout": "CASE_MCP_SHUTDOWN_TIMEOUT / --shutdown-timeout",
     "public_url": "CASE_MCP_PUBLIC_URL / --public-url",
+    "workers": "CASE_MCP_WORKERS / --workers",
 }
 
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -57,6 +58,10 @@ class HttpOptions(FlagSettings):
             MCP endpoint at, behind a load balancer (``https://cases-mcp.example.com/mcp``);
             it is the resource the protected-resource metadata and JWT audience name.
             None: ``http://HOST:PORT/mcp``.
+        workers: ``CASE_MCP_WORKERS`` / ``--workers``: server processes sharing the port,
+            under uvicorn's supervisor (default 1). Like replicas, each has its own
+            per-caller budget, call slots, single-use token memory and, with
+            ``--sandbox-db``, sandbox rate-limit window.
     """
 
     model_config = SettingsConfigDict(
@@ -86,6 +91,7 @@ class HttpOptions(FlagSettings):
     )
 
     public_url: str | None = Field(default=None, validation_alias="CASE_MCP_PUBLIC_URL")
+    workers: int = Field(default=1, ge=1, le=64, validation_alias="CASE_MCP_WORKERS")
 
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
