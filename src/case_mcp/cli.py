@@ -9,26 +9,15 @@ error goes to stderr.
 from __future__ import annotations
 
 import argparse
-import atexit
-import gc
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from case_mcp import __version__
+from case_mcp._serve import client_factory, run_serve, server_options
 from case_mcp.errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from starlette.applications import Starlette
-
-    from case_mcp.config import ServerOptions
-    from case_mcp.server._auth import AuthOptions
-    from case_mcp.server._http_options import HttpOptions
-    from case_mcp.server._state import ClientFactory
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_policy_flags(serve)
     _add_http_flags(serve)
     _add_auth_flags(serve)
-    serve.set_defaults(run=_run_serve)
+    serve.set_defaults(run=run_serve)
 
     tools = commands.add_parser(
         "tools",
@@ -338,199 +327,6 @@ def _add_auth_flags(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(args: argparse.Namespace) -> ServerOptions:
-    from case_mcp.config import ServerOptions
-
-    return ServerOptions.load(
-        read_only=args.read_only,
-        toolsets=args.toolsets,
-        tools=args.tools,
-        exclude_tools=args.exclude_tools,
-        projects=args.projects,
-        no_destructive=args.no_destructive,
-        confirm_mode=args.confirm_mode,
-        audit_log=args.audit_log,
-    )
-
-
-@contextmanager
-def _client_factory(
-    args: argparse.Namespace, *, tenants_bring_keys: bool = False
-) -> Iterator[ClientFactory]:
-    """The client factory for Datadog or the sandbox, as the flags say.
-
-    With `tenants_bring_keys` (HTTP with per-request credentials) a server without keys of
-    its own may start: each request's DD-API-KEY/DD-APPLICATION-KEY headers authenticate it.
-    """
-    from case_mcp.client import CaseManagementClient
-    from case_mcp.config import Settings
-    from case_mcp.server._launch import (
-        datadog_client_factory,
-        sandbox_client_factory,
-        sandbox_on_demand,
-    )
-
-    if args.sandbox_db is not None:
-        from case_mcp.sandbox import Sandbox
-
-        # A file is opened at once, so that one this version cannot open stops the start.
-        with Sandbox(db_path=args.sandbox_db) as sandbox:
-            yield sandbox_client_factory(sandbox)
-        return
-    if args.sandbox:
-        with sandbox_on_demand() as make_client:
-            yield make_client
-        return
-    settings = Settings.load()
-    if tenants_bring_keys and settings.auth_kind == "none":
-        yield lambda: CaseManagementClient.from_settings(settings)
-        return
-    try:
-        make_client = datadog_client_factory(settings)
-    except ConfigurationError as error:
-        # Someone without credentials may only want to try it: say how.
-        raise ConfigurationError(
-            f"{error}, or pass --sandbox to use the embedded sandbox"
-        ) from None
-    yield make_client
-
-
-def _run_serve(args: argparse.Namespace) -> int:
-    # Start-up (importing the SDK, building the tools' models) allocates hundreds of
-    # thousands of objects that live as long as the process and almost no garbage; the
-    # collector would walk them all again and again while the assistant waits for the tools.
-    gc.disable()
-    try:
-        from case_mcp.server import create_server
-
-        options = _options(args)
-        if args.transport == "http":
-            return _run_serve_http(args, options)
-        with _client_factory(args) as make_client:
-            server = create_server(make_client, options)
-            # Everything built so far lives as long as the process: keeping it out of the
-            # collector's sight also saves a quarter of a second at exit, when the client waits.
-            gc.freeze()
-            gc.enable()
-            server.run()
-    finally:
-        gc.enable()
-    return 0
-
-
-def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
-    from case_mcp.server._http import serve_http
-
-    http, auth, own_keys = _http_settings(args)
-    if http.workers > 1:
-        return _run_serve_http_workers(args, options, http, auth)
-    with _client_factory(args, tenants_bring_keys=auth.per_request_credentials) as make_client:
-        gc.freeze()
-        gc.enable()
-        serve_http(
-            make_client,
-            options,
-            http,
-            auth=auth,
-            keys=own_keys,
-            log_level=logging.DEBUG if args.verbose else logging.INFO,
-        )
-    return 0
-
-
-def _http_settings(args: argparse.Namespace) -> tuple[HttpOptions, AuthOptions, bool]:
-    """The HTTP options, the authentication options, and whether the server has own keys."""
-    from case_mcp.config import Settings
-    from case_mcp.server._auth import AuthOptions
-    from case_mcp.server._http import HttpOptions
-
-    http = HttpOptions.load(
-        host=args.host,
-        port=args.port,
-        allowed_hosts=args.allowed_hosts,
-        allowed_origins=args.allowed_origins,
-        public_url=args.public_url,
-        max_body_size=args.max_body_size,
-        max_concurrent_calls=args.max_concurrent_calls,
-        calls_per_minute=args.calls_per_minute,
-        shutdown_timeout=args.shutdown_timeout,
-        workers=args.workers,
-    )
-    # The authentication flags are added by their own group; absent ones read the env.
-    auth = AuthOptions.load(
-        token_file=getattr(args, "token_file", None),
-        jwks_file=getattr(args, "jwks_file", None),
-        jwt_audience=getattr(args, "jwt_audience", None),
-        jwt_issuer=getattr(args, "jwt_issuer", None),
-        per_request_credentials=getattr(args, "per_request_credentials", None),
-    )
-    own_keys = (
-        args.sandbox
-        or args.sandbox_db is not None
-        or not auth.per_request_credentials
-        or Settings.load().auth_kind != "none"
-    )
-    return http, auth, own_keys
-
-
-def _run_serve_http_workers(
-    args: argparse.Namespace, options: ServerOptions, http: HttpOptions, auth: AuthOptions
-) -> int:
-    from case_mcp.server._auth import auth_configured, server_auth
-    from case_mcp.server._factory import offered_tools
-    from case_mcp.server._http import check_binding
-    from case_mcp.server._http_app import serve_workers
-
-    if args.sandbox and args.sandbox_db is None:
-        raise ConfigurationError(
-            f"--workers {http.workers} cannot share the in-memory --sandbox: each worker would "
-            "have its own separate demo data. Pass --sandbox-db FILE (one sandbox file all "
-            "workers share) or serve Datadog"
-        )
-    # Whatever a worker would refuse is refused here, once, before any worker starts.
-    check_binding(http, authenticated=auth_configured(auth))
-    offered_tools(options)
-    server_auth(auth, http.resource_url)
-    # Opening the backend once also creates and seeds a new sandbox file before the workers
-    # open it together.
-    with _client_factory(args, tenants_bring_keys=auth.per_request_credentials):
-        pass
-    serve_workers(
-        args.argv, options, http, log_level=logging.DEBUG if args.verbose else logging.INFO
-    )
-    return 0
-
-
-def http_worker_app(argv: Sequence[str]) -> Starlette:
-    """The app of one worker of `serve --transport http --workers N`, from the parent's argv.
-
-    The worker parses the same command line as the parent and reads the same environment
-    (inherited), so it serves with the same settings; its backend stays open for its life.
-
-    Raises:
-        ConfigurationError: The settings are invalid (the parent checked them first).
-    """
-    from case_mcp.server._http import create_http_app, tune_collector
-    from case_mcp.server._http_log import use_json_logs
-
-    gc.disable()  # as in `_run_serve`: start-up makes almost no garbage
-    try:
-        args = _parser().parse_args(argv)
-        options = _options(args)
-        http, auth, own_keys = _http_settings(args)
-        backend = ExitStack()
-        atexit.register(backend.close)
-        make_client = backend.enter_context(
-            _client_factory(args, tenants_bring_keys=auth.per_request_credentials)
-        )
-        app = create_http_app(make_client, options, http, auth=auth, keys=own_keys)
-        use_json_logs(logging.DEBUG if args.verbose else logging.INFO)
-        tune_collector()
-    finally:
-        gc.enable()
-    return app
-
-
 def _run_tools(args: argparse.Namespace) -> int:
     import anyio
 
@@ -550,8 +346,8 @@ def _run_call(args: argparse.Namespace) -> int:
 
     from case_mcp.server._launch import CallUsageError, call_tool
 
-    options = _options(args)
-    with _client_factory(args) as make_client:
+    options = server_options(args)
+    with client_factory(args) as make_client:
         try:
             answer = anyio.run(call_tool, make_client, args.tool, args.arguments, options)
         except CallUsageError as error:

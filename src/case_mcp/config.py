@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args, get_origin
 from urllib.parse import urlsplit
 
+import annotated_types
 from pydantic import (
     AliasChoices,
     Field,
@@ -21,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from case_mcp.errors import ConfigurationError
@@ -53,20 +56,6 @@ DEFAULT_SITE = "datadoghq.com"
 
 AuthKind = Literal["bearer", "keys", "none"]
 """How requests authenticate: an OAuth bearer token, the API and application keys, or nothing."""
-
-# Environment variable of each field, for messages that tell the user what to set.
-_VARIABLES = {
-    "api_key": "DD_API_KEY",
-    "app_key": "DD_APP_KEY",
-    "site": "DD_SITE",
-    "access_token": "CASE_MCP_ACCESS_TOKEN",
-    "base_url": "CASE_MCP_BASE_URL",
-    "timeout": "CASE_MCP_TIMEOUT",
-    "retry_attempts": "CASE_MCP_RETRY_ATTEMPTS",
-    "retry_deadline": "CASE_MCP_RETRY_DEADLINE",
-    "max_concurrent_requests": "CASE_MCP_MAX_CONCURRENT_REQUESTS",
-    "max_requests_per_second": "CASE_MCP_MAX_REQUESTS_PER_SECOND",
-}
 
 
 class Settings(BaseSettings):
@@ -137,10 +126,7 @@ class Settings(BaseSettings):
         try:
             return cls(**overrides)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{_variable(error['loc'])}: {error['msg']}" for error in exc.errors()
-            )
-            raise ConfigurationError(f"Invalid configuration: {problems}") from None
+            raise _invalid(cls, exc, flags={}) from None
 
     @field_validator("api_key", "app_key", "access_token", mode="after")
     @classmethod
@@ -181,8 +167,11 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check_site(self) -> Self:
         if self.base_url is None and self.site not in SITES:
+            # A typo of a site is worth showing; a value without a dot may be a key pasted
+            # into the wrong variable, and a key is never repeated.
+            shown = f" {self.site!r}" if "." in self.site and len(self.site) <= 64 else ""
             raise ConfigurationError(
-                f"Unknown DD_SITE {self.site!r}. Valid sites: {', '.join(SITES)} "
+                f"Unknown DD_SITE{shown}. Valid sites: {', '.join(SITES)} "
                 "(or set CASE_MCP_BASE_URL to an explicit API base URL)"
             )
         return self
@@ -222,9 +211,69 @@ class Settings(BaseSettings):
             )
 
 
-def _variable(location: tuple[int | str, ...]) -> str:
-    field = str(location[0]) if location else ""
-    return _VARIABLES.get(field, field or "settings")
+def _invalid(
+    model: type[BaseSettings], exc: ValidationError, *, flags: Mapping[str, str]
+) -> ConfigurationError:
+    """One error naming, for each bad value, the variable or flag that gave it and what fits.
+
+    A value that came from the environment arrives under its variable's name (the alias),
+    one passed in by a flag under its field's name: the error's location says which. The
+    value itself is never repeated: it may be a key pasted into the wrong variable.
+    """
+    fields = model.model_fields
+    by_alias = {alias: name for name, info in fields.items() for alias in _aliases(info)}
+    problems = []
+    for error in exc.errors():
+        key = str(error["loc"][0]) if error["loc"] else ""
+        if key in fields:
+            source = flags.get(key) or next(iter(_aliases(fields[key])), key)
+            field: FieldInfo | None = fields[key]
+        elif key in by_alias:
+            source, field = key, fields[by_alias[key]]
+        else:
+            source, field = model.__name__, None
+        problems.append(f"{source} {_problem(error, field)}")
+    return ConfigurationError(f"Invalid configuration: {'; '.join(problems)}")
+
+
+def _aliases(field: FieldInfo) -> list[str]:
+    alias = field.validation_alias
+    if isinstance(alias, str):
+        return [alias]
+    if isinstance(alias, AliasChoices):
+        return [choice for choice in alias.choices if isinstance(choice, str)]
+    return []
+
+
+def _problem(error: ErrorDetails, field: FieldInfo | None) -> str:
+    if error["type"] in ("value_error", "assertion_error") or field is None:
+        # Our own validators' messages, written to be read; pydantic prefixes them.
+        return "is invalid: " + error["msg"].removeprefix("Value error, ")
+    expected = _expected(field)
+    return f"must be {expected}" if expected else f"is invalid: {error['msg']}"
+
+
+def _expected(field: FieldInfo) -> str | None:
+    """What a number, a switch or a choice must look like, in words; None for other types."""
+    kinds = [kind for kind in get_args(field.annotation) if kind is not type(None)]
+    kind = kinds[0] if len(kinds) == 1 else field.annotation
+    if kind is bool:
+        return "true or false (1/0, yes/no, on/off)"
+    if get_origin(kind) is Literal:
+        return "one of " + ", ".join(repr(choice) for choice in get_args(kind))
+    if kind not in (int, float):
+        return None
+    what = "a whole number" if kind is int else "a number"
+    bounds = {
+        type(rule).__name__: getattr(rule, type(rule).__name__.lower())
+        for rule in field.metadata
+        if isinstance(rule, annotated_types.Ge | annotated_types.Gt | annotated_types.Le)
+    }
+    if "Ge" in bounds and "Le" in bounds:
+        return f"{what} from {bounds['Ge']:g} to {bounds['Le']:g}"
+    words = {"Ge": "at least", "Gt": "greater than", "Le": "at most"}
+    limits = [f"{words[name]} {bound:g}" for name, bound in bounds.items()]
+    return " ".join([what, " and ".join(limits)]) if limits else what
 
 
 ConfirmMode = Literal["auto", "elicit", "token"]
@@ -232,17 +281,15 @@ ConfirmMode = Literal["auto", "elicit", "token"]
 supports it, else require a confirmation token; elicit: only through elicitation (clients
 without it cannot delete); token: always the two-call token flow."""
 
-_OPTION_VARIABLES = {
-    "read_only": "CASE_MCP_READ_ONLY",
-    "toolsets": "CASE_MCP_TOOLSETS",
-    "tools": "CASE_MCP_TOOLS",
-    "exclude_tools": "CASE_MCP_EXCLUDE_TOOLS",
-    "projects": "CASE_MCP_PROJECTS",
-    "no_destructive": "CASE_MCP_NO_DESTRUCTIVE",
-    "confirm_mode": "CASE_MCP_CONFIRM_MODE",
-    "confirm_ttl": "CASE_MCP_CONFIRM_TTL",
-    "secret": "CASE_MCP_SECRET",
-    "audit_log": "CASE_MCP_AUDIT_LOG",
+_OPTION_FLAGS = {
+    "read_only": "--read-only",
+    "toolsets": "--toolsets",
+    "tools": "--tools",
+    "exclude_tools": "--exclude-tools",
+    "projects": "--projects",
+    "no_destructive": "--no-destructive",
+    "confirm_mode": "--confirm-mode",
+    "audit_log": "--audit-log",
 }
 
 
@@ -256,28 +303,24 @@ def _names(value: object) -> object:
 class FlagSettings(BaseSettings):
     """Settings from ``CASE_MCP_*`` variables, where a command-line flag given wins.
 
-    Subclasses name each field's variable and flag in `sources`, for error messages.
+    Subclasses name each field's flag in `flags` (each field's variable is its alias), so an
+    error says which of the two to fix.
     """
 
-    sources: ClassVar[Mapping[str, str]] = {}
+    flags: ClassVar[Mapping[str, str]] = {}
 
     @classmethod
     def load(cls, **flags: Any) -> Self:
         """Read the environment once; each flag that is not None wins over its variable.
 
         Raises:
-            ConfigurationError: A value is invalid; the message names the variable (and flag)
-                to fix, never the value, which may be a secret.
+            ConfigurationError: A value is invalid; the message names the variable or the
+                flag it came from and what is expected, never the value, which may be a secret.
         """
         try:
             return cls(**{name: value for name, value in flags.items() if value is not None})
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{cls.sources.get(str(error['loc'][0]) if error['loc'] else '', cls.__name__)}"
-                f": {error['msg']}"
-                for error in exc.errors()
-            )
-            raise ConfigurationError(f"Invalid configuration: {problems}") from None
+            raise _invalid(cls, exc, flags=cls.flags) from None
 
 
 class ServerOptions(FlagSettings):
@@ -310,7 +353,7 @@ class ServerOptions(FlagSettings):
     model_config = SettingsConfigDict(
         frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
     )
-    sources: ClassVar[Mapping[str, str]] = _OPTION_VARIABLES
+    flags: ClassVar[Mapping[str, str]] = _OPTION_FLAGS
 
     read_only: bool = Field(default=False, validation_alias="CASE_MCP_READ_ONLY")
     toolsets: Annotated[frozenset[str] | None, NoDecode] = Field(

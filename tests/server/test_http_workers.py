@@ -183,9 +183,9 @@ def test_one_worker_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_worker_count_out_of_range_names_the_flag() -> None:
-    """Zero workers is a configuration error that says which variable and flag to fix."""
+    """Zero workers passed in as the flag is a configuration error naming the flag."""
     from case_mcp.errors import ConfigurationError
     from case_mcp.server._http_options import HttpOptions
 
-    with pytest.raises(ConfigurationError, match="CASE_MCP_WORKERS / --workers"):
+    with pytest.raises(ConfigurationError, match="--workers must be a whole number from 1 to 64"):
         HttpOptions.load(workers=0)

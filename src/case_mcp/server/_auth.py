@@ -60,14 +60,12 @@ __all__ = [
     "server_auth",
 ]
 
-_VARIABLES: Final = {
-    "tokens": "CASE_MCP_HTTP_TOKENS",
-    "token_file": "CASE_MCP_TOKEN_FILE",
-    "jwt_secret": "CASE_MCP_JWT_SECRET",
-    "jwks_file": "CASE_MCP_JWKS_FILE",
-    "jwt_audience": "CASE_MCP_JWT_AUDIENCE",
-    "jwt_issuer": "CASE_MCP_JWT_ISSUER",
-    "per_request_credentials": "CASE_MCP_PER_REQUEST_CREDENTIALS",
+_FLAGS: Final = {
+    "token_file": "--token-file",
+    "jwks_file": "--jwks-file",
+    "jwt_audience": "--jwt-audience",
+    "jwt_issuer": "--jwt-issuer",
+    "per_request_credentials": "--per-request-credentials",
 }
 
 # MCP methods that never reach Datadog, so a request without keys may make them.
@@ -110,7 +108,7 @@ class AuthOptions(FlagSettings):
     model_config = SettingsConfigDict(
         frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
     )
-    sources: ClassVar[Mapping[str, str]] = _VARIABLES
+    flags: ClassVar[Mapping[str, str]] = _FLAGS
 
     tokens: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
         default=(), validation_alias="CASE_MCP_HTTP_TOKENS"

@@ -102,8 +102,8 @@ def worker_app() -> Starlette:
     Raises:
         ConfigurationError: The settings are invalid (the parent checked them first).
     """
-    # Imported here: the CLI module imports this one's callers, not the other way round.
-    from case_mcp.cli import http_worker_app
+    # Imported here: the serve command imports this module's callers, not the other way round.
+    from case_mcp._serve import http_worker_app
 
     argv = json.loads(os.environ[ARGV_VARIABLE])
     return http_worker_app(argv)

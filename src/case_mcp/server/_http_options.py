@@ -12,17 +12,17 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 
 from case_mcp.config import FlagSettings
 
-_VARIABLES = {
-    "host": "CASE_MCP_HOST / --host",
-    "port": "CASE_MCP_PORT / --port",
-    "allowed_hosts": "CASE_MCP_ALLOWED_HOSTS / --allowed-hosts",
-    "allowed_origins": "CASE_MCP_ALLOWED_ORIGINS / --allowed-origins",
-    "max_body_size": "CASE_MCP_MAX_BODY_SIZE / --max-body-size",
-    "max_concurrent_calls": "CASE_MCP_MAX_CONCURRENT_CALLS / --max-concurrent-calls",
-    "calls_per_minute": "CASE_MCP_CALLS_PER_MINUTE / --calls-per-minute",
-    "shutdown_timeout": "CASE_MCP_SHUTDOWN_TIMEOUT / --shutdown-timeout",
-    "public_url": "CASE_MCP_PUBLIC_URL / --public-url",
-    "workers": "CASE_MCP_WORKERS / --workers",
+_FLAGS = {
+    "host": "--host",
+    "port": "--port",
+    "allowed_hosts": "--allowed-hosts",
+    "allowed_origins": "--allowed-origins",
+    "max_body_size": "--max-body-size",
+    "max_concurrent_calls": "--max-concurrent-calls",
+    "calls_per_minute": "--calls-per-minute",
+    "shutdown_timeout": "--shutdown-timeout",
+    "public_url": "--public-url",
+    "workers": "--workers",
 }
 
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -67,7 +67,7 @@ class HttpOptions(FlagSettings):
     model_config = SettingsConfigDict(
         frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
     )
-    sources: ClassVar[Mapping[str, str]] = _VARIABLES
+    flags: ClassVar[Mapping[str, str]] = _FLAGS
 
     host: str = Field(default="127.0.0.1", min_length=1, validation_alias="CASE_MCP_HOST")
     port: int = Field(default=8000, ge=0, le=65535, validation_alias="CASE_MCP_PORT")
