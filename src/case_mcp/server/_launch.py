@@ -65,11 +65,13 @@ def sandbox_client_factory(sandbox: Sandbox) -> ClientFactory:
     Args:
         sandbox: The embedded emulator; it must stay open while the server runs.
     """
-    return lambda: CaseManagementClient(
-        base_url=SANDBOX_BASE_URL,
-        api_key="sandbox",
-        app_key="sandbox",
-        transport=sandbox.transport(),
+    return lambda: _sandbox_client(sandbox.transport())
+
+
+def _sandbox_client(transport: httpx2.AsyncBaseTransport) -> CaseManagementClient:
+    # The sandbox accepts any keys; the client requires some to send.
+    return CaseManagementClient(
+        base_url=SANDBOX_BASE_URL, api_key="sandbox", app_key="sandbox", transport=transport
     )
 
 
@@ -91,12 +93,7 @@ def sandbox_on_demand() -> Iterator[ClientFactory]:
         return opened[0]
 
     try:
-        yield lambda: CaseManagementClient(
-            base_url=SANDBOX_BASE_URL,
-            api_key="sandbox",
-            app_key="sandbox",
-            transport=_OnDemandTransport(sandbox),
-        )
+        yield lambda: _sandbox_client(_OnDemandTransport(sandbox))
     finally:
         for each in opened:
             each.close()

@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from case_mcp.server._sanitize import clean_data, encodes_clean_data
 
 
-def compact(model: BaseModel) -> dict[str, Any]:
-    """The model as JSON data, without nulls, empty optional values or invisible characters.
+def compact_with_text(model: BaseModel) -> tuple[dict[str, Any], str]:
+    """The model as JSON data, without nulls, empty optional values or invisible characters,
+    and that data as one line of text (`to_text`).
 
     A required field keeps its value even when empty (a search with no match still says
     ``"cases": []``), so the result always validates against the tool's output schema.
@@ -25,15 +26,10 @@ def compact(model: BaseModel) -> dict[str, Any]:
     and invisible characters (`_sanitize`): this is the one place every tool result and
     resource document passes through.
     """
-    return compact_with_text(model)[0]
-
-
-def compact_with_text(model: BaseModel) -> tuple[dict[str, Any], str]:
-    """`compact(model)` and its text (`to_text`), the JSON written once when it is clean."""
     dumped = _prune(model, model.model_dump(mode="json", by_alias=True, exclude_none=True))
     text = to_text(dumped)
     # Scanning the text once is cheaper than walking every string of the data, and most
-    # data has nothing to clean.
+    # data has nothing to clean; only data that needs it is cleaned and written again.
     if encodes_clean_data(text):
         return dumped, text
     cleaned: dict[str, Any] = clean_data(dumped)
@@ -69,5 +65,5 @@ def result(view: BaseModel) -> CallToolResult:
 
 
 def compact_text(model: BaseModel) -> str:
-    """``to_text(compact(model))``: a resource document."""
+    """The text of `compact_with_text(model)`: a resource document."""
     return compact_with_text(model)[1]

@@ -5,7 +5,7 @@ Case titles, descriptions, comments and attributes are written by people and by 
 see can still steer a model: zero-width and bidi-override characters hide or reorder words,
 Unicode tag characters (U+E0000 block) and variation selectors smuggle whole invisible
 sentences, and control characters rewrite a terminal. Everything a tool or resource returns
-goes through `clean_data` (in `_render.compact`), so none of it reaches a model, and error
+goes through `clean_data` (in `_render.compact_with_text`), so none of it reaches a model, and error
 texts go through `clean_text`.
 
 What is removed: C0 controls but tab and newline (a carriage return, NEL and the Unicode line

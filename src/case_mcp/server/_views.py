@@ -3,7 +3,7 @@
 A model pays for every character it reads, so a case is one flat object with the names
 resolved (assignee name and email, project key, case type name) instead of an envelope of
 ids to chase through `included`. Empty and null fields are dropped when rendered
-(`_render.compact`). Each view's docstring and field descriptions become the tool's output
+(`_render.compact_with_text`). Each view's docstring and field descriptions become the tool's output
 schema, so they are written for the model too.
 """
 
