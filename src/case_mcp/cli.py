@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from case_mcp import __version__
-from case_mcp._serve import client_factory, run_serve, server_options
+from case_mcp._serve import client_factory, open_sandbox, run_serve, server_options
 from case_mcp.errors import ConfigurationError
 
 
@@ -370,20 +370,20 @@ def _text_of(content: Sequence[object]) -> str:
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:
-    from case_mcp.sandbox import RateLimit, serve
+    from case_mcp.sandbox import RateLimit
+    from case_mcp.sandbox._http import server
 
     rate_limit = (
         RateLimit(limit=args.rate_limit, period=args.rate_period) if args.rate_limit else None
     )
-    print(
-        f"Datadog Case Management sandbox on http://{args.host}:{args.port} "
-        f"({'empty' if args.empty else 'demo organisation'}; "
-        f"state {'in ' + str(args.db) if args.db else 'in memory'}). Ctrl-C stops it.",
-        file=sys.stderr,
-    )
-    serve(
-        host=args.host, port=args.port, db_path=args.db, seed=not args.empty, rate_limit=rate_limit
-    )
+    with open_sandbox(args.db, flag="--db", seed=not args.empty, rate_limit=rate_limit) as sandbox:
+        print(
+            f"Datadog Case Management sandbox on http://{args.host}:{args.port} "
+            f"({'empty' if args.empty else 'demo organisation'}; "
+            f"state {'in ' + str(args.db) if args.db else 'in memory'}). Ctrl-C stops it.",
+            file=sys.stderr,
+        )
+        server(sandbox, host=args.host, port=args.port).run()
     return 0
 
 
