@@ -390,20 +390,26 @@ def _text_of(content: Sequence[object]) -> str:
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:
+    from case_mcp._listener import bind_listener
     from case_mcp.sandbox import RateLimit
     from case_mcp.sandbox._http import server
 
     rate_limit = (
         RateLimit(limit=args.rate_limit, period=args.rate_period) if args.rate_limit else None
     )
-    with open_sandbox(args.db, flag="--db", seed=not args.empty, rate_limit=rate_limit) as sandbox:
+    with (
+        open_sandbox(args.db, flag="--db", seed=not args.empty, rate_limit=rate_limit) as sandbox,
+        bind_listener(args.host, args.port) as listener,
+    ):
+        # Said once the file is open and the port bound, so it is true when it is read.
+        port = listener.getsockname()[1]
         print(
-            f"Datadog Case Management sandbox on http://{args.host}:{args.port} "
+            f"Datadog Case Management sandbox on http://{args.host}:{port} "
             f"({'empty' if args.empty else 'demo organisation'}; "
             f"state {'in ' + str(args.db) if args.db else 'in memory'}). Ctrl-C stops it.",
             file=sys.stderr,
         )
-        server(sandbox, host=args.host, port=args.port).run()
+        server(sandbox, host=args.host, port=port).run(sockets=[listener])
     return 0
 
 
