@@ -16,7 +16,7 @@ __all__ = ["bind_listener"]
 
 
 def bind_listener(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to `host` and `port`, ready for uvicorn's ``sockets=`` argument.
+    """A TCP socket listening on `host` and `port`, for uvicorn's ``sockets=`` argument.
 
     It is made as uvicorn makes its own (address reuse, inheritable by worker processes),
     but names its protocol: asyncio sets ``TCP_NODELAY`` only on the connections of sockets
@@ -32,6 +32,9 @@ def bind_listener(host: str, port: int) -> socket.socket:
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
+        # Connections wait in the backlog until uvicorn accepts them, so "serving on" is
+        # true from the moment it is said.
+        listener.listen()
     except OSError as error:
         listener.close()
         if error.errno == errno.EADDRINUSE:

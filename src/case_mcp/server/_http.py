@@ -15,8 +15,8 @@ behind the SDK's Streamable HTTP transport, made fit to share:
 - one JSON log line per request, with a request id also sent to Datadog (`_http_log`);
 - `serve_http` refuses a non-loopback address without authentication and a port in use (in
   one line, before it says it serves), and on SIGTERM stops accepting connections, lets
-  calls in flight finish within ``--shutdown-timeout``, ends open event streams as
-  finished responses (`_http_streams`) and exits 0.
+  calls in flight finish within ``--shutdown-timeout``, ends the listener streams as
+  finished responses (`_http_streams`), and exits 0.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from case_mcp.server._http_health import Readiness, healthz
 from case_mcp.server._http_limits import CallerRateLimit, CallLimit
 from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
 from case_mcp.server._http_options import HttpOptions
-from case_mcp.server._http_streams import EndStreamsCleanly
+from case_mcp.server._http_streams import EndListenersAtShutdown, let_answers_finish
 from case_mcp.server._state import ClientFactory
 from case_mcp.server.tools import all_tools
 
@@ -105,7 +105,8 @@ def create_http_app(
         ),
         host=http.host,
     )
-    app.add_middleware(EndStreamsCleanly)
+    let_answers_finish()
+    app.add_middleware(EndListenersAtShutdown)
     app.add_middleware(RequestIdMiddleware)
     return app
 
