@@ -13,7 +13,8 @@ import gc
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from case_mcp.errors import ConfigurationError
 
@@ -21,11 +22,12 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from case_mcp.config import ServerOptions
+    from case_mcp.sandbox import Sandbox
     from case_mcp.server._auth import AuthOptions
     from case_mcp.server._http_options import HttpOptions
     from case_mcp.server._state import ClientFactory
 
-__all__ = ["client_factory", "http_worker_app", "run_serve", "server_options"]
+__all__ = ["client_factory", "http_worker_app", "open_sandbox", "run_serve", "server_options"]
 
 
 def server_options(args: argparse.Namespace) -> ServerOptions:
@@ -62,10 +64,8 @@ def client_factory(
     )
 
     if args.sandbox_db is not None:
-        from case_mcp.sandbox import Sandbox
-
         # A file is opened at once, so that one this version cannot open stops the start.
-        with Sandbox(db_path=args.sandbox_db) as sandbox:
+        with open_sandbox(args.sandbox_db, flag="--sandbox-db") as sandbox:
             yield sandbox_client_factory(sandbox)
         return
     if args.sandbox:
@@ -84,6 +84,22 @@ def client_factory(
             f"{error}, or pass --sandbox to use the embedded sandbox"
         ) from None
     yield make_client
+
+
+def open_sandbox(path: Path | None, *, flag: str, **options: Any) -> Sandbox:
+    """The sandbox kept in the file `path` (given by `flag`), or in memory when it is None.
+
+    Raises:
+        ConfigurationError: The file cannot be used; the message names `flag` and what to fix.
+    """
+    from case_mcp.sandbox import Sandbox
+    from case_mcp.sandbox._schema import DatabaseError
+
+    try:
+        return Sandbox(db_path=path, **options)
+    except DatabaseError as error:
+        # The sandbox's message starts with the path; the user typed it after `flag`.
+        raise ConfigurationError(f"{flag} {error}") from None
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -12,25 +12,21 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from case_mcp import __version__
-from case_mcp._serve import client_factory, run_serve, server_options
+from case_mcp._serve import client_factory, open_sandbox, run_serve, server_options
 from case_mcp.errors import ConfigurationError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `case-mcp` command line; returns the process exit status."""
     parser = _parser()
-    args, extras = parser.parse_known_args(argv)
+    args = parser.parse_args(argv)
     # `serve --workers N` hands its command line to the worker processes, which parse it again.
     args.argv = list(sys.argv[1:] if argv is None else argv)
-    if extras:
-        # `call`'s key=value arguments may come after its flags; anything else is a mistake.
-        if args.command != "call" or any(extra.startswith("-") for extra in extras):
-            parser.error(f"unrecognized arguments: {' '.join(extras)}")
-        args.arguments = [*args.arguments, *extras]
     logging.basicConfig(
         stream=sys.stderr,  # stdout belongs to the MCP protocol in `serve`
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -50,6 +46,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+class _Command(argparse.ArgumentParser):
+    """A command's parser, which reports what it does not recognise under its own usage.
+
+    argparse hands a command's leftover arguments up to the top-level parser, whose error
+    shows the usage of `case-mcp`, not the flags of the command that was typed.
+
+    Args:
+        trailing: The name of a list positional that also takes the words given after the
+            command's flags (`call`'s key=value arguments may come before or after them).
+    """
+
+    def __init__(self, *args: Any, trailing: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._trailing = trailing
+
+    def parse_known_args(  # type: ignore[override]  # typeshed's overloads; same behaviour
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if self._trailing is not None and not any(extra.startswith("-") for extra in extras):
+            setattr(parsed, self._trailing, [*getattr(parsed, self._trailing), *extras])
+            extras = []
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="case-mcp",
@@ -57,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"case-mcp {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail to stderr")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Command)
 
     serve = commands.add_parser(
         "serve",
@@ -87,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
 
     call = commands.add_parser(
         "call",
+        trailing="arguments",
         help="run one tool and print its result as JSON",
         description="Run one tool, as an assistant would, and print its structured result as "
         "JSON on stdout. Arguments are key=value; a value is read as JSON when it parses "
@@ -332,11 +356,8 @@ def _run_tools(args: argparse.Namespace) -> int:
 
     from case_mcp.server._manifest import manifest_text, tool_table
 
-    if args.json:
-        sys.stdout.write(anyio.run(manifest_text))
-    else:
-        sys.stdout.write(anyio.run(tool_table))
-    return 0
+    text = anyio.run(manifest_text if args.json else tool_table)
+    return _to_stdout(lambda: sys.stdout.write(text))
 
 
 def _run_call(args: argparse.Namespace) -> int:
@@ -357,12 +378,11 @@ def _run_call(args: argparse.Namespace) -> int:
         print(_text_of(answer.content), file=sys.stderr)
         return 1
     data = answer.structured_content
-    if data is None:
-        # A tool without structured output (none today): its text is the answer.
-        print(_text_of(answer.content))
-    else:
-        print(json.dumps(data, indent=2, ensure_ascii=False))
-    return 0
+    # A tool without structured output (none today): its text is the answer.
+    text = (
+        _text_of(answer.content) if data is None else json.dumps(data, indent=2, ensure_ascii=False)
+    )
+    return _to_stdout(lambda: print(text))
 
 
 def _text_of(content: Sequence[object]) -> str:
@@ -370,20 +390,26 @@ def _text_of(content: Sequence[object]) -> str:
 
 
 def _run_sandbox(args: argparse.Namespace) -> int:
-    from case_mcp.sandbox import RateLimit, serve
+    from case_mcp._listener import bind_listener
+    from case_mcp.sandbox import RateLimit
+    from case_mcp.sandbox._http import server
 
     rate_limit = (
         RateLimit(limit=args.rate_limit, period=args.rate_period) if args.rate_limit else None
     )
-    print(
-        f"Datadog Case Management sandbox on http://{args.host}:{args.port} "
-        f"({'empty' if args.empty else 'demo organisation'}; "
-        f"state {'in ' + str(args.db) if args.db else 'in memory'}). Ctrl-C stops it.",
-        file=sys.stderr,
-    )
-    serve(
-        host=args.host, port=args.port, db_path=args.db, seed=not args.empty, rate_limit=rate_limit
-    )
+    with (
+        open_sandbox(args.db, flag="--db", seed=not args.empty, rate_limit=rate_limit) as sandbox,
+        bind_listener(args.host, args.port) as listener,
+    ):
+        # Said once the file is open and the port bound, so it is true when it is read.
+        port = listener.getsockname()[1]
+        print(
+            f"Datadog Case Management sandbox on http://{args.host}:{port} "
+            f"({'empty' if args.empty else 'demo organisation'}; "
+            f"state {'in ' + str(args.db) if args.db else 'in memory'}). Ctrl-C stops it.",
+            file=sys.stderr,
+        )
+        server(sandbox, host=args.host, port=port).run(sockets=[listener])
     return 0
 
 
@@ -392,9 +418,14 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     from case_mcp.demo import run_demo
 
+    return _to_stdout(lambda: anyio.run(run_demo, sys.stdout))
+
+
+def _to_stdout(write: Callable[[], object]) -> int:
+    """Run `write`, which prints to stdout: 0, or 1 when the reader closed the pipe first."""
     reader_left = False
     try:
-        anyio.run(run_demo, sys.stdout)
+        write()
         sys.stdout.flush()
     except* BrokenPipeError:
         reader_left = True

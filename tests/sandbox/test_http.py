@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -11,6 +12,8 @@ import anyio
 import httpx2
 import pytest
 
+from case_mcp.cli import main
+from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Faults, Sandbox, _http, serve
 from case_mcp.sandbox._faults import ConnectionDropped
 
@@ -63,12 +66,45 @@ def test_only_deliberate_drops_are_left_out_of_the_log() -> None:
 
 
 def test_serve_runs_uvicorn_on_the_address_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    """serve() builds a sandbox and runs uvicorn on the host and port, logging to stderr."""
+    """serve() builds a sandbox, binds the address and runs uvicorn on it, logging to stderr."""
     ran: list[Any] = []
-    monkeypatch.setattr("uvicorn.Server.run", lambda server: ran.append(server.config))
+    monkeypatch.setattr(
+        "uvicorn.Server.run",
+        lambda server, sockets: ran.append((server.config, sockets[0].getsockname())),
+    )
 
-    serve(host="127.0.0.1", port=9999, seed=False, rate_limit=None, log_level="info")
+    serve(host="127.0.0.1", port=0, seed=False, rate_limit=None, log_level="info")
 
-    config = ran[0]
-    assert (config.host, config.port, config.lifespan) == ("127.0.0.1", 9999, "off")
+    config, (host, port) = ran[0]
+    assert (config.host, config.port, config.lifespan) == (host, port, "off")
+    assert (host, port > 0) == ("127.0.0.1", True)
     assert config.log_config["handlers"]["stderr"]["()"] is _http.StderrHandler
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port another program listens on while the test runs."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield holder.getsockname()[1]
+
+
+def test_a_port_in_use_stops_the_sandbox_command_before_its_banner(
+    capsys: pytest.CaptureFixture[str], taken_port: int
+) -> None:
+    """`case-mcp sandbox` on a taken port says so in one line, exit 2, and never that it serves."""
+    status = main(["sandbox", "--port", str(taken_port)])
+
+    out, err = capsys.readouterr()
+    assert (status, out, err) == (
+        2,
+        "",
+        f"case-mcp: port {taken_port} on 127.0.0.1 is taken (choose another with --port)\n",
+    )
+
+
+def test_serve_refuses_a_port_in_use_with_a_configuration_error(taken_port: int) -> None:
+    """The library's serve() raises the same error rather than exiting the process."""
+    with pytest.raises(ConfigurationError, match=f"port {taken_port} on 127.0.0.1 is taken"):
+        serve(port=taken_port, seed=False, rate_limit=None)

@@ -11,9 +11,13 @@ from typing import Any
 
 import anyio
 import pytest
+from mcp import Client
 
 from case_mcp.cli import main
-from case_mcp.server._launch import CallUsageError, parse_arguments
+from case_mcp.config import ServerOptions
+from case_mcp.sandbox import Sandbox
+from case_mcp.server import create_server
+from case_mcp.server._launch import CallUsageError, parse_arguments, sandbox_client_factory
 from case_mcp.server._manifest import manifest_text
 from case_mcp.server.tools import all_tools
 
@@ -100,6 +104,64 @@ def test_an_unknown_tool_is_a_usage_error_listing_the_tools(
     assert (status, out) == (2, "")
     assert "get_case" in err
     assert "search_cases" in err
+
+
+@pytest.mark.parametrize(
+    ("tool", "flags", "options"),
+    [
+        ("archive_case", ["--read-only"], ServerOptions(read_only=True)),
+        ("delete_project", ["--no-destructive"], ServerOptions(no_destructive=True)),
+        ("add_case_comment", ["--toolsets", "cases"], ServerOptions(toolsets={"cases"})),
+        (
+            "archive_case",
+            ["--exclude-tools", "archive_case"],
+            ServerOptions(exclude_tools={"archive_case"}),
+        ),
+        ("archive_case", ["--tools", "get_case"], ServerOptions(tools={"get_case"})),
+    ],
+)
+def test_a_withheld_tool_is_refused_with_the_servers_reason(
+    capsys: pytest.CaptureFixture[str], tool: str, flags: list[str], options: ServerOptions
+) -> None:
+    """A tool the guardrails hide is not "unknown": call says why, in the server's own words."""
+
+    async def servers_answer() -> str:
+        with Sandbox() as sandbox:
+            server = create_server(sandbox_client_factory(sandbox), options)
+            async with Client(server) as client:
+                answer = await client.call_tool(tool, {"case_id": "SEC-1"})
+        return "\n".join(getattr(block, "text", "") for block in answer.content)
+
+    status, out, err = run(capsys, "call", tool, "case_id=SEC-1", "--sandbox", *flags)
+
+    assert (status, out, err) == (1, "", anyio.run(servers_answer) + "\n")
+    assert "operator" in err or "turned off" in err
+
+
+def test_an_unknown_flag_after_call_shows_calls_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A mistyped flag is reported under `call`'s usage, which lists the flags it takes."""
+    with pytest.raises(SystemExit) as exited:
+        main(["call", "get_case", "case_id=SEC-1", "--sandbox", "--red-only"])
+
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert err.startswith("usage: case-mcp call ")
+    assert err.endswith("case-mcp call: error: unrecognized arguments: --red-only\n")
+
+
+def test_an_unknown_flag_after_any_command_shows_that_commands_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The same holds for every command: the usage shown is the one of the command typed."""
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--sandbox", "--red-only"])
+
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert err.startswith("usage: case-mcp serve ")
+    assert err.endswith("case-mcp serve: error: unrecognized arguments: --red-only\n")
 
 
 def test_an_argument_without_equals_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -195,6 +257,24 @@ def test_demo_stops_quietly_when_its_reader_has_gone() -> None:
     )
     assert process.stdout is not None
     process.stdout.close()  # the reader is gone before the first line arrives
+    _, err = process.communicate(timeout=60)
+
+    assert (process.returncode, err.decode()) == (1, "")
+
+
+@pytest.mark.parametrize(
+    "command", [["call", "search_cases", "page_size=50", "--sandbox"], ["tools", "--json"]]
+)
+def test_call_and_tools_stop_quietly_when_their_reader_has_gone(command: list[str]) -> None:
+    """`case-mcp call ... | head -1`: once the reader has left, it ends without a traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "case_mcp", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("DD_", "CASE_MCP_"))},
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader is gone before the result arrives
     _, err = process.communicate(timeout=60)
 
     assert (process.returncode, err.decode()) == (1, "")

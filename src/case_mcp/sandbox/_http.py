@@ -14,6 +14,8 @@ from typing import Any, TextIO
 
 import uvicorn
 
+from case_mcp._listener import bind_listener
+
 from ._faults import ConnectionDropped
 from ._limits import RateLimit
 from ._sandbox import DEFAULT_RATE_LIMIT, Sandbox
@@ -119,7 +121,11 @@ def serve(
 
     Raises:
         case_mcp.errors.ConfigurationError: `db_path` is not a sandbox database this version
-            can open.
+            can open, or the port is taken (checked before anything is served).
     """
-    with Sandbox(db_path=db_path, seed=seed, rate_limit=rate_limit) as sandbox:
-        server(sandbox, host=host, port=port, log_level=log_level).run()
+    with (
+        Sandbox(db_path=db_path, seed=seed, rate_limit=rate_limit) as sandbox,
+        bind_listener(host, port) as listener,
+    ):
+        bound = listener.getsockname()[1]
+        server(sandbox, host=host, port=bound, log_level=log_level).run(sockets=[listener])

@@ -203,10 +203,13 @@ def open_database(path: str | os.PathLike[str] | None) -> tuple[sqlite3.Connecti
         schema was just created, so the caller knows to seed it.
 
     Raises:
-        DatabaseError: The file is no SQLite database, another program's database, or a
-            sandbox database of another schema version.
+        DatabaseError: The file cannot be created or written (a missing directory, a
+            directory, no permission), or is no SQLite database, another program's database,
+            or a sandbox database of another schema version. The message starts with the path.
     """
     target = ":memory:" if path is None else os.fspath(path)
+    if path is not None:
+        _check_writable(target)
     # One connection per sandbox. It may be created in one thread and served from another
     # (uvicorn in a worker thread); requests run one at a time on the serving event loop.
     conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
@@ -217,6 +220,37 @@ def open_database(path: str | os.PathLike[str] | None) -> tuple[sqlite3.Connecti
         conn.close()
         raise
     return conn, created
+
+
+def _check_writable(target: str) -> None:
+    """Refuse, in words, a path SQLite would refuse with only "unable to open database file"."""
+    if os.path.isdir(target):
+        raise DatabaseError(
+            f"{target} is a directory; give a file path, such as "
+            f"{os.path.join(target, 'sandbox.db')}",
+            path=target,
+        )
+    directory = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(directory):
+        raise DatabaseError(
+            f"{target} cannot be created: the directory {directory} does not exist (create "
+            "it, or choose a file in a directory that does)",
+            path=target,
+        )
+    try:
+        # What SQLite is about to do (an empty file is an empty database to it), but with
+        # the system's reason when it cannot be done.
+        os.close(os.open(target, os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError as exc:
+        raise _unwritable(target, exc.strerror or type(exc).__name__) from None
+
+
+def _unwritable(target: str, reason: str) -> DatabaseError:
+    return DatabaseError(
+        f"{target} cannot be created or written ({reason}); choose a file in a directory you "
+        "can write to",
+        path=target,
+    )
 
 
 def _prepare(conn: sqlite3.Connection, target: str, *, in_memory: bool) -> bool:
@@ -230,6 +264,10 @@ def _prepare(conn: sqlite3.Connection, target: str, *, in_memory: bool) -> bool:
             0
         ]
     except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname != "SQLITE_NOTADB":
+            # A writable file in a directory that refuses the write-ahead log beside it, or
+            # a read-only file system.
+            raise _unwritable(target, str(exc)) from exc
         raise DatabaseError(
             f"{target} is not a SQLite database ({exc}); point the sandbox at a new file "
             "or delete this one if it is an old sandbox file",

@@ -13,19 +13,28 @@ behind the SDK's Streamable HTTP transport, made fit to share:
 - ``/healthz`` and ``/readyz`` for probes (`_http_health`); they skip the Host check, since
   probes and load balancers address a pod by its IP;
 - one JSON log line per request, with a request id also sent to Datadog (`_http_log`);
-- `serve_http` refuses a non-loopback address without authentication, and on SIGTERM stops
-  accepting connections and lets calls in flight finish within ``--shutdown-timeout``.
+- `serve_http` refuses a non-loopback address without authentication and a port in use (in
+  one line, before it says it serves), and on SIGTERM stops accepting connections, lets
+  calls in flight finish within ``--shutdown-timeout``, ends the listener streams as
+  finished responses (`_http_streams`), and exits 0.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import NoReturn
 
 import uvicorn
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
+from case_mcp._listener import bind_listener
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server._auth import (
@@ -39,6 +48,7 @@ from case_mcp.server._http_health import Readiness, healthz
 from case_mcp.server._http_limits import CallerRateLimit, CallLimit
 from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
 from case_mcp.server._http_options import HttpOptions
+from case_mcp.server._http_streams import EndListenersAtShutdown, let_answers_finish
 from case_mcp.server._state import ClientFactory
 from case_mcp.server.tools import all_tools
 
@@ -95,6 +105,8 @@ def create_http_app(
         ),
         host=http.host,
     )
+    let_answers_finish()
+    app.add_middleware(EndListenersAtShutdown)
     app.add_middleware(RequestIdMiddleware)
     return app
 
@@ -152,33 +164,60 @@ def serve_http(
         log_level: The level of the JSON log on stderr.
 
     Raises:
-        ConfigurationError: A non-loopback `http.host` without authentication, or invalid
-            options.
+        ConfigurationError: A non-loopback `http.host` without authentication, a port in
+            use or an address that cannot be bound, or invalid options.
+        SystemExit: With status 0, once SIGTERM has stopped the server.
     """
     check_binding(http, authenticated=auth is not None and auth_configured(auth))
-    app = create_http_app(make_client, options, http, auth=auth, keys=keys)
-    use_json_logs(log_level)
-    if options is None or options.secret is None:
-        logger.warning(
-            "CASE_MCP_SECRET is not set: confirmation tokens and request state are sealed "
-            "with a key of this process only, so no other replica accepts them"
+    with bind_listener(http.host, http.port) as listener:
+        app = create_http_app(make_client, options, http, auth=auth, keys=keys)
+        use_json_logs(log_level)
+        if options is None or options.secret is None:
+            logger.warning(
+                "CASE_MCP_SECRET is not set: confirmation tokens and request state are sealed "
+                "with a key of this process only, so no other replica accepts them"
+            )
+        port = listener.getsockname()[1]
+        logger.info("serving MCP on http://%s:%d%s", http.host, port, MCP_PATH)
+        tune_collector()
+        # One worker: the process is stateless, so more CPU is more replicas behind the load
+        # balancer, each with its own limits. uvicorn's "auto" loop and parser take uvloop and
+        # httptools when installed (uvicorn[standard]); without them (asyncio and h11, the
+        # default install) a call cost the same CPU within the noise of the benchmark, so
+        # they are not dependencies.
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host=http.host,
+                port=port,
+                log_config=None,  # keep the JSON handler; uvicorn's own lines go through it
+                access_log=False,  # RequestIdMiddleware writes the access lines, with the id
+                server_header=False,
+                timeout_graceful_shutdown=http.shutdown_timeout,
+                lifespan="on",
+            )
         )
-    logger.info("serving MCP on http://%s:%d%s", http.host, http.port, MCP_PATH)
-    tune_collector()
-    # One worker: the process is stateless, so more CPU is more replicas behind the load
-    # balancer, each with its own limits. uvicorn's "auto" loop and parser take uvloop and
-    # httptools when installed (uvicorn[standard]); without them (asyncio and h11, the
-    # default install) a call cost the same CPU within the noise of the benchmark, so
-    # they are not dependencies.
-    uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=http.host,
-            port=http.port,
-            log_config=None,  # keep the JSON handler; uvicorn's own lines go through it
-            access_log=False,  # RequestIdMiddleware writes the access lines, with the id
-            server_header=False,
-            timeout_graceful_shutdown=http.shutdown_timeout,
-            lifespan="on",
-        )
-    ).run()
+        with _stopping_on_sigterm_is_success():
+            server.run(sockets=[listener])
+
+
+@contextmanager
+def _stopping_on_sigterm_is_success() -> Iterator[None]:
+    """Exit with status 0, not 143, once SIGTERM has stopped the server gracefully.
+
+    uvicorn catches SIGTERM to shut down gracefully, then raises it again with the handler
+    that was there before, so that the process dies of it. A stop that was asked for and
+    done is a success, as it is for ``--workers``, whose supervisor exits 0.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread has signal handlers, and uvicorn leaves them alone
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_successfully)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_successfully(signum: int, frame: FrameType | None) -> NoReturn:
+    raise SystemExit(0)

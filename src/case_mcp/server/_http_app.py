@@ -23,7 +23,6 @@ import json
 import logging
 import os
 import secrets
-import socket
 from collections.abc import Sequence
 from typing import Final
 
@@ -31,6 +30,7 @@ import uvicorn
 from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
+from case_mcp._listener import bind_listener
 from case_mcp.config import ServerOptions
 from case_mcp.server._http_log import use_json_logs
 from case_mcp.server._http_options import HttpOptions
@@ -59,41 +59,39 @@ def serve_workers(
         options: The parent's guardrails (only its secret is looked at here).
         http: Where to listen, how many workers, the graceful shutdown time.
         log_level: The level of the parent's JSON log on stderr.
+
+    Raises:
+        ConfigurationError: The port is in use, or the address cannot be bound.
     """
-    use_json_logs(log_level)
-    if options.secret is None:
-        logger.warning(
-            "CASE_MCP_SECRET is not set: confirmation tokens and request state are sealed "
-            "with a random key of this server's workers only, so no other replica accepts them"
+    with bind_listener(http.host, http.port) as listener:
+        use_json_logs(log_level)
+        if options.secret is None:
+            logger.warning(
+                "CASE_MCP_SECRET is not set: confirmation tokens and request state are sealed "
+                "with a random key of this server's workers only, so no other replica accepts "
+                "them"
+            )
+            os.environ[_SECRET_VARIABLE] = secrets.token_urlsafe(32)
+        os.environ[ARGV_VARIABLE] = json.dumps(list(argv))
+        logger.info(
+            "serving MCP on http://%s:%d/mcp with %d workers", http.host, http.port, http.workers
         )
-        os.environ[_SECRET_VARIABLE] = secrets.token_urlsafe(32)
-    os.environ[ARGV_VARIABLE] = json.dumps(list(argv))
-    logger.info(
-        "serving MCP on http://%s:%d/mcp with %d workers", http.host, http.port, http.workers
-    )
-    config = uvicorn.Config(
-        f"{__name__}:worker_app",
-        factory=True,
-        workers=http.workers,
-        host=http.host,
-        port=http.port,
-        log_config=None,  # the JSON handler, in the parent and (again) in each worker
-        access_log=False,  # RequestIdMiddleware writes the access lines, with the id
-        server_header=False,
-        timeout_graceful_shutdown=http.shutdown_timeout,
-        lifespan="on",
-    )
-    # What `uvicorn.run` does for workers, but for the socket: uvicorn makes it without naming
-    # its protocol, and asyncio sets TCP_NODELAY only on connections of sockets that say they
-    # are TCP. Without it Nagle's algorithm held the body of every answer until the client's
-    # delayed ACK: 40 ms a call. The same descriptor, wrapped again, reads its protocol from
-    # the kernel, and the workers' copies keep it.
-    bound = config.bind_socket()
-    listener = socket.socket(fileno=bound.detach())
-    try:
+        config = uvicorn.Config(
+            f"{__name__}:worker_app",
+            factory=True,
+            workers=http.workers,
+            host=http.host,
+            port=http.port,
+            log_config=None,  # the JSON handler, in the parent and (again) in each worker
+            access_log=False,  # RequestIdMiddleware writes the access lines, with the id
+            server_header=False,
+            timeout_graceful_shutdown=http.shutdown_timeout,
+            lifespan="on",
+        )
+        # What `uvicorn.run` does for workers, with the socket bound before the first log
+        # line (see `bind_listener`, also for why it names its protocol); the workers'
+        # copies of the descriptor keep it.
         Multiprocess(config, sockets=[listener]).run()
-    finally:
-        listener.close()
 
 
 def worker_app() -> Starlette:

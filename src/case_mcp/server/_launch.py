@@ -21,6 +21,7 @@ from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions, Settings
 from case_mcp.server._factory import create_server
 from case_mcp.server._state import ClientFactory
+from case_mcp.server.tools import all_tools
 
 if TYPE_CHECKING:
     # `serve --sandbox` builds its sandbox at the first request (`sandbox_on_demand`), so
@@ -130,14 +131,22 @@ async def call_tool(
         pairs: The arguments as ``key=value`` strings (see `parse_arguments`).
         options: The operator's guardrails, as for `case-mcp serve`.
 
+    A tool that exists but that `options` withhold is called all the same, so that the
+    server refuses it with its reason, as it would refuse an assistant.
+
     Raises:
         CallUsageError: The tool does not exist, or an argument is not ``key=value``.
     """
     server = create_server(make_client, options)
     tools = {tool.name: tool for tool in await server.list_tools()}
-    if name not in tools:
+    if name in tools:
+        arguments = parse_arguments(pairs, tools[name].input_schema)
+    elif any(spec.name == name for spec in all_tools()):
+        # Withheld by the guardrails: the server refuses it in its own words, and records
+        # the refusal as it would any client's; the arguments only need to be well formed.
+        arguments = parse_arguments(pairs, {})
+    else:
         raise CallUsageError(f"no tool named {name!r}; the tools are: {', '.join(tools)}")
-    arguments = parse_arguments(pairs, tools[name].input_schema)
     async with Client(server) as client:
         return await client.call_tool(name, arguments)
 
