@@ -15,7 +15,10 @@ Every error the package raises on purpose is one of these::
         │   ├── RateLimitedError        429: over the rate limit; `retry_after` says when to retry
         │   └── ServerError             5xx: Datadog's side failed
         ├── NetworkError            no answer: connection refused, reset or dropped
-        │   └── RequestTimeoutError     no answer within the timeout
+        │   ├── RequestTimeoutError     no answer within the timeout
+        │   └── UnknownHostError        the API host's name does not resolve: a wrong setting
+        ├── WrongBaseURLError       the base URL is not Datadog's API (an unknown route, a
+        │                               redirect, a web page): a wrong setting
         ├── MalformedResponseError  an answer that is not the JSON Datadog sends
         ├── UnknownOutcomeError     a create whose answer was lost: it may or may not be done
         └── RequestLimitError       case_mcp's own request limits held a request back; not sent
@@ -51,7 +54,9 @@ __all__ = [
     "RequestLimitError",
     "RequestTimeoutError",
     "ServerError",
+    "UnknownHostError",
     "UnknownOutcomeError",
+    "WrongBaseURLError",
 ]
 
 
@@ -210,6 +215,31 @@ class NetworkError(DatadogError):
 
 class RequestTimeoutError(NetworkError):
     """No answer arrived within the configured timeout."""
+
+
+class UnknownHostError(NetworkError):
+    """The API host's name does not resolve (no DNS record): a wrong base URL or site.
+
+    Nothing was sent. The host is `host`; it came from ``DD_SITE`` or ``CASE_MCP_BASE_URL``.
+    """
+
+
+class WrongBaseURLError(DatadogError):
+    """The base URL does not lead to Datadog's API: the operator must fix the setting.
+
+    Raised for answers no endpoint of Datadog's API gives to the paths this client sends: a
+    404 for an unknown route (the bare ``{"errors":["Not found"]}``, a web page, no body), a
+    redirect, or a success that is a web page. A 404 for a missing object is `NotFoundError`.
+
+    Attributes:
+        status: The HTTP status of the answer.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, method: str = "", path: str = "", host: str = ""
+    ) -> None:
+        super().__init__(message, method=method, path=path, host=host)
+        self.status = status
 
 
 class MalformedResponseError(DatadogError):

@@ -20,6 +20,7 @@ from case_mcp.errors import (
     RateLimitedError,
     RequestLimitError,
     UnknownOutcomeError,
+    WrongBaseURLError,
 )
 from case_mcp.sandbox import Sandbox
 from case_mcp.server._errors import explain
@@ -262,7 +263,7 @@ def every_error() -> list[DatadogError | InvalidRequestError]:
             made.append(kind(429, (ErrorDetail(title=INJECTION),), retry_after=3))
         elif issubclass(kind, APIError):
             made.append(kind(599, (ErrorDetail(title=INJECTION),), method="GET", path="/x"))
-        elif issubclass(kind, MalformedResponseError):
+        elif issubclass(kind, MalformedResponseError | WrongBaseURLError):
             made.append(kind(INJECTION, status=200))
         elif issubclass(kind, UnknownOutcomeError):
             made.append(kind(INJECTION, operation="create_case", checked=False))

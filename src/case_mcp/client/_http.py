@@ -4,7 +4,8 @@ Every request goes through `HTTPSession.request`, which either returns a 2xx ans
 one exception of `case_mcp.errors`, once, after whatever retries its kind allows:
 
 - `_send` makes one attempt: it waits for a turn under the client's request limits
-  (`_limits`), sends, and maps each failure to its exception;
+  (`_limits`), sends, and maps each failure to its exception (an answer no Datadog endpoint
+  gives, or a host that does not resolve, names the setting: `_misdirected`);
 - `_with_retries` repeats attempts as the `RetryPolicy` allows (`_retry`), inside one deadline;
 - `request` adds the one thing a create needs: when its answer is lost after sending, it looks
   for what the create made (`_recovery`) instead of sending it again.
@@ -30,6 +31,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from case_mcp import __version__
 from case_mcp.client._credentials import credential_headers
 from case_mcp.client._limits import Limiter, RequestLimits
+from case_mcp.client._misdirected import misdirected, unresolvable
 from case_mcp.client._recovery import find_created
 from case_mcp.client._retry import OperationKind, RetryPolicy, ambiguous, operation_of, retrying
 from case_mcp.config import AuthKind
@@ -48,7 +50,9 @@ from case_mcp.errors import (
     RequestLimitError,
     RequestTimeoutError,
     ServerError,
+    UnknownHostError,
     UnknownOutcomeError,
+    WrongBaseURLError,
 )
 from case_mcp.models import ErrorDocument
 
@@ -167,6 +171,8 @@ class HTTPSession:
                 was not found.
             RequestLimitError: The client's own request limits held the request back for
                 longer than its deadline; nothing was sent.
+            WrongBaseURLError: The answer shows the base URL is not Datadog's API.
+            UnknownHostError: The API host's name does not resolve; nothing was sent.
         """
         content = None
         if body is not None:
@@ -294,6 +300,16 @@ class HTTPSession:
                 host=self._host,
             ) from exc
         except httpx2.RequestError as exc:
+            if unresolvable(exc):
+                logger.warning(
+                    "%s does not resolve: check CASE_MCP_BASE_URL or DD_SITE", self._host
+                )
+                raise UnknownHostError(
+                    f"The API host {self._host} does not resolve; {method} {path} was not sent",
+                    method=method,
+                    path=path,
+                    host=self._host,
+                ) from exc
             raise NetworkError(
                 f"No answer from {self._host} to {method} {path} ({type(exc).__name__})",
                 method=method,
@@ -311,6 +327,23 @@ class HTTPSession:
             time.perf_counter() - started,
         )
         self._heed_rate_limit(response)
+        if misdirected(response):
+            logger.warning(
+                "%s answered %d to %s %s as no Datadog API endpoint does: "
+                "check CASE_MCP_BASE_URL or DD_SITE",
+                self._host,
+                response.status_code,
+                method,
+                path,
+            )
+            raise WrongBaseURLError(
+                f"{self._host} answered {response.status_code} to {method} {path} as no "
+                "endpoint of Datadog's API does: the base URL is not Datadog's API",
+                status=response.status_code,
+                method=method,
+                path=path,
+                host=self._host,
+            )
         if not response.is_success:
             raise api_error(response, method, path, host=self._host)
         if response.content and not _is_json(response.content):

@@ -43,7 +43,9 @@ from case_mcp.errors import (
     RequestLimitError,
     RequestTimeoutError,
     ServerError,
+    UnknownHostError,
     UnknownOutcomeError,
+    WrongBaseURLError,
 )
 
 __all__ = ["explain", "reported", "tool_error"]
@@ -111,6 +113,8 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
         )
     if isinstance(error, UnknownOutcomeError):
         return _unknown_outcome(error.operation, error.__cause__, checked=error.checked)
+    if isinstance(error, WrongBaseURLError | UnknownHostError):
+        return _misconfigured(error)
     kind, operation = operation_of(error.method, error.path)
     if kind == "create" and not never_sent(error):
         return _unknown_outcome(operation, error, checked=False)
@@ -201,7 +205,7 @@ def _conflict(error: ConflictError) -> str:
 
 
 def _unauthenticated(host: str) -> str:
-    site = next((name for name, url in SITES.items() if urlsplit(url).hostname == host), None)
+    site = _site_of(host)
     if site is not None:
         where = f"the Datadog site {site} (DD_SITE; API host {host})"
     elif host:
@@ -248,6 +252,37 @@ def _rate_limited(error: RateLimitedError) -> str:
         f"Datadog is rate-limiting this organisation's requests (429){limit}. Nothing was "
         f"changed by this call.{tried} Retry {when}, and make fewer calls in quick succession."
     )
+
+
+def _misconfigured(error: WrongBaseURLError | UnknownHostError) -> str:
+    site = _site_of(error.host)
+    if isinstance(error, UnknownHostError):
+        if site is not None:
+            what = (
+                f"the name of Datadog's API host {error.host} (DD_SITE={site}) does not resolve "
+                "on the machine case-mcp runs on: its DNS settings must be checked"
+            )
+        else:
+            what = (
+                f"the API host {error.host or 'configured'} does not exist (its name does not "
+                "resolve): CASE_MCP_BASE_URL, or DD_SITE if it is not set, names the wrong host"
+            )
+    else:
+        what = (
+            f"{error.host or 'the configured host'} answered (HTTP {error.status}) as no endpoint "
+            "of Datadog's API does, so CASE_MCP_BASE_URL (or DD_SITE) does not lead to Datadog's "
+            "API; CASE_MCP_BASE_URL must be the API's root, such as https://api.datadoghq.com, "
+            "with no path"
+        )
+    return (
+        f"case-mcp is misconfigured: {what}. Nothing was read or changed, and this is not about "
+        "your request. Retrying will not help: tell the user that the operator of this MCP "
+        "server must fix CASE_MCP_BASE_URL or DD_SITE and restart it."
+    )
+
+
+def _site_of(host: str) -> str | None:
+    return next((name for name, url in SITES.items() if urlsplit(url).hostname == host), None)
 
 
 def _datadog_side(error: DatadogError, *, safe_to_repeat: bool) -> str:
