@@ -12,7 +12,8 @@ Every error the package raises on purpose is one of these::
         │   ├── PermissionDeniedError   403: missing keys, scope or permission
         │   ├── NotFoundError           404: an id or key that does not exist
         │   ├── ConflictError           409: the change conflicts with the current state
-        │   ├── RateLimitedError        429: over the rate limit; `retry_after` says when to retry
+        │   ├── RateLimitedError        429: a bucket of Datadog's rate limits is spent for these
+        │   │                               credentials; `retry_after` says when to retry
         │   └── ServerError             5xx: Datadog's side failed
         ├── NetworkError            no answer: connection refused, reset or dropped
         │   ├── RequestTimeoutError     no answer within the timeout
@@ -180,12 +181,18 @@ class ConflictError(APIError):
 
 
 class RateLimitedError(APIError):
-    """429: the organisation is over a rate limit.
+    """429: one of Datadog's rate-limit buckets is spent for these credentials' organisation.
+
+    Also raised without sending, with Datadog's remaining time, for a request whose bucket an
+    earlier answer said is spent: it would only earn another 429.
 
     Attributes:
         retry_after: Seconds until the limit resets, from ``X-RateLimit-Reset`` or
             ``Retry-After``; None when the answer said neither.
-        limit_name: The ``X-RateLimit-Name`` of the exhausted limit, when given.
+        limit_name: The ``X-RateLimit-Name`` of the exhausted limit, when given (Datadog's
+            text: quote it only if it is a name you know).
+        held: True when the request was not sent, because an earlier answer said its bucket
+            is spent; `retry_after` is then what is left of Datadog's time.
     """
 
     def __init__(
@@ -199,10 +206,18 @@ class RateLimitedError(APIError):
         request_id: str | None = None,
         retry_after: float | None = None,
         limit_name: str | None = None,
+        held: bool = False,
     ) -> None:
         super().__init__(status, errors, method=method, path=path, host=host, request_id=request_id)
         self.retry_after = retry_after
         self.limit_name = limit_name
+        self.held = held
+        if held:
+            # Nothing was sent, so nothing was answered: the message says so.
+            self.args = (
+                f"{method} {path} was not sent: Datadog said its rate-limit bucket is spent "
+                "for these credentials until its reset",
+            )
 
 
 class ServerError(APIError):

@@ -183,13 +183,12 @@ async def test_a_rate_limit_says_when_to_retry(mcp: Client, wire: LoseAnswers) -
         "/api/v2/cases/SEC-1/title",
         429,
         {"errors": ["Too many requests"]},
-        {"X-RateLimit-Reset": "42", "X-RateLimit-Name": "cases_write"},
+        {"X-RateLimit-Reset": "42", "X-RateLimit-Name": "cases"},
     )
 
     text = text_of(await mcp.call_tool("update_case_title", {"case_id": "SEC-1", "title": "T"}))
 
-    assert "rate-limiting" in text
-    assert "(cases_write)" in text
+    assert "Datadog's rate limit (cases) for this organisation's credentials is reached" in text
     assert "Nothing was changed" in text
     assert "Retry in about 42 seconds" in text
 

@@ -5,10 +5,11 @@ every tool body runs inside `reported(...)`, which turns each kind of failure in
 paragraph: what happened, and what to do next (`explain`).
 
 The text is built from trusted parts only: our own words, the HTTP status, the API host the
-operator configured, Datadog's rate-limit headers, and from Datadog's error messages only
-what has a known shape: field names and lists of allowed values (`_bad_request`). Datadog's
-free text is never repeated, since it may quote a case's title or a comment; neither are
-keys, URLs with query strings, or stack traces.
+operator configured, Datadog's rate-limit reset time and the rate-limit names it knows
+(`KNOWN_BUCKETS`), and from Datadog's error messages only what has a known shape: field names
+and lists of allowed values (`_bad_request`). Datadog's free text is never repeated, since it
+may quote a case's title or a comment; neither are keys, URLs with query strings, or stack
+traces.
 
 A failure of a request that creates something (a case, a project, a comment) after it was sent
 never says "retry": the model is told the outcome is unknown and which tool checks it, since a
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from case_mcp.client._rate_limits import KNOWN_BUCKETS
 from case_mcp.client._retry import never_sent, operation_of
 from case_mcp.config import SITES
 from case_mcp.errors import (
@@ -239,9 +241,9 @@ def _forbidden(error: PermissionDeniedError) -> str:
 
 
 def _rate_limited(error: RateLimitedError) -> str:
-    limit = f" ({error.limit_name})" if _IDENTIFIER.fullmatch(error.limit_name or "") else ""
+    limit = f" ({error.limit_name})" if error.limit_name in KNOWN_BUCKETS else ""
     when = (
-        f"in about {_seconds(error.retry_after)}"
+        f"in about {_seconds(error.retry_after)}, when Datadog's limit resets"
         if error.retry_after is not None
         else "in a minute"
     )
@@ -249,8 +251,9 @@ def _rate_limited(error: RateLimitedError) -> str:
         f" case-mcp already waited and tried {error.attempts} times." if error.attempts > 1 else ""
     )
     return (
-        f"Datadog is rate-limiting this organisation's requests (429){limit}. Nothing was "
-        f"changed by this call.{tried} Retry {when}, and make fewer calls in quick succession."
+        f"Datadog's rate limit{limit} for this organisation's credentials is reached (429): "
+        f"Datadog refuses these calls until it resets. Nothing was changed by this call.{tried} "
+        f"Retry {when}, and make fewer calls in quick succession."
     )
 
 
