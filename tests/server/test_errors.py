@@ -72,8 +72,10 @@ async def test_a_bad_value_names_the_field_and_the_valid_values(
     assert "Fix that argument and retry." in text
 
 
-async def test_a_bad_path_parameter_names_it_and_its_type(mcp: Client, wire: LoseAnswers) -> None:
-    """Datadog's "invalid parameter" message becomes the parameter and the expected type."""
+async def test_a_bad_path_parameter_names_where_it_is_and_its_type(
+    mcp: Client, wire: LoseAnswers
+) -> None:
+    """Datadog's "invalid parameter" says where and what type; its Go name is no model field."""
     detail = 'invalid parameter "CommentID" in "path"; expected type "uuid"'
     wire.answer(
         "POST",
@@ -84,7 +86,8 @@ async def test_a_bad_path_parameter_names_it_and_its_type(mcp: Client, wire: Los
 
     text = text_of(await mcp.call_tool("update_case_title", {"case_id": "SEC-1", "title": "T"}))
 
-    assert "CommentID (in the path) must be a uuid" in text
+    assert "a parameter in the path must be a uuid" in text
+    assert "CommentID" not in text
 
 
 async def test_datadogs_free_text_is_never_repeated(mcp: Client, wire: LoseAnswers) -> None:

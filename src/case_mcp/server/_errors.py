@@ -5,11 +5,12 @@ every tool body runs inside `reported(...)`, which turns each kind of failure in
 paragraph: what happened, and what to do next (`explain`).
 
 The text is built from trusted parts only: our own words, the HTTP status, the API host the
-operator configured, Datadog's rate-limit reset time and the rate-limit names it knows
-(`KNOWN_BUCKETS`), and from Datadog's error messages only what has a known shape: field names
-and lists of allowed values (`_bad_request`). Datadog's free text is never repeated, since it
-may quote a case's title or a comment; neither are keys, URLs with query strings, or stack
-traces.
+operator configured, Datadog's rate-limit reset time, and from Datadog's answers only names
+case-mcp knows: fields of the models and their enum values (`case_mcp.models._names`), found
+in error messages of a known shape (`case_mcp.server._bad_request`), and Datadog's rate-limit names
+(`KNOWN_BUCKETS`). Whatever else an answer says is never repeated: it may quote a case's title
+or a comment, or, from a server that is not Datadog, echo the keys it was sent. Neither are
+keys, URLs with query strings, or stack traces.
 
 A failure of a request that creates something (a case, a project, a comment) after it was sent
 never says "retry": the model is told the outcome is unknown and which tool checks it, since a
@@ -19,7 +20,6 @@ second call could make a duplicate (see `case_mcp.client._recovery`).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
@@ -49,6 +49,7 @@ from case_mcp.errors import (
     UnknownOutcomeError,
     WrongBaseURLError,
 )
+from case_mcp.server._bad_request import bad_request
 
 __all__ = ["explain", "reported", "tool_error"]
 
@@ -63,7 +64,6 @@ _CREATED: Final = {
     "comment_case": ("the comment", "get_case_timeline on that case", "add_case_comment"),
 }
 _PERMISSIONS: Final = ("cases_read", "cases_write", "user_access_read")
-_IDENTIFIER: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 
 
 @contextmanager
@@ -98,7 +98,7 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
     if isinstance(error, NotFoundError):
         return not_found or "Datadog did not find it (404). Check the id or key and retry."
     if isinstance(error, BadRequestError):
-        return _bad_request(error)
+        return bad_request(error)
     if isinstance(error, ConflictError):
         return _conflict(error)
     if isinstance(error, AuthenticationError):
@@ -125,72 +125,6 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
     if isinstance(error, APIError):
         return f"Datadog answered with HTTP {error.status}; the request did not succeed."
     return "The request to Datadog did not succeed."
-
-
-def _bad_request(error: BadRequestError) -> str:
-    facts = [fact for detail in error.errors for fact in _facts(detail.title, detail.detail)]
-    for detail in error.errors:
-        key = detail.meta.get("key") or detail.meta.get("field")
-        if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
-            facts.append(f"the field concerned is {key!r}")
-    if not facts:
-        return (
-            "Datadog rejected the request as invalid (400) without a reason that can be "
-            "repeated safely. Check each argument against the tool's description (formats, "
-            "allowed values) and retry."
-        )
-    return f"Datadog rejected the request (400): {'; '.join(dict.fromkeys(facts))}. " + (
-        "Fix that argument and retry."
-    )
-
-
-# Datadog's error messages whose shape is known: (pattern, what to say). Only the named groups
-# are repeated, and each is checked to be a field name, a type name or a list of enum values.
-_FIELD = r"(?P<field>[A-Za-z][A-Za-z0-9_.\[\]-]{0,63})"
-_KNOWN_SHAPES: Final = (
-    (
-        re.compile(
-            rf"invalid {_FIELD} \S+\. Must be one of (?P<choices>[A-Z0-9_]+(, [A-Z0-9_]+)*)"
-        ),
-        "{field} must be one of {choices}",
-    ),
-    (
-        re.compile(
-            rf'invalid parameter "{_FIELD}" in "(?P<where>[a-z]+)"; expected type '
-            r'"(?P<type>[a-z0-9_]+)"'
-        ),
-        "{field} (in the {where}) must be a {type}",
-    ),
-    (
-        re.compile(rf'error decoding attribute "{_FIELD}": invalid type (?P<type>[a-z0-9_]+)'),
-        "{field} has the wrong JSON type ({type} is not accepted)",
-    ),
-    (
-        re.compile(
-            r'got type "[A-Za-z0-9_]{1,64}" expected one of '
-            r'(?P<choices>"[a-z_]+"(, "[a-z_]+")*)'
-        ),
-        "the document type must be one of {choices}",
-    ),
-    (re.compile(rf'missing required attribute "{_FIELD}"'), "{field} is required"),
-    (re.compile(rf"^{_FIELD} must not be empty$"), "{field} must not be empty"),
-    (
-        re.compile(r'project key "(?P<field>[A-Za-z0-9]{1,64})" is reserved'),
-        "the project key {field} is reserved by Datadog; choose another key",
-    ),
-    (
-        re.compile(r"^Invalid search query .* at character (?P<position>\d{1,6}):"),
-        "the search query is not valid at character {position} (search_cases describes the syntax)",
-    ),
-)
-
-
-def _facts(*texts: str) -> Iterator[str]:
-    for text in texts:
-        for pattern, say in _KNOWN_SHAPES:
-            found = pattern.search(text)
-            if found is not None:
-                yield say.format(**found.groupdict())
 
 
 def _conflict(error: ConflictError) -> str:
