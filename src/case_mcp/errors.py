@@ -12,10 +12,14 @@ Every error the package raises on purpose is one of these::
         │   ├── PermissionDeniedError   403: missing keys, scope or permission
         │   ├── NotFoundError           404: an id or key that does not exist
         │   ├── ConflictError           409: the change conflicts with the current state
-        │   ├── RateLimitedError        429: over the rate limit; `retry_after` says when to retry
+        │   ├── RateLimitedError        429: a bucket of Datadog's rate limits is spent for these
+        │   │                               credentials; `retry_after` says when to retry
         │   └── ServerError             5xx: Datadog's side failed
         ├── NetworkError            no answer: connection refused, reset or dropped
-        │   └── RequestTimeoutError     no answer within the timeout
+        │   ├── RequestTimeoutError     no answer within the timeout
+        │   └── UnknownHostError        the API host's name does not resolve: a wrong setting
+        ├── WrongBaseURLError       the base URL is not Datadog's API (an unknown route, a
+        │                               redirect, a web page): a wrong setting
         ├── MalformedResponseError  an answer that is not the JSON Datadog sends
         ├── UnknownOutcomeError     a create whose answer was lost: it may or may not be done
         └── RequestLimitError       case_mcp's own request limits held a request back; not sent
@@ -51,7 +55,9 @@ __all__ = [
     "RequestLimitError",
     "RequestTimeoutError",
     "ServerError",
+    "UnknownHostError",
     "UnknownOutcomeError",
+    "WrongBaseURLError",
 ]
 
 
@@ -175,12 +181,18 @@ class ConflictError(APIError):
 
 
 class RateLimitedError(APIError):
-    """429: the organisation is over a rate limit.
+    """429: one of Datadog's rate-limit buckets is spent for these credentials' organisation.
+
+    Also raised without sending, with Datadog's remaining time, for a request whose bucket an
+    earlier answer said is spent: it would only earn another 429.
 
     Attributes:
         retry_after: Seconds until the limit resets, from ``X-RateLimit-Reset`` or
             ``Retry-After``; None when the answer said neither.
-        limit_name: The ``X-RateLimit-Name`` of the exhausted limit, when given.
+        limit_name: The ``X-RateLimit-Name`` of the exhausted limit, when given (Datadog's
+            text: quote it only if it is a name you know).
+        held: True when the request was not sent, because an earlier answer said its bucket
+            is spent; `retry_after` is then what is left of Datadog's time.
     """
 
     def __init__(
@@ -194,10 +206,18 @@ class RateLimitedError(APIError):
         request_id: str | None = None,
         retry_after: float | None = None,
         limit_name: str | None = None,
+        held: bool = False,
     ) -> None:
         super().__init__(status, errors, method=method, path=path, host=host, request_id=request_id)
         self.retry_after = retry_after
         self.limit_name = limit_name
+        self.held = held
+        if held:
+            # Nothing was sent, so nothing was answered: the message says so.
+            self.args = (
+                f"{method} {path} was not sent: Datadog said its rate-limit bucket is spent "
+                "for these credentials until its reset",
+            )
 
 
 class ServerError(APIError):
@@ -210,6 +230,31 @@ class NetworkError(DatadogError):
 
 class RequestTimeoutError(NetworkError):
     """No answer arrived within the configured timeout."""
+
+
+class UnknownHostError(NetworkError):
+    """The API host's name does not resolve (no DNS record): a wrong base URL or site.
+
+    Nothing was sent. The host is `host`; it came from ``DD_SITE`` or ``CASE_MCP_BASE_URL``.
+    """
+
+
+class WrongBaseURLError(DatadogError):
+    """The base URL does not lead to Datadog's API: the operator must fix the setting.
+
+    Raised for answers no endpoint of Datadog's API gives to the paths this client sends: a
+    404 for an unknown route (the bare ``{"errors":["Not found"]}``, a web page, no body), a
+    redirect, or a success that is a web page. A 404 for a missing object is `NotFoundError`.
+
+    Attributes:
+        status: The HTTP status of the answer.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, method: str = "", path: str = "", host: str = ""
+    ) -> None:
+        super().__init__(message, method=method, path=path, host=host)
+        self.status = status
 
 
 class MalformedResponseError(DatadogError):

@@ -22,6 +22,7 @@ from case_mcp.errors import (
     RateLimitedError,
     RequestTimeoutError,
     ServerError,
+    WrongBaseURLError,
 )
 from fake_datadog import FakeDatadog
 
@@ -63,6 +64,36 @@ async def test_each_error_status_raises_its_exception(
         (ErrorDetail(title="Something went wrong"),),
     )
     assert str(error) == f"Datadog answered {status} to GET {CASE_PATH}: Something went wrong"
+
+
+@pytest.mark.parametrize(
+    ("body", "raises"),
+    [
+        # Every recorded 404 of a missing Case Management object.
+        ({"errors": [{"code": "resource_not_found", "title": "case not found"}]}, NotFoundError),
+        # The users API names the missing user (recorded by Datadog's official client).
+        ({"errors": [f"{CASE} not found"]}, NotFoundError),
+        # Datadog's answer to a path that is no endpoint (/api/v2/openapi.json).
+        ({"errors": ["Not found"]}, WrongBaseURLError),
+        (b"<html><body><h1>404 Not Found</h1></body></html>", WrongBaseURLError),
+        (b"", WrongBaseURLError),
+        ({"message": "no route"}, WrongBaseURLError),
+    ],
+    ids=["json-api", "named", "bare", "html", "empty", "other-json"],
+)
+async def test_a_404_is_a_missing_object_only_in_datadogs_words(
+    client: CaseManagementClient,
+    datadog: FakeDatadog,
+    body: dict[str, object] | bytes,
+    raises: type[Exception],
+) -> None:
+    """A 404 that names what is missing is NotFoundError; one for an unknown route is not."""
+    datadog.answer(404, body)
+
+    with pytest.raises(raises) as caught:
+        await client.get_case(CASE)
+
+    assert type(caught.value) is raises
 
 
 async def test_plain_string_errors_become_titles(
@@ -283,10 +314,10 @@ async def test_a_comment_answer_without_the_cell_is_malformed(
 async def test_a_redirect_is_not_followed(
     client: CaseManagementClient, datadog: FakeDatadog
 ) -> None:
-    """A 3xx is an APIError: following it would send the keys to wherever it points."""
+    """A 3xx is no answer of Datadog's API: following it would send the keys elsewhere."""
     datadog.answer(302, b"", {"location": "https://elsewhere.example/steal"})
 
-    with pytest.raises(APIError) as caught:
+    with pytest.raises(WrongBaseURLError) as caught:
         await client.get_projects()
 
     assert caught.value.status == 302

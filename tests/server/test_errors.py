@@ -20,6 +20,7 @@ from case_mcp.errors import (
     RateLimitedError,
     RequestLimitError,
     UnknownOutcomeError,
+    WrongBaseURLError,
 )
 from case_mcp.sandbox import Sandbox
 from case_mcp.server._errors import explain
@@ -71,8 +72,10 @@ async def test_a_bad_value_names_the_field_and_the_valid_values(
     assert "Fix that argument and retry." in text
 
 
-async def test_a_bad_path_parameter_names_it_and_its_type(mcp: Client, wire: LoseAnswers) -> None:
-    """Datadog's "invalid parameter" message becomes the parameter and the expected type."""
+async def test_a_bad_path_parameter_names_where_it_is_and_its_type(
+    mcp: Client, wire: LoseAnswers
+) -> None:
+    """Datadog's "invalid parameter" says where and what type; its Go name is no model field."""
     detail = 'invalid parameter "CommentID" in "path"; expected type "uuid"'
     wire.answer(
         "POST",
@@ -83,7 +86,8 @@ async def test_a_bad_path_parameter_names_it_and_its_type(mcp: Client, wire: Los
 
     text = text_of(await mcp.call_tool("update_case_title", {"case_id": "SEC-1", "title": "T"}))
 
-    assert "CommentID (in the path) must be a uuid" in text
+    assert "a parameter in the path must be a uuid" in text
+    assert "CommentID" not in text
 
 
 async def test_datadogs_free_text_is_never_repeated(mcp: Client, wire: LoseAnswers) -> None:
@@ -182,13 +186,12 @@ async def test_a_rate_limit_says_when_to_retry(mcp: Client, wire: LoseAnswers) -
         "/api/v2/cases/SEC-1/title",
         429,
         {"errors": ["Too many requests"]},
-        {"X-RateLimit-Reset": "42", "X-RateLimit-Name": "cases_write"},
+        {"X-RateLimit-Reset": "42", "X-RateLimit-Name": "cases"},
     )
 
     text = text_of(await mcp.call_tool("update_case_title", {"case_id": "SEC-1", "title": "T"}))
 
-    assert "rate-limiting" in text
-    assert "(cases_write)" in text
+    assert "Datadog's rate limit (cases) for this organisation's credentials is reached" in text
     assert "Nothing was changed" in text
     assert "Retry in about 42 seconds" in text
 
@@ -262,7 +265,7 @@ def every_error() -> list[DatadogError | InvalidRequestError]:
             made.append(kind(429, (ErrorDetail(title=INJECTION),), retry_after=3))
         elif issubclass(kind, APIError):
             made.append(kind(599, (ErrorDetail(title=INJECTION),), method="GET", path="/x"))
-        elif issubclass(kind, MalformedResponseError):
+        elif issubclass(kind, MalformedResponseError | WrongBaseURLError):
             made.append(kind(INJECTION, status=200))
         elif issubclass(kind, UnknownOutcomeError):
             made.append(kind(INJECTION, operation="create_case", checked=False))

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from case_mcp.client._http import parse
-from case_mcp.client._operations import Operations, api_path, boolean, check_page_size
+from case_mcp.client._operations import Operations, boolean, check_page_size
+from case_mcp.client._paths import api_path
 from case_mcp.errors import InvalidRequestError, MalformedResponseError
 from case_mcp.models import (
     Case,

@@ -9,14 +9,27 @@ concurrent requests never see each other's keys, and they are never logged or sh
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Final
 
 from pydantic import SecretStr
 
-__all__ = ["RequestCredentials", "credential_headers", "tenant_of", "using_credentials"]
+__all__ = [
+    "RequestCredentials",
+    "credential_headers",
+    "organisation_of",
+    "tenant_of",
+    "using_credentials",
+]
+
+# Known to this process only: an organisation's name (a keyed hash of its API key) then cannot
+# be used to test a guessed key, even by whoever reads this process's memory or logs.
+_NAMING_KEY: Final = secrets.token_bytes(32)
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class RequestCredentials:
     api_key: SecretStr
     app_key: SecretStr
     tenant: str = field(init=False)
+    organisation: str = field(init=False)
 
     def __post_init__(self) -> None:
         # A name for the caller's organisation that says nothing about its keys: caches
@@ -39,6 +53,10 @@ class RequestCredentials:
             b"\0".join(key.get_secret_value().encode() for key in (self.api_key, self.app_key))
         ).hexdigest()
         object.__setattr__(self, "tenant", f"tenant-{digest[:16]}")
+        # Datadog counts requests per organisation, and an API key belongs to one: the rate
+        # limits Datadog reports are remembered under this name (see `_rate_limits`).
+        keyed = hmac.new(_NAMING_KEY, self.api_key.get_secret_value().encode(), hashlib.sha256)
+        object.__setattr__(self, "organisation", f"org-{keyed.hexdigest()[:32]}")
 
 
 _current: ContextVar[RequestCredentials | None] = ContextVar(
@@ -71,3 +89,9 @@ def tenant_of() -> str | None:
     """The current request's tenant (see `RequestCredentials`), or None for the configured."""
     credentials = _current.get()
     return credentials.tenant if credentials is not None else None
+
+
+def organisation_of() -> str | None:
+    """The current request's organisation (see `RequestCredentials`), or None for the configured."""
+    credentials = _current.get()
+    return credentials.organisation if credentials is not None else None

@@ -3,8 +3,10 @@
 Every request goes through `HTTPSession.request`, which either returns a 2xx answer or raises
 one exception of `case_mcp.errors`, once, after whatever retries its kind allows:
 
-- `_send` makes one attempt: it waits for a turn under the client's request limits
-  (`_limits`), sends, and maps each failure to its exception;
+- `_send` makes one attempt: it fails fast if Datadog said the request's rate-limit bucket is
+  spent for these credentials (`_rate_limits`), waits for a turn under the client's own
+  request limits (`_limits`), sends, and maps each failure to its exception (an answer no
+  Datadog endpoint gives, or a host that does not resolve, names the setting: `_misdirected`);
 - `_with_retries` repeats attempts as the `RetryPolicy` allows (`_retry`), inside one deadline;
 - `request` adds the one thing a create needs: when its answer is lost after sending, it looks
   for what the create made (`_recovery`) instead of sending it again.
@@ -20,7 +22,6 @@ from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Final, Literal, TypeVar
 
 import anyio
@@ -28,8 +29,11 @@ import httpx2
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from case_mcp import __version__
-from case_mcp.client._credentials import credential_headers
+from case_mcp.client._credentials import credential_headers, organisation_of
 from case_mcp.client._limits import Limiter, RequestLimits
+from case_mcp.client._misdirected import misdirected, unresolvable
+from case_mcp.client._paths import template_of
+from case_mcp.client._rate_limits import RateLimits, retry_after
 from case_mcp.client._recovery import find_created
 from case_mcp.client._retry import OperationKind, RetryPolicy, ambiguous, operation_of, retrying
 from case_mcp.config import AuthKind
@@ -48,7 +52,9 @@ from case_mcp.errors import (
     RequestLimitError,
     RequestTimeoutError,
     ServerError,
+    UnknownHostError,
     UnknownOutcomeError,
+    WrongBaseURLError,
 )
 from case_mcp.models import ErrorDocument
 
@@ -121,6 +127,7 @@ class HTTPSession:
         # failure is raised as it is (no lookup after a lost create either).
         self._policy = retry or RetryPolicy(attempts=1, deadline=timeout)
         self.limiter = Limiter(limits) if limits is not None else None
+        self.rate_limits = RateLimits()
         self._client = httpx2.AsyncClient(
             base_url=self.base_url,
             headers=headers,
@@ -167,6 +174,8 @@ class HTTPSession:
                 was not found.
             RequestLimitError: The client's own request limits held the request back for
                 longer than its deadline; nothing was sent.
+            WrongBaseURLError: The answer shows the base URL is not Datadog's API.
+            UnknownHostError: The API host's name does not resolve; nothing was sent.
         """
         content = None
         if body is not None:
@@ -233,12 +242,15 @@ class HTTPSession:
         *,
         deadline: float | None = None,
     ) -> httpx2.Response:
-        lost = False
+        lost = waited_for_reset = False
 
         async def attempt(budget: float) -> httpx2.Response:
-            nonlocal lost
+            nonlocal lost, waited_for_reset
             try:
-                return await self._send(method, path, params, content, budget)
+                # After a 429 the policy has just waited out Datadog's reset: send.
+                return await self._send(
+                    method, path, params, content, budget, heed_spent=not waited_for_reset
+                )
             except NotFoundError:
                 if method == "DELETE" and lost:
                     # An earlier attempt deleted it and its answer was lost: it is done.
@@ -246,6 +258,7 @@ class HTTPSession:
                 raise
             except DatadogError as error:
                 lost = lost or ambiguous(error)
+                waited_for_reset = isinstance(error, RateLimitedError)
                 raise
 
         return await retrying(
@@ -259,7 +272,22 @@ class HTTPSession:
         params: Mapping[str, str] | None,
         content: bytes | None,
         budget: float,
+        *,
+        heed_spent: bool = True,
     ) -> httpx2.Response:
+        who, operation = organisation_of(), f"{method} {template_of(path)}"
+        held = self.rate_limits.held(who, operation) if heed_spent else None
+        if held is not None:
+            limit_name, wait = held
+            raise RateLimitedError(
+                429,
+                method=method,
+                path=path,
+                host=self._host,
+                retry_after=wait,
+                limit_name=limit_name,
+                held=True,
+            )
         headers = {"Content-Type": "application/json"} if content is not None else {}
         request_id = REQUEST_ID.get()
         if request_id is not None:
@@ -294,6 +322,16 @@ class HTTPSession:
                 host=self._host,
             ) from exc
         except httpx2.RequestError as exc:
+            if unresolvable(exc):
+                logger.warning(
+                    "%s does not resolve: check CASE_MCP_BASE_URL or DD_SITE", self._host
+                )
+                raise UnknownHostError(
+                    f"The API host {self._host} does not resolve; {method} {path} was not sent",
+                    method=method,
+                    path=path,
+                    host=self._host,
+                ) from exc
             raise NetworkError(
                 f"No answer from {self._host} to {method} {path} ({type(exc).__name__})",
                 method=method,
@@ -310,7 +348,24 @@ class HTTPSession:
             response.status_code,
             time.perf_counter() - started,
         )
-        self._heed_rate_limit(response)
+        self.rate_limits.heed(who, operation, response.status_code, response.headers)
+        if misdirected(response):
+            logger.warning(
+                "%s answered %d to %s %s as no Datadog API endpoint does: "
+                "check CASE_MCP_BASE_URL or DD_SITE",
+                self._host,
+                response.status_code,
+                method,
+                path,
+            )
+            raise WrongBaseURLError(
+                f"{self._host} answered {response.status_code} to {method} {path} as no "
+                "endpoint of Datadog's API does: the base URL is not Datadog's API",
+                status=response.status_code,
+                method=method,
+                path=path,
+                host=self._host,
+            )
         if not response.is_success:
             raise api_error(response, method, path, host=self._host)
         if response.content and not _is_json(response.content):
@@ -323,15 +378,6 @@ class HTTPSession:
                 host=self._host,
             )
         return response
-
-    def _heed_rate_limit(self, response: httpx2.Response) -> None:
-        # Once Datadog says the budget is spent, wait for its reset rather than earn 429s.
-        if self.limiter is None:
-            return
-        spent = response.status_code == 429 or response.headers.get("x-ratelimit-remaining") == "0"
-        wait = retry_after(response.headers) if spent else None
-        if wait is not None:
-            self.limiter.pause(wait)
 
     @property
     def _host(self) -> str:
@@ -382,24 +428,6 @@ def error_details(content: bytes) -> tuple[ErrorDetail, ...]:
         return ErrorDocument.model_validate_json(content).details()
     except ValidationError:
         return ()
-
-
-def retry_after(headers: httpx2.Headers) -> float | None:
-    """Seconds until a rate limit resets, from ``X-RateLimit-Reset`` or ``Retry-After``."""
-    for name in ("x-ratelimit-reset", "retry-after"):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-        try:
-            moment = parsedate_to_datetime(value)  # Retry-After may be an HTTP date
-        except (TypeError, ValueError):
-            continue
-        return max(0.0, moment.timestamp() - time.time())
-    return None
 
 
 def _is_json(content: bytes) -> bool:

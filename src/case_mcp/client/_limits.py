@@ -6,9 +6,11 @@ several. These limits bound what one client sends, whatever the caller does:
 - at most `RequestLimits.max_concurrent` requests in flight (an anyio semaphore);
 - a sustained `RequestLimits.per_second`, with bursts of up to `RequestLimits.burst`
   (a token bucket, kept as the time the next request may go: the "generic cell rate"
-  form, which needs no lock and no background task);
-- after Datadog says the budget is spent (a 429, or ``X-RateLimit-Remaining: 0``), every
-  request waits until Datadog's reset instead of earning another 429.
+  form, which needs no lock and no background task).
+
+These are case-mcp's own caps, for every caller of the client alike. Datadog's rate limits,
+which belong to one organisation's credentials and one of Datadog's buckets, are kept apart
+(`case_mcp.client._rate_limits`), so one tenant's 429 never holds another's calls here.
 
 A request waits for its turn only as long as its deadline allows; past that it is refused
 with `RequestLimitError`, and nothing is sent. Every attempt of a retried request takes a
@@ -78,12 +80,7 @@ class Limiter:
         self._interval = 1.0 / limits.per_second
         self._tolerance = (limits.bucket - 1) * self._interval
         self._next_free = -math.inf  # when the bucket is full again, in clock seconds
-        self._paused_until = -math.inf
         self._slots = anyio.Semaphore(limits.max_concurrent)
-
-    def pause(self, seconds: float) -> None:
-        """Hold every request back for `seconds`: Datadog said its budget is spent."""
-        self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
 
     @asynccontextmanager
     async def turn(self, max_wait: float, *, method: str, path: str) -> AsyncIterator[None]:
@@ -119,7 +116,7 @@ class Limiter:
     def _wait_now(self) -> float:
         now = self._clock()
         rate_wait = max(self._next_free, now) - now - self._tolerance
-        return max(0.0, rate_wait, self._paused_until - now)
+        return max(0.0, rate_wait)
 
     def _reserve(self, max_wait: float) -> float | None:
         # No await between reading and moving `_next_free`: one event loop makes this atomic.
@@ -136,8 +133,6 @@ class Limiter:
         limits = self.limits
         if in_flight:
             why = f"{limits.max_concurrent} requests were already in flight"
-        elif self._paused_until > self._clock():
-            why = "Datadog said the organisation's rate limit is spent"
         else:
             why = f"the limit of {limits.per_second:g} requests per second was reached"
         return RequestLimitError(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Final, TypeVar
-from urllib.parse import quote
 
 from pydantic import BaseModel
 
@@ -35,17 +34,6 @@ class Operations:
         payload = body.body() if body is not None else None
         response = await self._http.request(method, path, params=params, body=payload)
         return parse(response, model, method, path)
-
-
-def api_path(template: str, *segments: str) -> str:
-    """Fill `template`'s ``{}`` with URL-quoted segments, so no id can add to the path."""
-    quoted = []
-    for segment in segments:
-        if not segment:
-            raise InvalidRequestError("an id or key in the request path must not be empty")
-        # quote() leaves dots alone, and "." or ".." would be resolved away by the URL parser.
-        quoted.append("%2E" * len(segment) if set(segment) == {"."} else quote(segment, safe=""))
-    return template.format(*quoted)
 
 
 def check_page_size(page_size: int) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from case_mcp.client._operations import Operations, api_path, check_page_size
+from case_mcp.client._operations import Operations, check_page_size
+from case_mcp.client._paths import api_path
 from case_mcp.models import (
     CaseType,
     CaseTypesDocument,

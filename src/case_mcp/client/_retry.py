@@ -36,6 +36,7 @@ from case_mcp.errors import (
     NetworkError,
     RateLimitedError,
     ServerError,
+    UnknownHostError,
 )
 
 __all__ = ["OperationKind", "RetryPolicy", "ambiguous", "never_sent", "operation_of", "retrying"]
@@ -120,6 +121,8 @@ def ambiguous(error: BaseException) -> bool:
 
 
 def _retryable(error: BaseException, kind: OperationKind) -> bool:
+    if isinstance(error, UnknownHostError):
+        return False  # a name with no DNS record will not have one a second later
     if isinstance(error, RateLimitedError) or never_sent(error):
         return True
     return kind != "create" and ambiguous(error)

@@ -5,9 +5,11 @@ every tool body runs inside `reported(...)`, which turns each kind of failure in
 paragraph: what happened, and what to do next (`explain`).
 
 The text is built from trusted parts only: our own words, the HTTP status, the API host the
-operator configured, Datadog's rate-limit headers, and from Datadog's error messages only
-what has a known shape: field names and lists of allowed values (`_bad_request`). Datadog's
-free text is never repeated, since it may quote a case's title or a comment; neither are
+operator configured, Datadog's rate-limit reset time, and from Datadog's answers only names
+case-mcp knows: fields of the models and their enum values (`case_mcp.models._names`), found
+in error messages of a known shape (`case_mcp.server._bad_request`), and Datadog's rate-limit names
+(`KNOWN_BUCKETS`). Whatever else an answer says is never repeated: it may quote a case's title
+or a comment, or, from a server that is not Datadog, echo the keys it was sent. Neither are
 keys, URLs with query strings, or stack traces.
 
 A failure of a request that creates something (a case, a project, a comment) after it was sent
@@ -18,7 +20,6 @@ second call could make a duplicate (see `case_mcp.client._recovery`).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 
 from mcp.server.mcpserver.exceptions import ToolError
 
+from case_mcp.client._rate_limits import KNOWN_BUCKETS
 from case_mcp.client._retry import never_sent, operation_of
 from case_mcp.config import SITES
 from case_mcp.errors import (
@@ -43,8 +45,11 @@ from case_mcp.errors import (
     RequestLimitError,
     RequestTimeoutError,
     ServerError,
+    UnknownHostError,
     UnknownOutcomeError,
+    WrongBaseURLError,
 )
+from case_mcp.server._bad_request import bad_request
 
 __all__ = ["explain", "reported", "tool_error"]
 
@@ -59,7 +64,6 @@ _CREATED: Final = {
     "comment_case": ("the comment", "get_case_timeline on that case", "add_case_comment"),
 }
 _PERMISSIONS: Final = ("cases_read", "cases_write", "user_access_read")
-_IDENTIFIER: Final = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 
 
 @contextmanager
@@ -94,7 +98,7 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
     if isinstance(error, NotFoundError):
         return not_found or "Datadog did not find it (404). Check the id or key and retry."
     if isinstance(error, BadRequestError):
-        return _bad_request(error)
+        return bad_request(error)
     if isinstance(error, ConflictError):
         return _conflict(error)
     if isinstance(error, AuthenticationError):
@@ -111,6 +115,8 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
         )
     if isinstance(error, UnknownOutcomeError):
         return _unknown_outcome(error.operation, error.__cause__, checked=error.checked)
+    if isinstance(error, WrongBaseURLError | UnknownHostError):
+        return _misconfigured(error)
     kind, operation = operation_of(error.method, error.path)
     if kind == "create" and not never_sent(error):
         return _unknown_outcome(operation, error, checked=False)
@@ -119,72 +125,6 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
     if isinstance(error, APIError):
         return f"Datadog answered with HTTP {error.status}; the request did not succeed."
     return "The request to Datadog did not succeed."
-
-
-def _bad_request(error: BadRequestError) -> str:
-    facts = [fact for detail in error.errors for fact in _facts(detail.title, detail.detail)]
-    for detail in error.errors:
-        key = detail.meta.get("key") or detail.meta.get("field")
-        if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
-            facts.append(f"the field concerned is {key!r}")
-    if not facts:
-        return (
-            "Datadog rejected the request as invalid (400) without a reason that can be "
-            "repeated safely. Check each argument against the tool's description (formats, "
-            "allowed values) and retry."
-        )
-    return f"Datadog rejected the request (400): {'; '.join(dict.fromkeys(facts))}. " + (
-        "Fix that argument and retry."
-    )
-
-
-# Datadog's error messages whose shape is known: (pattern, what to say). Only the named groups
-# are repeated, and each is checked to be a field name, a type name or a list of enum values.
-_FIELD = r"(?P<field>[A-Za-z][A-Za-z0-9_.\[\]-]{0,63})"
-_KNOWN_SHAPES: Final = (
-    (
-        re.compile(
-            rf"invalid {_FIELD} \S+\. Must be one of (?P<choices>[A-Z0-9_]+(, [A-Z0-9_]+)*)"
-        ),
-        "{field} must be one of {choices}",
-    ),
-    (
-        re.compile(
-            rf'invalid parameter "{_FIELD}" in "(?P<where>[a-z]+)"; expected type '
-            r'"(?P<type>[a-z0-9_]+)"'
-        ),
-        "{field} (in the {where}) must be a {type}",
-    ),
-    (
-        re.compile(rf'error decoding attribute "{_FIELD}": invalid type (?P<type>[a-z0-9_]+)'),
-        "{field} has the wrong JSON type ({type} is not accepted)",
-    ),
-    (
-        re.compile(
-            r'got type "[A-Za-z0-9_]{1,64}" expected one of '
-            r'(?P<choices>"[a-z_]+"(, "[a-z_]+")*)'
-        ),
-        "the document type must be one of {choices}",
-    ),
-    (re.compile(rf'missing required attribute "{_FIELD}"'), "{field} is required"),
-    (re.compile(rf"^{_FIELD} must not be empty$"), "{field} must not be empty"),
-    (
-        re.compile(r'project key "(?P<field>[A-Za-z0-9]{1,64})" is reserved'),
-        "the project key {field} is reserved by Datadog; choose another key",
-    ),
-    (
-        re.compile(r"^Invalid search query .* at character (?P<position>\d{1,6}):"),
-        "the search query is not valid at character {position} (search_cases describes the syntax)",
-    ),
-)
-
-
-def _facts(*texts: str) -> Iterator[str]:
-    for text in texts:
-        for pattern, say in _KNOWN_SHAPES:
-            found = pattern.search(text)
-            if found is not None:
-                yield say.format(**found.groupdict())
 
 
 def _conflict(error: ConflictError) -> str:
@@ -201,7 +141,7 @@ def _conflict(error: ConflictError) -> str:
 
 
 def _unauthenticated(host: str) -> str:
-    site = next((name for name, url in SITES.items() if urlsplit(url).hostname == host), None)
+    site = _site_of(host)
     if site is not None:
         where = f"the Datadog site {site} (DD_SITE; API host {host})"
     elif host:
@@ -235,9 +175,9 @@ def _forbidden(error: PermissionDeniedError) -> str:
 
 
 def _rate_limited(error: RateLimitedError) -> str:
-    limit = f" ({error.limit_name})" if _IDENTIFIER.fullmatch(error.limit_name or "") else ""
+    limit = f" ({error.limit_name})" if error.limit_name in KNOWN_BUCKETS else ""
     when = (
-        f"in about {_seconds(error.retry_after)}"
+        f"in about {_seconds(error.retry_after)}, when Datadog's limit resets"
         if error.retry_after is not None
         else "in a minute"
     )
@@ -245,9 +185,41 @@ def _rate_limited(error: RateLimitedError) -> str:
         f" case-mcp already waited and tried {error.attempts} times." if error.attempts > 1 else ""
     )
     return (
-        f"Datadog is rate-limiting this organisation's requests (429){limit}. Nothing was "
-        f"changed by this call.{tried} Retry {when}, and make fewer calls in quick succession."
+        f"Datadog's rate limit{limit} for this organisation's credentials is reached (429): "
+        f"Datadog refuses these calls until it resets. Nothing was changed by this call.{tried} "
+        f"Retry {when}, and make fewer calls in quick succession."
     )
+
+
+def _misconfigured(error: WrongBaseURLError | UnknownHostError) -> str:
+    site = _site_of(error.host)
+    if isinstance(error, UnknownHostError):
+        if site is not None:
+            what = (
+                f"the name of Datadog's API host {error.host} (DD_SITE={site}) does not resolve "
+                "on the machine case-mcp runs on: its DNS settings must be checked"
+            )
+        else:
+            what = (
+                f"the API host {error.host or 'configured'} does not exist (its name does not "
+                "resolve): CASE_MCP_BASE_URL, or DD_SITE if it is not set, names the wrong host"
+            )
+    else:
+        what = (
+            f"{error.host or 'the configured host'} answered (HTTP {error.status}) as no endpoint "
+            "of Datadog's API does, so CASE_MCP_BASE_URL (or DD_SITE) does not lead to Datadog's "
+            "API; CASE_MCP_BASE_URL must be the API's root, such as https://api.datadoghq.com, "
+            "with no path"
+        )
+    return (
+        f"case-mcp is misconfigured: {what}. Nothing was read or changed, and this is not about "
+        "your request. Retrying will not help: tell the user that the operator of this MCP "
+        "server must fix CASE_MCP_BASE_URL or DD_SITE and restart it."
+    )
+
+
+def _site_of(host: str) -> str | None:
+    return next((name for name, url in SITES.items() if urlsplit(url).hostname == host), None)
 
 
 def _datadog_side(error: DatadogError, *, safe_to_repeat: bool) -> str:
