@@ -176,6 +176,51 @@ _KNOWN_SHAPES: Final = (
         re.compile(r"^Invalid search query .* at character (?P<position>\d{1,6}):"),
         "the search query is not valid at character {position} (search_cases describes the syntax)",
     ),
+    # The search language's limits (sandbox/_search.py), each anchored to the end of the
+    # detail, where the problem follows the quoted query.
+    (
+        re.compile(
+            r": groups are nested more than (?P<limit>\d{1,3}) deep; remove the parentheses "
+            r"that hold a single term, or split the query into several searches$"
+        ),
+        "its ( ) groups are nested more than {limit} deep: remove the parentheses around "
+        "single terms, or split it into several searches",
+    ),
+    (
+        re.compile(
+            r": more than (?P<limit>\d{1,3}) NOT or - in a row; one excludes a term, "
+            r"a second cancels the first$"
+        ),
+        "it has more than {limit} NOT or - in a row before a term: one excludes the term",
+    ),
+    (
+        re.compile(
+            r": the query has more than (?P<limit>\d{1,4}) terms; split it into several searches$"
+        ),
+        "it has more than {limit} terms: split it into several searches",
+    ),
+    (
+        re.compile(
+            r": the query is longer than (?P<limit>\d{1,6}) characters; "
+            r"split it into several searches$"
+        ),
+        "it is longer than {limit} characters: split it into several searches",
+    ),
+    (
+        re.compile(
+            r" reaches back more than (?P<years>\d{1,4}) years; write a nearer time, such as "
+            r"[a-z_]{1,20}:>now-52w, or a date, such as [a-z_]{1,20}:>2020-01-01$"
+        ),
+        "a relative time (now-<n><m|h|d|w>) in it reaches back more than {years} years: "
+        "use a nearer one, or a date",
+    ),
+    (
+        re.compile(
+            r" is outside the times a search can name, the years 1 to 9999 \(UTC\); "
+            r"write a time within them$"
+        ),
+        "a time in it is outside the years 1 to 9999 (UTC)",
+    ),
 )
 
 
