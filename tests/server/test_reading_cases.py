@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mcp import Client
+
+from case_mcp.sandbox import Sandbox
+from case_mcp.sandbox._search_tokens import tokenize
+from case_mcp.server._search_query import facet
+from guarded import ok
 
 pytestmark = pytest.mark.anyio
 
@@ -99,3 +106,37 @@ async def test_a_bad_enum_value_lists_the_valid_ones(mcp: Client) -> None:
 
     assert answer.is_error
     assert "'P1', 'P2', 'P3', 'P4', 'P5' or 'NOT_DEFINED'" in answer.content[0].text  # type: ignore[union-attr]
+
+
+# Shortcuts are values, never query text ---------------------------------------------------------
+
+
+async def test_quotes_in_the_assignee_shortcut_cannot_add_terms_to_the_query(mcp: Client) -> None:
+    """assignee 'x" OR project:OPS OR "y' names one (unknown) person; it finds no case."""
+    found = await ok(mcp, "search_cases", {"assignee": 'x" OR project:OPS OR "y'})
+
+    assert (found["total"], found["cases"]) == (0, [])
+
+
+@pytest.mark.parametrize("name", ['Ann "Ace" O\\Neil', "Trailing Backslash\\", 'Quote"'])
+async def test_the_assignee_shortcut_finds_a_name_holding_quotes_and_backslashes(
+    mcp: Client, sandbox: Sandbox, name: str
+) -> None:
+    """A person whose name holds " or \\ is found by the name as written."""
+    person = sandbox.store.create_user(email="ann.oneil@demo-org.example", name=name)
+    sandbox.store.assign("SEC-3", person["id"], actor_id=sandbox.ACTOR_ID)
+
+    found = await ok(mcp, "search_cases", {"assignee": name})
+
+    assert [case["key"] for case in found["cases"]] == ["SEC-3"]
+
+
+@settings(max_examples=200, derandomize=True, database=None)
+@given(name=st.sampled_from(["assignee", "project", "priority", "status_group"]), value=st.text())
+def test_every_value_written_into_a_query_is_read_back_as_that_one_value(
+    name: str, value: str
+) -> None:
+    """The search language reads a facet the server writes as one term holding the value."""
+    tokens = tokenize(facet(name, value))
+
+    assert [(token.kind, token.name, token.text) for token in tokens] == [("facet", name, value)]

@@ -13,6 +13,7 @@ from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import reported
 from case_mcp.server._lookup import Lookup
 from case_mcp.server._render import result
+from case_mcp.server._search_query import facet
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server._views import CaseSearchResult, CaseView, case_summary, case_view
@@ -99,13 +100,15 @@ async def search_cases(
     state = state_of(ctx)
     terms = [query.strip()] if query.strip() else []
     if status:
-        terms.append(f"status_group:{status}")
+        terms.append(facet("status_group", status))
     if priority:
-        terms.append(f"priority:{priority.lower()}")
+        terms.append(facet("priority", priority.lower()))
     if project:
-        terms.append(f"project:{(await state.lookup.project(project)).attributes.key}")
+        named = await state.lookup.project(project)
+        terms.append(facet("project", named.attributes.key or named.id))
     if assignee:
-        terms.append(f'assignee:"{assignee}"' if assignee.lower() != "none" else "assignee:none")
+        # Unquoted, none is the search syntax's word for "unassigned"; quoted, a person.
+        terms.append("assignee:none" if assignee.lower() == "none" else facet("assignee", assignee))
     with reported("No cases matched."):
         found = await state.client.search_cases(
             " ".join(terms) or None,
