@@ -8,6 +8,8 @@ enforced in one place rather than tool by tool:
   reading its timeline raises the same `NotFoundError` as a case that does not exist, so a
   model learns nothing from the difference (not even that the key exists). Every change is
   preceded by a read of the case, so nothing outside the scope is ever changed;
+- the timeline of a case moved into the scope says that it came from a project outside the
+  scope, and not which (`_scope_timeline`);
 - searches get the scope added as a filter (``(query) (project:"OPS" OR project:"SEC")``),
   and the answer is checked again case by case in case Datadog reads the query otherwise;
 - the project list holds only the scoped projects, so a project outside the scope is
@@ -45,6 +47,7 @@ from case_mcp.models import (
     UserPage,
 )
 from case_mcp.server import _audit
+from case_mcp.server._scope_timeline import confine
 from case_mcp.server._search_query import facet
 
 __all__ = ["ScopedClient", "check_scope", "scoped"]
@@ -281,9 +284,10 @@ class ScopedClient(CaseManagementClient):
         sort_ascending: bool | None = None,
     ) -> list[TimelineCell]:
         case = await self._case(case_id)
-        return await self._inner.list_case_timeline(
+        cells = await self._inner.list_case_timeline(
             case.id, page_size=page_size, page_number=page_number, sort_ascending=sort_ascending
         )
+        return [confine(cell, self._keys) for cell in cells]
 
     # Projects ----------------------------------------------------------------------------
 
