@@ -11,7 +11,7 @@ from pydantic import Field
 from case_mcp.models import CustomAttributeValue, Project
 from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import reported
-from case_mcp.server._lookup import Lookup
+from case_mcp.server._lookup import Lookup, user_handle
 from case_mcp.server._render import result
 from case_mcp.server._search_query import facet
 from case_mcp.server._spec import ToolSpec
@@ -29,7 +29,11 @@ CaseId = Annotated[
 Priority = Literal["P1", "P2", "P3", "P4", "P5", "NOT_DEFINED"]
 Assignee = Annotated[
     str,
-    Field(min_length=1, max_length=200, description="A user's email, handle or UUID."),
+    Field(
+        min_length=1,
+        max_length=200,
+        description='A user\'s email, handle or UUID, or "Name <email>" as cases show people.',
+    ),
 ]
 ProjectKey = Annotated[
     str, Field(min_length=1, max_length=100, description="A project key (e.g. SEC) or UUID.")
@@ -81,7 +85,10 @@ async def search_cases(
     ] = None,
     assignee: Annotated[
         str | None,
-        Field(max_length=200, description="Shortcut: a user email, handle or id, or 'none'."),
+        Field(
+            max_length=200,
+            description="Shortcut: a person as cases show one, an email, handle or id, or 'none'.",
+        ),
     ] = None,
     sort: Annotated[
         Literal["created_at", "priority", "status"],
@@ -108,7 +115,8 @@ async def search_cases(
         terms.append(facet("project", named.attributes.key or named.id))
     if assignee:
         # Unquoted, none is the search syntax's word for "unassigned"; quoted, a person.
-        terms.append("assignee:none" if assignee.lower() == "none" else facet("assignee", assignee))
+        who = user_handle(assignee)
+        terms.append("assignee:none" if who.lower() == "none" else facet("assignee", who))
     with reported("No cases matched."):
         found = await state.client.search_cases(
             " ".join(terms) or None,
