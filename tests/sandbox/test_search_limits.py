@@ -184,3 +184,26 @@ def test_every_query_is_answered_or_refused_as_a_bad_request(demo: Sandbox, quer
     else:
         return
     assert refused.startswith("Invalid search query")
+
+
+@pytest.mark.parametrize(
+    ("path", "first"),
+    [
+        ("/api/v2/cases", 1),
+        ("/api/v2/cases/SEC-1/timelines", 0),
+        ("/api/v2/users", 0),
+    ],
+)
+async def test_a_page_number_past_any_offset_is_a_bad_parameter(
+    http: httpx2.AsyncClient, new_case: Any, path: str, first: int
+) -> None:
+    """page[number] 10**30 once overflowed SQLite's integers; it is refused, naming the bound."""
+    await new_case()
+    answer = await http.get(path, params={"page[number]": str(10**30)})
+
+    assert answer.status_code == 400, answer.text
+    (error,) = answer.json()["errors"]
+    assert error["title"] == "Invalid Parameter"
+    assert error["detail"].startswith(
+        f'invalid parameter "page[number]" in "query"; expected an integer from {first} to '
+    )
