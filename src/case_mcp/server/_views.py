@@ -289,9 +289,10 @@ def _creator(creator: DatadogUserRef | None, assignee: DatadogUserRef | None) ->
 
 
 def status_of(case: Case) -> str | None:
-    """A case's status as its type names it (``Pending Approval``): what people read, and
-    what update_case_status takes back. Datadog's coarse value (``IN_PROGRESS``, deprecated)
-    is spelled that way when a case has no name for its status.
+    """A case's status as its type names it (``Pending Approval``).
+
+    What people read, and what update_case_status takes back. Datadog's coarse value
+    (``IN_PROGRESS``, deprecated) is spelled that way when a case has no name for its status.
     """
     attributes = case.attributes
     if attributes.status_name:
