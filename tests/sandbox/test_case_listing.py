@@ -143,8 +143,8 @@ async def test_the_filter_narrows_the_results_and_the_total(
         ),
         (
             {"page[number]": "0"},
-            'invalid parameter "page[number]" in "query"; expected an integer of at least 1, '
-            'got "0"',
+            'invalid parameter "page[number]" in "query"; expected an integer from 1 to '
+            '1000000000, got "0"',
         ),
         (
             {"sort[field]": "title"},

@@ -69,7 +69,7 @@ def test_call_prints_the_structured_result_as_json(capsys: pytest.CaptureFixture
 
     assert (status, err) == (0, "")
     case = json.loads(out)
-    assert (case["key"], case["status_name"]) == ("SEC-1", "Closed")
+    assert (case["key"], case["status"]) == ("SEC-1", "Closed")
 
 
 def test_call_takes_its_flags_before_or_after_the_arguments(

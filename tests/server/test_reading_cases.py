@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mcp import Client
+
+from case_mcp.sandbox import Sandbox
+from case_mcp.sandbox._search_tokens import tokenize
+from case_mcp.server._search_query import facet
+from guarded import ok
 
 pytestmark = pytest.mark.anyio
 
@@ -99,3 +106,85 @@ async def test_a_bad_enum_value_lists_the_valid_ones(mcp: Client) -> None:
 
     assert answer.is_error
     assert "'P1', 'P2', 'P3', 'P4', 'P5' or 'NOT_DEFINED'" in answer.content[0].text  # type: ignore[union-attr]
+
+
+# Shortcuts are values, never query text ---------------------------------------------------------
+
+
+async def test_quotes_in_the_assignee_shortcut_cannot_add_terms_to_the_query(mcp: Client) -> None:
+    """assignee 'x" OR project:OPS OR "y' names one (unknown) person; it finds no case."""
+    found = await ok(mcp, "search_cases", {"assignee": 'x" OR project:OPS OR "y'})
+
+    assert (found["total"], found["cases"]) == (0, [])
+
+
+@pytest.mark.parametrize("name", ['Ann "Ace" O\\Neil', "Trailing Backslash\\", 'Quote"'])
+async def test_the_assignee_shortcut_finds_a_name_holding_quotes_and_backslashes(
+    mcp: Client, sandbox: Sandbox, name: str
+) -> None:
+    """A person whose name holds " or \\ is found by the name as written."""
+    person = sandbox.store.create_user(email="ann.oneil@demo-org.example", name=name)
+    sandbox.store.assign("SEC-3", person["id"], actor_id=sandbox.ACTOR_ID)
+
+    found = await ok(mcp, "search_cases", {"assignee": name})
+
+    assert [case["key"] for case in found["cases"]] == ["SEC-3"]
+
+
+@settings(max_examples=200, derandomize=True, database=None)
+@given(name=st.sampled_from(["assignee", "project", "priority", "status_group"]), value=st.text())
+def test_every_value_written_into_a_query_is_read_back_as_that_one_value(
+    name: str, value: str
+) -> None:
+    """The search language reads a facet the server writes as one term holding the value."""
+    tokens = tokenize(facet(name, value))
+
+    assert [(token.kind, token.name, token.text) for token in tokens] == [("facet", name, value)]
+
+
+# One vocabulary: what a search row and get_case say of a case, and what tools take back ------
+
+
+async def test_a_search_row_says_status_and_assignee_as_get_case_does(
+    mcp: Client, sandbox: Sandbox
+) -> None:
+    """Every row's status and assignee read exactly as that case's get_case answer has them."""
+    person = sandbox.store.create_user(email="ann@demo-org.example", name="Ann O'Neil")
+    sandbox.store.assign("OPS-27", person["id"], actor_id=sandbox.ACTOR_ID)
+    found = await ok(mcp, "search_cases", {"query": "archived:any", "page_size": 100})
+
+    assert found["total"] == len(found["cases"]) > 50
+    for row in found["cases"]:
+        case = await ok(mcp, "get_case", {"case_id": row["key"]})
+        assert (row.get("status"), row.get("assignee")) == (
+            case.get("status"),
+            case.get("assignee"),
+        ), row["key"]
+    (approved,) = [row for row in found["cases"] if row["key"] == "OPS-27"]
+    assert (approved["status"], approved["assignee"]) == (
+        "Approved",
+        "Ann O'Neil <ann@demo-org.example>",
+    )
+
+
+async def test_the_status_and_assignee_read_are_what_the_tools_take(
+    mcp: Client, sandbox: Sandbox
+) -> None:
+    """The status and person a case shows find it again and can be sent back unchanged."""
+    person = sandbox.store.create_user(email="ann@demo-org.example", name="Ann O'Neil")
+    sandbox.store.assign("OPS-27", person["id"], actor_id=sandbox.ACTOR_ID)
+    case = await ok(mcp, "get_case", {"case_id": "OPS-27"})
+
+    by_assignee = await ok(mcp, "search_cases", {"assignee": case["assignee"]})
+    by_status = await ok(
+        mcp, "search_cases", {"query": f'status:"{case["status"]}" project:OPS', "page_size": 100}
+    )
+    restated = await ok(
+        mcp, "update_case_status", {"case_id": "OPS-27", "status_name": case["status"]}
+    )
+    reassigned = await ok(mcp, "assign_case", {"case_id": "OPS-27", "assignee": case["assignee"]})
+
+    assert [row["key"] for row in by_assignee["cases"]] == ["OPS-27"]
+    assert "OPS-27" in [row["key"] for row in by_status["cases"]]
+    assert restated == case
+    assert reassigned == case

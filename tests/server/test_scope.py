@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -123,6 +124,30 @@ async def test_a_case_is_checked_before_it_is_changed_even_by_its_uuid(sandbox: 
 
     assert "was not found" in error_text(answer)
     assert state_of(sandbox) == before
+
+
+async def test_a_case_moved_into_the_scope_says_only_that_it_came_from_outside(
+    sandbox: Sandbox,
+) -> None:
+    """Its timeline names no outside project: not its id, key, name, nor the case's old key."""
+    ops = next(p for p in sandbox.store.list_projects() if p["key"] == "OPS")
+    sec = next(p for p in sandbox.store.list_projects() if p["key"] == "SEC")
+    moved = sandbox.store.move_to_project(OUTSIDE, sec["id"], actor_id=sandbox.ACTOR_ID)["key"]
+    async with connected(sandbox, SCOPE) as client:
+        timeline = await ok(client, "get_case_timeline", {"case_id": moved, "page_size": 100})
+        resource = await client.read_resource(f"case://{moved}/timeline")
+
+    (change,) = [entry for entry in timeline["entries"] if entry["type"] == "PROJECT_CHANGE"]
+    assert change["change"] == {
+        "field": "project",
+        "from": "a project outside this server's scope",
+        "to": {"id": sec["id"], "key": "SEC", "name": sec["name"], "case_key": moved},
+    }
+    (created,) = [entry for entry in timeline["entries"] if entry["type"] == "CASE_CREATED"]
+    assert "key" not in created["change"]["to"]
+    for text in (json.dumps(timeline), str(resource.contents)):
+        for secret in (ops["id"], ops["name"], OUTSIDE, '"OPS"'):
+            assert secret not in text
 
 
 # Search ---------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ JSON_API: Final = "application/vnd.api+json"
 # The users API answers in plain JSON, as the recordings show.
 USERS_JSON: Final = "application/json"
 _USER_SORTS: Final = ("name", "email", "created_at", "modified_at", "status")
+# Far past any page there is, and small enough that page x size stays an SQLite integer.
+_LAST_PAGE: Final = 1_000_000_000
 
 
 def answer(document: Any, *, status: int = 200, media_type: str = JSON_API) -> Response:
@@ -104,7 +106,9 @@ class _Api:
     async def search_cases(self, request: Request) -> Response:
         params = request.query_params
         page_size = _parse.int_query(params, "page[size]", default=10, minimum=1, maximum=100)
-        page_number = _parse.int_query(params, "page[number]", default=1, minimum=1, maximum=None)
+        page_number = _parse.int_query(
+            params, "page[number]", default=1, minimum=1, maximum=_LAST_PAGE
+        )
         sort_field = _parse.choice_query(
             params, "sort[field]", default="created_at", choices=SORT_FIELDS
         )
@@ -278,7 +282,7 @@ class _Api:
             page_size=_parse.int_query(params, "page[size]", default=25, minimum=1, maximum=100),
             # Zero-based, as Datadog documents for this endpoint (case search counts from 1).
             page_number=_parse.int_query(
-                params, "page[number]", default=0, minimum=0, maximum=None
+                params, "page[number]", default=0, minimum=0, maximum=_LAST_PAGE
             ),
             ascending=_parse.bool_query(params, "sort[ascending]", default=False),
         )
@@ -405,7 +409,7 @@ class _Api:
             query=params.get("filter") or None,
             page_size=_parse.int_query(params, "page[size]", default=10, minimum=1, maximum=100),
             page_number=_parse.int_query(
-                params, "page[number]", default=0, minimum=0, maximum=None
+                params, "page[number]", default=0, minimum=0, maximum=_LAST_PAGE
             ),
             statuses=statuses,
             sort=field,

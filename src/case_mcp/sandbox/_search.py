@@ -31,6 +31,10 @@ Terms separated by spaces must all match. Values are case-insensitive.
 
 Archived cases are left out unless the query names `archived` (archived:true or archived:any).
 
+Limits (a query past one is refused with a 400 that names it):
+  4096 characters, 100 terms, ( ) groups nested 10 deep, 2 NOT or - in a row,
+  relative times up to 100 years back, times within the years 1 to 9999 (UTC).
+
 Examples:
   status:open priority:p1
   project:SEC -status_group:closed assignee:none
@@ -43,23 +47,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from fnmatch import fnmatchcase
-from typing import Final, Literal
+from typing import Final
 
 from ._errors import BadRequest
 from ._rules import PRIORITY_RANKS, STATUS_GROUPS, STATUSES
+from ._search_tokens import MAX_LENGTH, MAX_TERMS, Token, query_error, tokenize
 
-__all__ = ["compile_query"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "MAX_LOOKBACK",
+    "MAX_NEGATIONS",
+    "MAX_TERMS",
+    "compile_query",
+]
+
+# With the tokenizer's limits on length and terms, these keep every query within what the
+# compiled SQL can hold: SQLite's parser stack (about 100 entries; each group costs about 4,
+# each NOT 1) and its expression depth (1000).
+MAX_DEPTH: Final = 10
+"""Groups, ``( )`` and ``name:( )``, one inside another."""
+MAX_NEGATIONS: Final = 2
+"""NOT or ``-`` in a row before one term."""
+MAX_LOOKBACK: Final = timedelta(days=36_525)
+"""How far back a relative time (``now-<n><unit>``) may reach: 100 years."""
 
 _GROUPS: Final = {name.upper(): group for name, group in STATUS_GROUPS.items()}
 
 Sql = tuple[str, list[object]]
-TokenKind = Literal["word", "phrase", "facet", "facet_group", "(", ")", "AND", "OR", "NOT"]
-
-_KINDS: Final[dict[str, TokenKind]] = {"(": "(", ")": ")", "AND": "AND", "OR": "OR", "NOT": "NOT"}
-_FACET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/@]*")
 _CASE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*-[0-9]+")
 _RELATIVE_TIME = re.compile(r"now(?:-([0-9]{1,6})([mhdw]))?")
 _TIME_UNITS: Final = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -94,92 +111,6 @@ def compile_query(query: str, *, now: datetime | None = None) -> Sql:
         # without statistics it takes "IS NULL" for a selective term, though most cases match.
         sql = f"{sql} AND +c.archived_at IS NULL"
     return sql, params
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: TokenKind
-    pos: int
-    text: str = ""
-    name: str = ""  # the facet name, for "facet" and "facet_group"
-    quoted: bool = False
-
-    @property
-    def is_any(self) -> bool:
-        return not self.quoted and self.text == "*"
-
-    @property
-    def has_wildcard(self) -> bool:
-        return not self.quoted and "*" in self.text
-
-
-def _error(query: str, pos: int, problem: str) -> BadRequest:
-    return BadRequest(f"Invalid search query {query!r} at character {pos + 1}: {problem}")
-
-
-def _tokenize(query: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    i = 0
-    while i < len(query):
-        char = query[i]
-        if char.isspace():
-            i += 1
-        elif char in "()":
-            tokens.append(_Token(_KINDS[char], i))
-            i += 1
-        elif char == '"':
-            text, after = _read_quoted(query, i)
-            tokens.append(_Token("phrase", i, text, quoted=True))
-            i = after
-        elif char == "-":
-            if i + 1 == len(query) or query[i + 1].isspace() or query[i + 1] == ")":
-                raise _error(query, i, "'-' must touch the term it excludes, as in -status:closed")
-            tokens.append(_Token("NOT", i))
-            i += 1
-        else:
-            i = _read_bare(query, i, tokens)
-    return tokens
-
-
-def _read_bare(query: str, start: int, tokens: list[_Token]) -> int:
-    """Read the word, operator or facet at `start` into `tokens`; return where it ends."""
-    end = start
-    while end < len(query) and not query[end].isspace() and query[end] not in '()"':
-        end += 1
-    run = query[start:end]
-    name, colon, value = run.partition(":")
-    following = query[end] if end < len(query) else ""
-    if run in ("AND", "OR", "NOT"):
-        tokens.append(_Token(_KINDS[run], start))
-    elif not colon or not _FACET_NAME.fullmatch(name) or value.startswith("//"):  # a URL
-        tokens.append(_Token("word", start, run))
-    elif value:
-        tokens.append(_Token("facet", start, value, name))
-    elif following == '"':
-        text, end = _read_quoted(query, end)
-        tokens.append(_Token("facet", start, text, name, quoted=True))
-    elif following == "(":
-        tokens.append(_Token("facet_group", start, name=name))
-    else:
-        raise _error(
-            query, start, f'{run} has no value; write {name}:<value> or {name}:"two words"'
-        )
-    return end
-
-
-def _read_quoted(query: str, start: int) -> tuple[str, int]:
-    chars: list[str] = []
-    i = start + 1
-    while i < len(query):
-        if query[i] == "\\" and i + 1 < len(query):
-            chars.append(query[i + 1])
-            i += 2
-        elif query[i] == '"':
-            return "".join(chars), i + 1
-        else:
-            chars.append(query[i])
-            i += 1
-    raise _error(query, start, 'this quote is never closed; end the phrase with another "')
 
 
 def _join(operator: str, parts: list[Sql]) -> Sql:
@@ -219,11 +150,12 @@ class _Parser:
     def __init__(self, query: str, now: datetime) -> None:
         self.query = query
         self.now = now
-        self.tokens = _tokenize(query)
+        self.tokens = tokenize(query)
         self.index = 0
+        self.depth = 0  # the groups around the current token
         self.names_archived = False
         self.facets: list[str] = []  # the names of the enclosing name:( ... ) groups
-        self.compilers: dict[str, Callable[[str, _Token], Sql]] = {
+        self.compilers: dict[str, Callable[[str, Token], Sql]] = {
             "status": self.status,
             "status_group": self.status_group,
             "priority": self.priority,
@@ -239,13 +171,13 @@ class _Parser:
             "closed_at": self.time,
         }
 
-    def peek(self) -> _Token | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
 
-    def fail(self, problem: str, token: _Token | None = None) -> BadRequest:
+    def fail(self, problem: str, token: Token | None = None) -> BadRequest:
         token = token or self.peek()
         pos = token.pos if token else len(self.query)
-        return _error(self.query, pos, problem)
+        return query_error(self.query, pos, problem)
 
     # Grammar
 
@@ -265,13 +197,24 @@ class _Parser:
         return _join("AND", parts)
 
     def unary(self) -> Sql:
+        negations = 0
+        while (token := self.peek()) is not None and token.kind == "NOT":
+            negations += 1
+            if negations > MAX_NEGATIONS:
+                raise self.fail(
+                    f"more than {MAX_NEGATIONS} NOT or - in a row; one excludes a term, "
+                    "a second cancels the first",
+                    token,
+                )
+            self.index += 1
+        sql, params = self.operand()
+        return "NOT " * negations + sql, params
+
+    def operand(self) -> Sql:
         token = self.peek()
         if token is None:
             raise self.fail("the query ends where a term is expected")
         self.index += 1
-        if token.kind == "NOT":
-            sql, params = self.unary()
-            return f"NOT {sql}", params
         if token.kind == "(":
             return self.group(token)
         if token.kind == "facet_group":
@@ -289,8 +232,16 @@ class _Parser:
             raise self.fail("a term is expected before this ')'", token)
         raise self.fail(f"{token.kind} needs a term on each side", token)
 
-    def group(self, opening: _Token) -> Sql:
+    def group(self, opening: Token) -> Sql:
+        if self.depth == MAX_DEPTH:
+            raise self.fail(
+                f"groups are nested more than {MAX_DEPTH} deep; remove the parentheses "
+                "that hold a single term, or split the query into several searches",
+                opening,
+            )
+        self.depth += 1
         sql, params = self.expression()
+        self.depth -= 1
         closing = self.peek()
         if closing is None or closing.kind != ")":
             raise self.fail("this '(' is never closed; add a ')'", opening)
@@ -299,7 +250,7 @@ class _Parser:
 
     # Terms
 
-    def text(self, token: _Token) -> Sql:
+    def text(self, token: Token) -> Sql:
         pattern = f"%{_like(token.text, wildcard=not token.quoted)}%"
         sql = "c.title LIKE ? ESCAPE '\\' OR c.description LIKE ? ESCAPE '\\'"
         params: list[object] = [pattern, pattern]
@@ -316,11 +267,11 @@ class _Parser:
             params += key_params
         return f"({sql})", params
 
-    def facet(self, name: str, token: _Token) -> Sql:
+    def facet(self, name: str, token: Token) -> Sql:
         compiler = self.compilers.get(name.lower())
         return compiler(name.lower(), token) if compiler else self.attribute(name, token)
 
-    def attribute(self, name: str, token: _Token) -> Sql:
+    def attribute(self, name: str, token: Token) -> Sql:
         subquery = "c.id IN (SELECT a.case_id FROM case_attributes a WHERE a.key = ?"
         if token.is_any:
             return subquery + ")", [name]
@@ -328,7 +279,7 @@ class _Parser:
             return subquery + " AND a.value LIKE ? ESCAPE '\\')", [name, _like(token.text)]
         return subquery + " AND a.value = ? COLLATE NOCASE)", [name, token.text]
 
-    def choices(self, name: str, token: _Token, valid: Collection[str], what: str) -> list[str]:
+    def choices(self, name: str, token: Token, valid: Collection[str], what: str) -> list[str]:
         """The members of an enum that a value (maybe with `*`) names; at least one."""
         value = _normal(token.text)
         chosen = [v for v in valid if fnmatchcase(v, value)] if token.has_wildcard else [value]
@@ -339,20 +290,20 @@ class _Parser:
             )
         return chosen
 
-    def status(self, name: str, token: _Token) -> Sql:
+    def status(self, name: str, token: Token) -> Sql:
         chosen = self.choices(name, token, STATUSES, "case status")
         return _in("c.status", chosen)
 
-    def status_group(self, name: str, token: _Token) -> Sql:
+    def status_group(self, name: str, token: Token) -> Sql:
         text = re.sub(r"(?i)^sg_", "", token.text)
-        chosen = self.choices(name, _Token("word", token.pos, text), _GROUPS, "status group")
+        chosen = self.choices(name, Token("word", token.pos, text), _GROUPS, "status group")
         return _in("c.status_group", [_GROUPS[group] for group in chosen])
 
-    def priority(self, name: str, token: _Token) -> Sql:
+    def priority(self, name: str, token: Token) -> Sql:
         chosen = self.choices(name, token, PRIORITY_RANKS, "priority")
         return _in("c.priority_rank", [PRIORITY_RANKS[priority] for priority in chosen])
 
-    def project(self, name: str, token: _Token) -> Sql:
+    def project(self, name: str, token: Token) -> Sql:
         if token.has_wildcard:
             where = "p.key LIKE ? ESCAPE '\\'"
             return f"c.project_id IN (SELECT p.id FROM projects p WHERE {where})", [
@@ -363,7 +314,7 @@ class _Parser:
         where = "p.id = ? OR p.key = ? COLLATE NOCASE"
         return f"c.project_id = (SELECT p.id FROM projects p WHERE {where})", [token.text] * 2
 
-    def user(self, name: str, token: _Token) -> Sql:
+    def user(self, name: str, token: Token) -> Sql:
         column = "c.assignee_id" if name == "assignee" else "c.created_by"
         if token.is_any:
             return f"{column} IS NOT NULL", []
@@ -377,7 +328,7 @@ class _Parser:
             return subquery + where + "))", [pattern, pattern, pattern]
         return subquery + _USER_MATCH + " OR u.name = ? COLLATE NOCASE))", [token.text] * 4
 
-    def case_type(self, name: str, token: _Token) -> Sql:
+    def case_type(self, name: str, token: Token) -> Sql:
         value = _normal(token.text)
         subquery = "c.type_id IN (SELECT t.id FROM case_types t WHERE "
         spelled = "upper(replace(t.name, ' ', '_'))"
@@ -388,7 +339,7 @@ class _Parser:
         where = f"t.id = ? OR {spelled} = ? OR upper(t.wire_type) = ?)"
         return subquery + where, [token.text, value, value]
 
-    def key(self, name: str, token: _Token) -> Sql:
+    def key(self, name: str, token: Token) -> Sql:
         value = token.text.upper()
         operator = "GLOB" if token.has_wildcard else "="
         if token.has_wildcard:
@@ -396,12 +347,12 @@ class _Parser:
         aliases = f"SELECT k.case_id FROM case_key_aliases k WHERE k.key {operator} ?"
         return f"(c.key {operator} ? OR c.id IN ({aliases}))", [value, value]
 
-    def creation_source(self, name: str, token: _Token) -> Sql:
+    def creation_source(self, name: str, token: Token) -> Sql:
         if token.has_wildcard:
             return "c.creation_source LIKE ? ESCAPE '\\'", [_like(_normal(token.text))]
         return "c.creation_source = ?", [_normal(token.text)]
 
-    def archived(self, name: str, token: _Token) -> Sql:
+    def archived(self, name: str, token: Token) -> Sql:
         self.names_archived = True
         value = token.text.lower()
         if value in ("any", "*"):
@@ -414,39 +365,66 @@ class _Parser:
             )
         return f"c.archived_at IS {'NOT NULL' if value == 'true' else 'NULL'}", []
 
-    def time(self, name: str, token: _Token) -> Sql:
+    def time(self, name: str, token: Token) -> Sql:
         column = f"c.{name}"
         if token.is_any:
             return f"{column} IS NOT NULL", []
         operator = next((op for op in _COMPARISONS if token.text.startswith(op)), None)
         if operator is None:
             day = self.moment(name, token, token.text, whole_day=True)
-            return f"({column} >= ? AND {column} < ?)", [_utc(day), _utc(day + timedelta(days=1))]
+            return f"({column} >= ? AND {column} < ?)", self.utc(token, day, timedelta(days=1))
         moment = self.moment(name, token, token.text[len(operator) :], whole_day=False)
         if name in _NULLABLE_TIMES:  # NOT of NULL is NULL: keep negations true for unset times
-            return f"({column} IS NOT NULL AND {column} {operator} ?)", [_utc(moment)]
-        return f"{column} {operator} ?", [_utc(moment)]
+            return f"({column} IS NOT NULL AND {column} {operator} ?)", self.utc(token, moment)
+        return f"{column} {operator} ?", self.utc(token, moment)
 
-    def moment(self, name: str, token: _Token, text: str, *, whole_day: bool) -> datetime:
+    def moment(self, name: str, token: Token, text: str, *, whole_day: bool) -> datetime:
         relative = _RELATIVE_TIME.fullmatch(text.lower())
         try:
             if whole_day:
                 return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
             if relative:
-                amount, unit = relative.groups()
-                delta = timedelta(**{_TIME_UNITS[unit]: int(amount)}) if unit else timedelta()
-                return self.now - delta
+                return self.now - self.lookback(name, token, *relative.groups())
             return datetime.fromisoformat(text)
         except ValueError:
             pass
+        except OverflowError:
+            raise self.out_of_range(token) from None
         raise self.fail(
             f"{token.text!r} is not a time; write {name}:>=2026-09-01, {name}:<now-7d, "
             f"{name}:>2026-09-01T08:00:00Z or {name}:2026-09-01 (that whole day)",
             token,
         )
 
+    def lookback(self, name: str, token: Token, amount: str | None, unit: str | None) -> timedelta:
+        """How far back ``now-<amount><unit>`` is: within `MAX_LOOKBACK`, so a time."""
+        if amount is None or unit is None:
+            return timedelta()
+        delta = timedelta(**{_TIME_UNITS[unit]: int(amount)})
+        if delta > MAX_LOOKBACK:
+            raise self.fail(
+                f"{token.text!r} reaches back more than {MAX_LOOKBACK.days // 365} years; write "
+                f"a nearer time, such as {name}:>now-52w, or a date, such as {name}:>2020-01-01",
+                token,
+            )
+        return delta
 
-def _trigram_match(token: _Token) -> str | None:
+    def utc(self, token: Token, moment: datetime, *spans: timedelta) -> list[object]:
+        """The moment in UTC, then the moment plus each span, as the stored times read."""
+        try:
+            return [_utc(moment + span) for span in (timedelta(), *spans)]
+        except OverflowError:  # a time in the first or last hours the calendar can hold
+            raise self.out_of_range(token) from None
+
+    def out_of_range(self, token: Token) -> BadRequest:
+        return self.fail(
+            f"{token.text!r} is outside the times a search can name, the years 1 to 9999 "
+            "(UTC); write a time within them",
+            token,
+        )
+
+
+def _trigram_match(token: Token) -> str | None:
     """An FTS5 query for `cases_text` that every case matching the text term matches.
 
     None when no part of the text between wildcards has the three characters a trigram

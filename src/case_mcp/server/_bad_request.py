@@ -55,6 +55,53 @@ _MISSING = re.compile(rf'missing required attribute "{_FIELD}"')
 _EMPTY = re.compile(rf"^{_FIELD} must not be empty$")
 _RESERVED = re.compile(r'project key "[^"]{1,64}" is reserved')
 _QUERY = re.compile(r"^Invalid search query .* at character (?P<position>\d{1,6}):")
+# The search language's limits (the sandbox's 400s), each anchored to the end of the detail,
+# where the problem follows the quoted query. Only the digits of a limit are repeated.
+_QUERY_LIMITS: Final = (
+    (
+        re.compile(
+            r": groups are nested more than (?P<limit>\d{1,3}) deep; remove the parentheses "
+            r"that hold a single term, or split the query into several searches$"
+        ),
+        "its ( ) groups are nested more than {limit} deep: remove the parentheses around "
+        "single terms, or split it into several searches",
+    ),
+    (
+        re.compile(
+            r": more than (?P<limit>\d{1,3}) NOT or - in a row; one excludes a term, "
+            r"a second cancels the first$"
+        ),
+        "it has more than {limit} NOT or - in a row before a term: one excludes the term",
+    ),
+    (
+        re.compile(
+            r": the query has more than (?P<limit>\d{1,4}) terms; split it into several searches$"
+        ),
+        "it has more than {limit} terms: split it into several searches",
+    ),
+    (
+        re.compile(
+            r": the query is longer than (?P<limit>\d{1,6}) characters; "
+            r"split it into several searches$"
+        ),
+        "it is longer than {limit} characters: split it into several searches",
+    ),
+    (
+        re.compile(
+            r" reaches back more than (?P<years>\d{1,4}) years; write a nearer time, such as "
+            r"[a-z_]{1,20}:>now-52w, or a date, such as [a-z_]{1,20}:>2020-01-01$"
+        ),
+        "a relative time (now-<n><m|h|d|w>) in it reaches back more than {years} years: "
+        "use a nearer one, or a date",
+    ),
+    (
+        re.compile(
+            r" is outside the times a search can name, the years 1 to 9999 \(UTC\); "
+            r"write a time within them$"
+        ),
+        "a time in it is outside the years 1 to 9999 (UTC)",
+    ),
+)
 _PLACES: Final = frozenset({"path", "query", "body"})
 # JSON's type names, and those of the Go types Datadog's handlers decode into.
 _TYPE_NAMES: Final = frozenset(
@@ -116,6 +163,10 @@ def _decoding(found: re.Match[str]) -> str:
     return f"{subject} has the wrong JSON type"
 
 
+def _stating(say: str) -> Callable[[re.Match[str]], str]:
+    return lambda found: say.format(**found.groupdict())
+
+
 def _document_type(found: re.Match[str]) -> str:
     choices = [choice.strip('"') for choice in found["choices"].split(", ")]
     if all(choice in resource_types() for choice in choices):
@@ -138,4 +189,5 @@ _SHAPES: Final[tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...
             "(search_cases describes the syntax)"
         ),
     ),
+    *((shape, _stating(say)) for shape, say in _QUERY_LIMITS),
 )

@@ -27,6 +27,8 @@ from case_mcp.models import CaseType, CustomAttributeConfig, Project, User
 from case_mcp.server._sanitize import clean_text
 
 _UUID: Final = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+# A person as the views write one (`_views.person`): "Maya Chen <maya.chen@example.com>".
+_PERSON: Final = re.compile(r"[^<>]*<(?P<handle>[^<>\s]+)>")
 
 # Projects and case types change rarely and every create_case needs both; a short-lived copy
 # saves two API calls per tool call without serving stale data for long.
@@ -49,6 +51,16 @@ def _shown(text: str) -> str:
 def is_uuid(value: str) -> bool:
     """Whether `value` is written as a UUID (Datadog's ids are)."""
     return bool(_UUID.match(value))
+
+
+def user_handle(who: str) -> str:
+    """The email or id in a person as tools show one (``Name <email>``); else `who`, stripped.
+
+    So the assignee a case shows can be given back to any tool that takes a user.
+    """
+    wanted = who.strip()
+    person = _PERSON.fullmatch(wanted)
+    return person["handle"] if person else wanted
 
 
 class _Cached(Generic[T]):
@@ -196,12 +208,12 @@ class Lookup:
         )
 
     async def user(self, who: str) -> User:
-        """The user with this UUID, email or handle.
+        """The user with this UUID, email or handle, or shown as ``Name <email>``.
 
         Raises:
             ToolError: No such user, or several match; the message says how to find one.
         """
-        wanted = who.strip()
+        wanted = user_handle(who)
         if is_uuid(wanted):
             try:
                 return await self._client.get_user(wanted)

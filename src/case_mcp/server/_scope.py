@@ -8,7 +8,9 @@ enforced in one place rather than tool by tool:
   reading its timeline raises the same `NotFoundError` as a case that does not exist, so a
   model learns nothing from the difference (not even that the key exists). Every change is
   preceded by a read of the case, so nothing outside the scope is ever changed;
-- searches get the scope added as a filter (``(query) (project:OPS OR project:SEC)``),
+- the timeline of a case moved into the scope says that it came from a project outside the
+  scope, and not which (`_scope_timeline`);
+- searches get the scope added as a filter (``(query) (project:"OPS" OR project:"SEC")``),
   and the answer is checked again case by case in case Datadog reads the query otherwise;
 - the project list holds only the scoped projects, so a project outside the scope is
   unknown to `Lookup` (list_projects, get_project, create_case, move_case_to_project);
@@ -45,6 +47,8 @@ from case_mcp.models import (
     UserPage,
 )
 from case_mcp.server import _audit
+from case_mcp.server._scope_timeline import confine
+from case_mcp.server._search_query import facet
 
 __all__ = ["ScopedClient", "check_scope", "scoped"]
 
@@ -97,7 +101,7 @@ class ScopedClient(CaseManagementClient):
         self._ids: frozenset[str] | None = None
         keys = sorted(self._keys)
         # The plainest form of Datadog's search syntax: a term, or a group of ORed terms.
-        terms = [f"project:{key}" for key in keys]
+        terms = [facet("project", key) for key in keys]
         self._filter = terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})"
 
     # Scope -------------------------------------------------------------------------------
@@ -280,9 +284,10 @@ class ScopedClient(CaseManagementClient):
         sort_ascending: bool | None = None,
     ) -> list[TimelineCell]:
         case = await self._case(case_id)
-        return await self._inner.list_case_timeline(
+        cells = await self._inner.list_case_timeline(
             case.id, page_size=page_size, page_number=page_number, sort_ascending=sort_ascending
         )
+        return [confine(cell, self._keys) for cell in cells]
 
     # Projects ----------------------------------------------------------------------------
 

@@ -81,7 +81,11 @@ class ProjectRef(View):
 
 PERSON = (
     '"Name <email>", or the email alone when it spells the name (maya.chen@... for Maya Chen). '
-    "Tools take the email; a user id stands in for it when Datadog gave none."
+    "Tools take it as shown, or the email; a user id stands in for it when Datadog gave none."
+)
+STATUS = (
+    "The status as the case type names it: Open, In Progress, Closed, Pending Approval... "
+    'update_case_status takes it as status_name, search_cases as status:"In Progress".'
 )
 
 
@@ -92,11 +96,7 @@ class CaseView(View):
     id: str | None = absent(description="The case's UUID, only for a case without a key.")
     key: str | None = absent(description="The case key, e.g. SEC-12; tools take it as case_id.")
     title: str | None = absent()
-    status: str | None = absent(
-        description="Status value (OPEN, IN_PROGRESS, CLOSED...), "
-        "only when status_name does not spell it.",
-    )
-    status_name: str | None = absent(description="Status as the case type names it.")
+    status: str | None = absent(description=STATUS)
     priority: str | None = absent(description="P1 (highest) to P5, or NOT_DEFINED.")
     type: str | None = absent(description="The case type's name.")
     project: ProjectRef | None = absent(
@@ -138,10 +138,10 @@ class CaseSummary(View):
     id: str | None = absent(description="The case's UUID, only for a case without a key.")
     key: str | None = absent(description="The case key; tools take it as case_id.")
     title: str | None = absent()
-    status: str | None = absent()
+    status: str | None = absent(description=STATUS)
     priority: str | None = absent()
     project: str | None = absent(description="The project key.")
-    assignee: str | None = absent(description="The assignee's name or email.")
+    assignee: str | None = absent(description=PERSON)
     created_at: Moment | None = absent()
     archived: bool | None = absent(description="True for archived cases.")
 
@@ -288,9 +288,16 @@ def _creator(creator: DatadogUserRef | None, assignee: DatadogUserRef | None) ->
     return person(creator)
 
 
-def _status_spelled(status: str | None, status_name: str | None) -> bool:
-    """Whether the status value is the status name in capitals (Closed, In Progress)."""
-    return bool(status and status_name) and (status_name or "").upper().replace(" ", "_") == status
+def status_of(case: Case) -> str | None:
+    """A case's status as its type names it (``Pending Approval``).
+
+    What people read, and what update_case_status takes back. Datadog's coarse value
+    (``IN_PROGRESS``, deprecated) is spelled that way when a case has no name for its status.
+    """
+    attributes = case.attributes
+    if attributes.status_name:
+        return attributes.status_name
+    return attributes.status.replace("_", " ").title() if attributes.status else None
 
 
 def person(user: DatadogUserRef | None) -> str | None:
@@ -330,11 +337,12 @@ async def case_view(case: Case, lookup: Lookup) -> CaseView:
     """The compact view of a case, with its project and type named.
 
     Dropped as derivable or unneeded: ids where a key or email names the thing (tools
-    take those), the project when the case key starts with its key, ``status`` when
-    ``status_name`` spells it, a creator that is a service account, ``modified_at`` when it
-    repeats the creation or closing time, a MANUAL creation source or one that an insight
-    names. People are one ``Name <email>`` string (the email alone when it spells the name),
-    and a creator who is the assignee is ``"assignee"``.
+    take those), the project when the case key starts with its key, Datadog's coarse status
+    value beside the status's name (`status_of`), a creator that is a service account,
+    ``modified_at`` when it repeats the creation or closing time, a MANUAL creation source or
+    one that an insight names. People are one ``Name <email>`` string (the email alone when
+    it spells the name), and a creator who is the assignee is ``"assignee"``. A search row
+    (`case_summary`) says status and people in the same words.
     """
     attributes = case.attributes
     project = next((p for p in await lookup.projects() if p.id == case.project_id), None)
@@ -348,10 +356,7 @@ async def case_view(case: Case, lookup: Lookup) -> CaseView:
         id=None if key else case.id,
         key=key,
         title=attributes.title,
-        status=None
-        if _status_spelled(attributes.status, attributes.status_name)
-        else attributes.status,
-        status_name=attributes.status_name,
+        status=status_of(case),
         priority=attributes.priority,
         type=await lookup.case_type_name(attributes.type_id) or attributes.type,
         project=ProjectRef(
@@ -387,17 +392,16 @@ async def case_view(case: Case, lookup: Lookup) -> CaseView:
 def case_summary(case: Case, project_keys: dict[str, str]) -> CaseSummary:
     """The one-line view of a case in a list."""
     attributes = case.attributes
-    assignee = case.assignee
     key = attributes.key
     project = project_keys.get(case.project_id or "")
     return CaseSummary(
         id=None if key else case.id,
         key=key,
         title=attributes.title,
-        status=attributes.status_name or attributes.status,
+        status=status_of(case),
         priority=attributes.priority,
         project=project,
-        assignee=(assignee.name or assignee.email) if assignee else None,
+        assignee=person(case.assignee),
         created_at=attributes.created_at,
         archived=True if attributes.archived_at else None,
     )

@@ -68,7 +68,10 @@ async def update_case_status(
     ] = None,
     status_name: Annotated[
         str | None,
-        Field(max_length=100, description="A status the case type offers, e.g. 'Approved'."),
+        Field(
+            max_length=100,
+            description="A status the case type offers, as cases show it, e.g. 'Approved'.",
+        ),
     ] = None,
 ) -> Changed:
     """Change a case's status: give status (OPEN, IN_PROGRESS, CLOSED) or a status_name.

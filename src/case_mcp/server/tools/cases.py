@@ -11,8 +11,9 @@ from pydantic import Field
 from case_mcp.models import CustomAttributeValue, Project
 from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import reported
-from case_mcp.server._lookup import Lookup
+from case_mcp.server._lookup import Lookup, user_handle
 from case_mcp.server._render import result
+from case_mcp.server._search_query import facet
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server._views import CaseSearchResult, CaseView, case_summary, case_view
@@ -28,7 +29,11 @@ CaseId = Annotated[
 Priority = Literal["P1", "P2", "P3", "P4", "P5", "NOT_DEFINED"]
 Assignee = Annotated[
     str,
-    Field(min_length=1, max_length=200, description="A user's email, handle or UUID."),
+    Field(
+        min_length=1,
+        max_length=200,
+        description='A user\'s email, handle or UUID, or "Name <email>" as cases show people.',
+    ),
 ]
 ProjectKey = Annotated[
     str, Field(min_length=1, max_length=100, description="A project key (e.g. SEC) or UUID.")
@@ -80,7 +85,10 @@ async def search_cases(
     ] = None,
     assignee: Annotated[
         str | None,
-        Field(max_length=200, description="Shortcut: a user email, handle or id, or 'none'."),
+        Field(
+            max_length=200,
+            description="Shortcut: a person as cases show one, an email, handle or id, or 'none'.",
+        ),
     ] = None,
     sort: Annotated[
         Literal["created_at", "priority", "status"],
@@ -99,13 +107,16 @@ async def search_cases(
     state = state_of(ctx)
     terms = [query.strip()] if query.strip() else []
     if status:
-        terms.append(f"status_group:{status}")
+        terms.append(facet("status_group", status))
     if priority:
-        terms.append(f"priority:{priority.lower()}")
+        terms.append(facet("priority", priority.lower()))
     if project:
-        terms.append(f"project:{(await state.lookup.project(project)).attributes.key}")
+        named = await state.lookup.project(project)
+        terms.append(facet("project", named.attributes.key or named.id))
     if assignee:
-        terms.append(f'assignee:"{assignee}"' if assignee.lower() != "none" else "assignee:none")
+        # Unquoted, none is the search syntax's word for "unassigned"; quoted, a person.
+        who = user_handle(assignee)
+        terms.append("assignee:none" if who.lower() == "none" else facet("assignee", who))
     with reported("No cases matched."):
         found = await state.client.search_cases(
             " ".join(terms) or None,

@@ -23,6 +23,7 @@ from case_mcp.server._confirm import (
 from case_mcp.server._errors import reported
 from case_mcp.server._render import result
 from case_mcp.server._sanitize import clean_text
+from case_mcp.server._search_query import facet
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ServerState, ToolContext, state_of
 from case_mcp.server._views import ProjectList, ProjectView, View, project_view
@@ -184,7 +185,7 @@ def _cases(count: int) -> str:
 
 async def _case_count(state: ServerState, project: Project) -> int | None:
     """How many cases, archived ones included, a project holds; None if Datadog won't say."""
-    query = f"project:{project.attributes.key or project.id} archived:any"
+    query = f"{facet('project', project.attributes.key or project.id)} archived:any"
     try:
         page = await state.client.search_cases(query, page_size=1)
     except BadRequestError:
