@@ -260,14 +260,16 @@ def _add_http_flags(command: argparse.ArgumentParser) -> None:
         "--max-concurrent-calls",
         type=int,
         metavar="N",
-        help="tool calls served at once; more are refused at once with a retry message "
+        help="requests that reach Datadog (tool calls, resource reads, completions) served "
+        "at once; more are refused at once with a retry message "
         "(default: 32; CASE_MCP_MAX_CONCURRENT_CALLS)",
     )
     http.add_argument(
         "--calls-per-minute",
         type=int,
         metavar="N",
-        help="tool calls each token may make a minute; 0 turns the limit off "
+        help="requests that reach Datadog (tool calls, resource reads, completions) each "
+        "token may make a minute; 0 turns the limit off "
         "(default: 120; CASE_MCP_CALLS_PER_MINUTE)",
     )
     http.add_argument(

@@ -9,7 +9,8 @@ behind the SDK's Streamable HTTP transport, made fit to share:
 - ``Origin`` and ``Host`` are always checked against explicit allow lists (foreign Origin:
   403, foreign Host: 421). The SDK switches both checks off when bound to 0.0.0.0 unless it
   is given the settings, so it always is;
-- the request body is capped (413), and so are tool calls in flight (`_http_limits`);
+- the request body is capped (413); requests that reach Datadog (tool calls, resource
+  reads, completions) are capped in flight and per caller a minute (`_http_limits`);
 - ``/healthz`` and ``/readyz`` for probes (`_http_health`); they skip the Host check, since
   probes and load balancers address a pod by its IP;
 - one JSON log line per request, with a request id also sent to Datadog (`_http_log`);
@@ -78,7 +79,7 @@ def create_http_app(
     if auth is not None and verifier is not None:
         kinds = {spec.name: spec.kind for spec in all_tools()}
         install_caller_policy(server, kinds, auth, keys=keys)
-    # Innermost: a call refused for its scope never takes one of the slots.
+    # Inside the caller policy: a call refused for its scope never takes one of the slots.
     server.middleware.append(CallLimit(http.max_concurrent_calls))
     if http.calls_per_minute:
         server.middleware.append(CallerRateLimit(http.calls_per_minute))

@@ -46,11 +46,12 @@ class HttpOptions(FlagSettings):
         max_body_size: ``CASE_MCP_MAX_BODY_SIZE`` / ``--max-body-size``: the largest request
             body accepted, in bytes; larger ones get 413 (default 1 MiB).
         max_concurrent_calls: ``CASE_MCP_MAX_CONCURRENT_CALLS`` /
-            ``--max-concurrent-calls``: tool calls served at once; a call beyond it is
-            answered at once with an error saying to retry (default 32).
-        calls_per_minute: ``CASE_MCP_CALLS_PER_MINUTE`` / ``--calls-per-minute``: tool
-            calls each caller (token) may make a minute in this process; 0 turns the limit
-            off (default 120).
+            ``--max-concurrent-calls``: requests that reach Datadog (tool calls, resource
+            reads, completions) served at once; one beyond it is answered at once with an
+            error saying to retry (default 32).
+        calls_per_minute: ``CASE_MCP_CALLS_PER_MINUTE`` / ``--calls-per-minute``: requests
+            that reach Datadog (tool calls, resource reads, completions) each caller (token)
+            may make a minute in this process; 0 turns the limit off (default 120).
         shutdown_timeout: ``CASE_MCP_SHUTDOWN_TIMEOUT`` / ``--shutdown-timeout``: seconds a
             stopping server waits for calls in flight to finish (default 25, inside
             Kubernetes' default 30-second grace period).
