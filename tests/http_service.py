@@ -3,12 +3,14 @@ ASGI transport, and a Datadog transport that remembers what reached it."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
 import httpx2
+import uvicorn
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult, TextContent
@@ -79,3 +81,22 @@ def text_of(answer: CallToolResult) -> str:
     content = answer.content[0]
     assert isinstance(content, TextContent)
     return content.text
+
+
+class ListeningServer(uvicorn.Server):
+    """uvicorn, saying when it listens."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = anyio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.listening.set()
+
+
+def loopback_listener() -> socket.socket:
+    """A socket bound to a free port of 127.0.0.1, for a server to listen on."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    return listener

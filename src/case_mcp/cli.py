@@ -280,6 +280,13 @@ def _add_http_flags(command: argparse.ArgumentParser) -> None:
         "CASE_MCP_SHUTDOWN_TIMEOUT)",
     )
     http.add_argument(
+        "--read-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time a client has to send a whole request, from connecting or from its previous "
+        "answer; slower clients are disconnected (default: 10; CASE_MCP_READ_TIMEOUT)",
+    )
+    http.add_argument(
         "--workers",
         type=int,
         metavar="N",

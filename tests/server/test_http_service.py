@@ -7,14 +7,12 @@ import gc
 import io
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
-import uvicorn
 from mcp import Client, MCPError
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import INVALID_PARAMS, CallToolResult, ElicitResult
@@ -33,8 +31,18 @@ from case_mcp.server._http import (
 )
 from case_mcp.server._http_limits import CallerRateLimit, busy_text
 from case_mcp.server._http_log import JsonFormatter
+from case_mcp.server._http_server import service_config
 from case_mcp.server._launch import sandbox_client_factory
-from http_service import BASE, Recording, factory, mcp_over, service, text_of
+from http_service import (
+    BASE,
+    ListeningServer,
+    Recording,
+    factory,
+    loopback_listener,
+    mcp_over,
+    service,
+    text_of,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -377,31 +385,16 @@ def test_the_command_refuses_to_listen_on_every_address_without_authentication(
 # A real socket ---------------------------------------------------------------------------------
 
 
-class _Uvicorn(uvicorn.Server):
-    """uvicorn, saying when it listens."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.listening = anyio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.listening.set()
-
-
 async def test_a_real_socket_serves_both_eras_and_a_stop_finishes_the_call_in_flight(
     sandbox: Sandbox,
 ) -> None:
-    """uvicorn on 127.0.0.1 with a free port: both eras work, and a stop requested while a
-    call waits for Datadog lets that call finish before the server exits."""
+    """The service's uvicorn on 127.0.0.1 with a free port: both eras work, and a stop asked
+    for while a call waits for Datadog lets that call finish before the server exits."""
     held = Recording(sandbox.transport())
     app = create_http_app(factory(held), None, HttpOptions(port=0))
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener = loopback_listener()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    server = _Uvicorn(
-        uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=10)
-    )
+    server = ListeningServer(service_config(app, HttpOptions(port=0, shutdown_timeout=10)))
     versions: list[str | None] = []
     answers: list[CallToolResult] = []
     in_flight: list[httpx2.Response] = []

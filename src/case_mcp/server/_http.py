@@ -14,6 +14,7 @@ behind the SDK's Streamable HTTP transport, made fit to share:
 - ``/healthz`` and ``/readyz`` for probes (`_http_health`); they skip the Host check, since
   probes and load balancers address a pod by its IP;
 - one JSON log line per request, with a request id also sent to Datadog (`_http_log`);
+- a client must send each request whole within ``--read-timeout`` (`_http_server`);
 - `serve_http` refuses a non-loopback address without authentication, and on SIGTERM stops
   accepting connections and lets calls in flight finish within ``--shutdown-timeout``.
 """
@@ -40,6 +41,7 @@ from case_mcp.server._http_health import Readiness, healthz
 from case_mcp.server._http_limits import CallerRateLimit, CallLimit
 from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
 from case_mcp.server._http_options import HttpOptions
+from case_mcp.server._http_server import service_config
 from case_mcp.server._state import ClientFactory
 from case_mcp.server.tools import all_tools
 
@@ -171,15 +173,4 @@ def serve_http(
     # httptools when installed (uvicorn[standard]); without them (asyncio and h11, the
     # default install) a call cost the same CPU within the noise of the benchmark, so
     # they are not dependencies.
-    uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host=http.host,
-            port=http.port,
-            log_config=None,  # keep the JSON handler; uvicorn's own lines go through it
-            access_log=False,  # RequestIdMiddleware writes the access lines, with the id
-            server_header=False,
-            timeout_graceful_shutdown=http.shutdown_timeout,
-            lifespan="on",
-        )
-    ).run()
+    uvicorn.Server(service_config(app, http)).run()

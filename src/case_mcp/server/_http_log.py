@@ -19,11 +19,15 @@ from datetime import UTC, datetime
 from typing import Final
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from case_mcp.client._http import REQUEST_ID
 
 logger = logging.getLogger("case_mcp.http")
+
+# The access line's status of a request whose client left before sending it whole (as nginx).
+CLIENT_GONE: Final = 499
 
 # A caller's id is kept only when it cannot smuggle anything into a log line or a header.
 _ACCEPTABLE_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -96,6 +100,10 @@ class RequestIdMiddleware:
         token = REQUEST_ID.set(request_id)
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The client went away, or was cut off by the read bound, before its body was
+            # read: nobody is left to answer, and a traceback would only grow the log.
+            status = CLIENT_GONE
         finally:
             logger.info(
                 "%s %s %d",
