@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from case_mcp import __version__
+from case_mcp._log_levels import set_levels
 from case_mcp._serve import client_factory, run_serve, server_options
 from case_mcp.errors import ConfigurationError
 
@@ -33,9 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.arguments = [*args.arguments, *extras]
     logging.basicConfig(
         stream=sys.stderr,  # stdout belongs to the MCP protocol in `serve`
-        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    set_levels(verbose=args.verbose)
     if args.command is None:
         parser.print_help()
         return 2
