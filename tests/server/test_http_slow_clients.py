@@ -90,8 +90,9 @@ async def test_a_client_trickling_its_headers_is_disconnected_at_the_read_bound(
     bound has passed since it opened, though bytes kept arriving."""
     async with listening(Recording(sandbox.transport())) as port:
         with anyio.fail_after(GIVE_UP):
-            stream = await anyio.connect_tcp("127.0.0.1", port)
+            # Before connecting: the server's clock starts when it accepts.
             started = time.monotonic()
+            stream = await anyio.connect_tcp("127.0.0.1", port)
             await trickle_until_closed(stream, head(port) + b"X-Slow: ")
             held_for = time.monotonic() - started
             await stream.aclose()
@@ -109,8 +110,9 @@ async def test_a_client_trickling_its_body_is_disconnected_at_the_read_bound(
     datadog = Recording(sandbox.transport())
     async with listening(datadog) as port:
         with anyio.fail_after(GIVE_UP):
-            stream = await anyio.connect_tcp("127.0.0.1", port)
+            # Before connecting: the server's clock starts when it accepts.
             started = time.monotonic()
+            stream = await anyio.connect_tcp("127.0.0.1", port)
             await stream.send(head(port) + b"Content-Length: 100000\r\n\r\n")
             await trickle_until_closed(stream, b'{"jsonrpc": "2.0", ')
             held_for = time.monotonic() - started
