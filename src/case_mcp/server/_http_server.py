@@ -110,19 +110,18 @@ def service_config(app: Any, http: HttpOptions, **settings: Any) -> ServiceConfi
         app: The app, or with ``factory=True`` in `settings` the import string of a function
             that builds it (one call per worker).
         http: Where to listen, the read bound and the graceful shutdown time.
-        settings: More of uvicorn's settings, such as ``workers``.
+        settings: More of uvicorn's settings, such as ``workers``, or ones that replace
+            these (``port``, once a listener bound to port 0 knows its own).
     """
-    return ServiceConfig(
-        app,
-        read_timeout=http.read_timeout,
-        host=http.host,
-        port=http.port,
-        log_config=None,  # keep the JSON handler; uvicorn's own lines go through it
-        access_log=False,  # RequestIdMiddleware writes the access lines, with the id
-        server_header=False,
-        timeout_graceful_shutdown=http.shutdown_timeout,
-        lifespan="on",
+    service: dict[str, Any] = {
+        "host": http.host,
+        "port": http.port,
+        "log_config": None,  # keep the JSON handler; uvicorn's own lines go through it
+        "access_log": False,  # RequestIdMiddleware writes the access lines, with the id
+        "server_header": False,
+        "timeout_graceful_shutdown": http.shutdown_timeout,
+        "lifespan": "on",
         # No WebSocket route: no connection is ever handed to a protocol without the bound.
-        ws="none",
-        **settings,
-    )
+        "ws": "none",
+    }
+    return ServiceConfig(app, read_timeout=http.read_timeout, **{**service, **settings})
