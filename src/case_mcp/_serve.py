@@ -162,6 +162,7 @@ def _http_settings(args: argparse.Namespace) -> tuple[HttpOptions, AuthOptions, 
         max_concurrent_calls=args.max_concurrent_calls,
         calls_per_minute=args.calls_per_minute,
         shutdown_timeout=args.shutdown_timeout,
+        read_timeout=args.read_timeout,
         workers=args.workers,
     )
     # The authentication flags are added by their own group; absent ones read the env.

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from case_mcp import __version__
+from case_mcp._log_levels import set_levels
 from case_mcp._serve import client_factory, open_sandbox, run_serve, server_options
 from case_mcp.errors import ConfigurationError
 
@@ -29,9 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(
         stream=sys.stderr,  # stdout belongs to the MCP protocol in `serve`
-        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    set_levels(verbose=args.verbose)
     if args.command is None:
         parser.print_help()
         return 2
@@ -284,14 +285,16 @@ def _add_http_flags(command: argparse.ArgumentParser) -> None:
         "--max-concurrent-calls",
         type=int,
         metavar="N",
-        help="tool calls served at once; more are refused at once with a retry message "
+        help="requests that reach Datadog (tool calls, resource reads, completions) served "
+        "at once; more are refused at once with a retry message "
         "(default: 32; CASE_MCP_MAX_CONCURRENT_CALLS)",
     )
     http.add_argument(
         "--calls-per-minute",
         type=int,
         metavar="N",
-        help="tool calls each token may make a minute; 0 turns the limit off "
+        help="requests that reach Datadog (tool calls, resource reads, completions) each "
+        "token may make a minute; 0 turns the limit off "
         "(default: 120; CASE_MCP_CALLS_PER_MINUTE)",
     )
     http.add_argument(
@@ -300,6 +303,13 @@ def _add_http_flags(command: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="on SIGTERM, how long calls in flight may finish (default: 25; "
         "CASE_MCP_SHUTDOWN_TIMEOUT)",
+    )
+    http.add_argument(
+        "--read-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time a client has to send a whole request, from connecting or from its previous "
+        "answer; slower clients are disconnected (default: 10; CASE_MCP_READ_TIMEOUT)",
     )
     http.add_argument(
         "--workers",

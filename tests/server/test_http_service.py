@@ -7,22 +7,18 @@ import gc
 import io
 import json
 import logging
-import socket
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
-import uvicorn
 from mcp import Client, MCPError
 from mcp.client.streamable_http import streamable_http_client
-from mcp.types import INVALID_PARAMS, CallToolResult, ElicitResult, TextContent
+from mcp.types import INVALID_PARAMS, CallToolResult, ElicitResult
 from starlette.applications import Starlette
 
 from case_mcp.cli import main
-from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
@@ -35,77 +31,29 @@ from case_mcp.server._http import (
 )
 from case_mcp.server._http_limits import CallerRateLimit, busy_text
 from case_mcp.server._http_log import JsonFormatter
+from case_mcp.server._http_server import service_config
 from case_mcp.server._launch import sandbox_client_factory
-from case_mcp.server._state import ClientFactory
+from http_service import (
+    BASE,
+    ListeningServer,
+    Recording,
+    factory,
+    loopback_listener,
+    mcp_over,
+    service,
+    text_of,
+)
 
 pytestmark = pytest.mark.anyio
 
 ERAS = {"auto": "2026-07-28", "legacy": "2025-11-25"}
-BASE = "http://127.0.0.1:8000"
 MCP_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
 DISCOVER = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
-
-
-class Recording(httpx2.AsyncBaseTransport):
-    """The sandbox's transport, remembering each request's headers; it can hold one request
-    until released, to keep a tool call in flight."""
-
-    def __init__(self, inner: httpx2.AsyncBaseTransport, *, hold: bool = False) -> None:
-        self.inner = inner
-        self.headers: list[httpx2.Headers] = []
-        self.hold = hold
-        self.entered = anyio.Event()
-        self.release = anyio.Event()
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        self.headers.append(request.headers)
-        if self.hold:
-            self.hold = False
-            self.entered.set()
-            await self.release.wait()
-        return await self.inner.handle_async_request(request)
 
 
 @pytest.fixture
 def datadog(sandbox: Sandbox) -> Recording:
     return Recording(sandbox.transport())
-
-
-def factory(transport: httpx2.AsyncBaseTransport) -> ClientFactory:
-    return lambda: CaseManagementClient(
-        base_url="http://sandbox.invalid", api_key="k", app_key="a", transport=transport
-    )
-
-
-@asynccontextmanager
-async def running(app: Starlette, base: str = BASE) -> AsyncIterator[httpx2.AsyncClient]:
-    """An HTTP client of `app`, in process, with the app's lifespan entered."""
-    async with (
-        app.router.lifespan_context(app),
-        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=base) as http,
-    ):
-        yield http
-
-
-@asynccontextmanager
-async def service(
-    transport: httpx2.AsyncBaseTransport,
-    options: ServerOptions | None = None,
-    **http: Any,
-) -> AsyncIterator[httpx2.AsyncClient]:
-    app = create_http_app(factory(transport), options, HttpOptions(**{"port": 8000, **http}))
-    async with running(app) as client:
-        yield client
-
-
-def mcp_over(http: httpx2.AsyncClient, mode: str = "auto", url: str = BASE) -> Client:
-    return Client(streamable_http_client(f"{url}/mcp", http_client=http), mode=mode)
-
-
-def text_of(answer: CallToolResult) -> str:
-    content = answer.content[0]
-    assert isinstance(content, TextContent)
-    return content.text
 
 
 @pytest.fixture
@@ -340,7 +288,7 @@ async def test_a_caller_over_its_calls_per_minute_is_told_when_to_retry(
     assert not first.is_error
     assert not second.is_error
     assert third.is_error
-    assert text_of(third).startswith("Too many tool calls: this token may make 2 a minute.")
+    assert text_of(third).startswith("Too many requests: this token may make 2 a minute")
     assert len(datadog.headers) == sent_before
 
 
@@ -437,31 +385,16 @@ def test_the_command_refuses_to_listen_on_every_address_without_authentication(
 # A real socket ---------------------------------------------------------------------------------
 
 
-class _Uvicorn(uvicorn.Server):
-    """uvicorn, saying when it listens."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.listening = anyio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.listening.set()
-
-
 async def test_a_real_socket_serves_both_eras_and_a_stop_finishes_the_call_in_flight(
     sandbox: Sandbox,
 ) -> None:
-    """uvicorn on 127.0.0.1 with a free port: both eras work, and a stop requested while a
-    call waits for Datadog lets that call finish before the server exits."""
+    """The service's uvicorn on 127.0.0.1 with a free port: both eras work, and a stop asked
+    for while a call waits for Datadog lets that call finish before the server exits."""
     held = Recording(sandbox.transport())
     app = create_http_app(factory(held), None, HttpOptions(port=0))
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener = loopback_listener()
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    server = _Uvicorn(
-        uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=10)
-    )
+    server = ListeningServer(service_config(app, HttpOptions(port=0, shutdown_timeout=10)))
     versions: list[str | None] = []
     answers: list[CallToolResult] = []
     in_flight: list[httpx2.Response] = []

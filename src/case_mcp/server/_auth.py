@@ -49,6 +49,7 @@ from case_mcp.server._auth_tokens import (
     parse_static_tokens,
     read_token_file,
 )
+from case_mcp.server._methods import reaches_datadog
 from case_mcp.server._spec import ToolKind
 
 __all__ = [
@@ -67,20 +68,6 @@ _FLAGS: Final = {
     "jwt_issuer": "--jwt-issuer",
     "per_request_credentials": "--per-request-credentials",
 }
-
-# MCP methods that never reach Datadog, so a request without keys may make them.
-_NO_DATADOG: Final = frozenset(
-    {
-        "initialize",
-        "ping",
-        "server/discover",
-        "tools/list",
-        "resources/list",
-        "resources/templates/list",
-        "prompts/list",
-        "logging/setLevel",
-    }
-)
 
 
 class AuthOptions(FlagSettings):
@@ -284,7 +271,7 @@ class _CallerPolicy:
         app_key = headers.get("dd-application-key", "").strip() if headers is not None else ""
         if api_key and app_key:
             return RequestCredentials(api_key=SecretStr(api_key), app_key=SecretStr(app_key))
-        if ctx.method in _NO_DATADOG:
+        if not reaches_datadog(ctx.method):
             return None
         if api_key or app_key:
             raise MCPError(

@@ -9,10 +9,12 @@ behind the SDK's Streamable HTTP transport, made fit to share:
 - ``Origin`` and ``Host`` are always checked against explicit allow lists (foreign Origin:
   403, foreign Host: 421). The SDK switches both checks off when bound to 0.0.0.0 unless it
   is given the settings, so it always is;
-- the request body is capped (413), and so are tool calls in flight (`_http_limits`);
+- the request body is capped (413); requests that reach Datadog (tool calls, resource
+  reads, completions) are capped in flight and per caller a minute (`_http_limits`);
 - ``/healthz`` and ``/readyz`` for probes (`_http_health`); they skip the Host check, since
   probes and load balancers address a pod by its IP;
 - one JSON log line per request, with a request id also sent to Datadog (`_http_log`);
+- a client must send each request whole within ``--read-timeout`` (`_http_server`);
 - `serve_http` refuses a non-loopback address without authentication and a port in use (in
   one line, before it says it serves), and on SIGTERM stops accepting connections, lets
   calls in flight finish within ``--shutdown-timeout``, ends the listener streams as
@@ -48,6 +50,7 @@ from case_mcp.server._http_health import Readiness, healthz
 from case_mcp.server._http_limits import CallerRateLimit, CallLimit
 from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
 from case_mcp.server._http_options import HttpOptions
+from case_mcp.server._http_server import service_config
 from case_mcp.server._http_streams import EndListenersAtShutdown, let_answers_finish
 from case_mcp.server._state import ClientFactory
 from case_mcp.server.tools import all_tools
@@ -88,7 +91,7 @@ def create_http_app(
     if auth is not None and verifier is not None:
         kinds = {spec.name: spec.kind for spec in all_tools()}
         install_caller_policy(server, kinds, auth, keys=keys)
-    # Innermost: a call refused for its scope never takes one of the slots.
+    # Inside the caller policy: a call refused for its scope never takes one of the slots.
     server.middleware.append(CallLimit(http.max_concurrent_calls))
     if http.calls_per_minute:
         server.middleware.append(CallerRateLimit(http.calls_per_minute))
@@ -185,18 +188,7 @@ def serve_http(
         # httptools when installed (uvicorn[standard]); without them (asyncio and h11, the
         # default install) a call cost the same CPU within the noise of the benchmark, so
         # they are not dependencies.
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host=http.host,
-                port=port,
-                log_config=None,  # keep the JSON handler; uvicorn's own lines go through it
-                access_log=False,  # RequestIdMiddleware writes the access lines, with the id
-                server_header=False,
-                timeout_graceful_shutdown=http.shutdown_timeout,
-                lifespan="on",
-            )
-        )
+        server = uvicorn.Server(service_config(app, http, port=port))
         with _stopping_on_sigterm_is_success():
             server.run(sockets=[listener])
 

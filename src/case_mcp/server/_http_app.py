@@ -26,7 +26,6 @@ import secrets
 from collections.abc import Sequence
 from typing import Final
 
-import uvicorn
 from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
@@ -34,6 +33,7 @@ from case_mcp._listener import bind_listener
 from case_mcp.config import ServerOptions
 from case_mcp.server._http_log import use_json_logs
 from case_mcp.server._http_options import HttpOptions
+from case_mcp.server._http_server import service_config
 
 __all__ = ["ARGV_VARIABLE", "serve_workers", "worker_app"]
 
@@ -76,18 +76,7 @@ def serve_workers(
         logger.info(
             "serving MCP on http://%s:%d/mcp with %d workers", http.host, http.port, http.workers
         )
-        config = uvicorn.Config(
-            f"{__name__}:worker_app",
-            factory=True,
-            workers=http.workers,
-            host=http.host,
-            port=http.port,
-            log_config=None,  # the JSON handler, in the parent and (again) in each worker
-            access_log=False,  # RequestIdMiddleware writes the access lines, with the id
-            server_header=False,
-            timeout_graceful_shutdown=http.shutdown_timeout,
-            lifespan="on",
-        )
+        config = service_config(f"{__name__}:worker_app", http, factory=True, workers=http.workers)
         # What `uvicorn.run` does for workers, with the socket bound before the first log
         # line (see `bind_listener`, also for why it names its protocol); the workers'
         # copies of the descriptor keep it.

@@ -1,10 +1,13 @@
-"""The caps on tool calls of one HTTP server: at once, and per caller over time.
+"""The caps on requests that reach Datadog, in one HTTP server: at once, and per caller over time.
 
-A call beyond the cap is not queued: it is answered at once with a tool error that tells the
-model nothing was done and to retry shortly, so a burst from a chat-ops bot neither piles up
-behind a slow Datadog nor holds connections open until the load balancer gives up. The
-client's own request limits (``CASE_MCP_MAX_CONCURRENT_REQUESTS``) still pace what reaches
-Datadog; this cap bounds what waits for them.
+Tool calls, resource reads and completions all call Datadog (`_methods`), so they spend one
+budget and share the same slots; listings, discovery and prompts do neither. A request beyond
+a cap is not queued: it is answered at once, saying that nothing was done and when to retry,
+so a burst from a chat-ops bot neither piles up behind a slow Datadog nor holds connections
+open until the load balancer gives up. A tool call gets a tool error, which the model reads;
+any other request a JSON-RPC error with the code `RETRY_LATER`. The client's own request
+limits (``CASE_MCP_MAX_CONCURRENT_REQUESTS``) still pace what reaches Datadog; these caps
+bound what waits for them.
 """
 
 from __future__ import annotations
@@ -13,19 +16,27 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
+from mcp import MCPError
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import CallToolResult, TextContent
 
 from case_mcp.server import _audit
+from case_mcp.server._methods import reaches_datadog
+
+__all__ = ["RETRY_LATER", "CallLimit", "CallerRateLimit", "busy_text"]
 
 logger = logging.getLogger("case_mcp.http")
 
+RETRY_LATER: Final = -32010
+"""The JSON-RPC error code of a request refused by a cap (from the band JSON-RPC leaves to
+implementations); its data holds ``retry_after``, in seconds, when the wait is known."""
+
 
 class CallLimit:
-    """Server middleware that refuses a ``tools/call`` beyond `limit` calls in flight."""
+    """Server middleware that refuses a request reaching Datadog beyond `limit` in flight."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -34,13 +45,13 @@ class CallLimit:
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
     ) -> HandlerResult:
-        if ctx.method != "tools/call":
+        if not _capped(ctx):
             return await call_next(ctx)
         if self.active >= self.limit:
             _audit.note_refusal("busy")
-            logger.warning("tool call refused: %d calls already in flight", self.active)
-            return CallToolResult(content=[TextContent(text=busy_text(self.limit))], is_error=True)
-        # One event loop serves every call, so a plain counter is exact.
+            logger.warning("%s refused: %d requests already in flight", ctx.method, self.active)
+            return _refused(ctx.method, busy_text(self.limit))
+        # One event loop serves every request, so a plain counter is exact.
         self.active += 1
         try:
             return await call_next(ctx)
@@ -49,22 +60,22 @@ class CallLimit:
 
 
 def busy_text(limit: int) -> str:
-    """What a model reads when the server is at its cap."""
+    """What a model or a client reads when the server is at its cap."""
     return (
-        f"The server is busy: it is already serving {limit} tool calls, its limit. Nothing "
-        "was done. Retry this call in a few seconds."
+        f"The server is busy: it is already serving {limit} requests that reach Datadog, its "
+        "limit. Nothing was done. Retry in a few seconds."
     )
 
 
 class CallerRateLimit:
-    """Server middleware that allows each caller `per_minute` tool calls a minute.
+    """Server middleware that allows each caller `per_minute` requests reaching Datadog a minute.
 
     A looping agent behind one token must not spend the whole organisation's Datadog budget,
     nor starve the other callers of a shared deployment. Each caller (the token's client id;
     every unauthenticated caller shares one budget) has a token bucket that refills
-    continuously and holds at most a minute's worth. A call over budget is refused at once,
-    with the seconds to wait; nothing is sent to Datadog. The buckets live in this process:
-    behind a load balancer with N replicas a caller gets up to N times the budget.
+    continuously and holds at most a minute's worth. A request over budget is refused at
+    once, with the seconds to wait; nothing is sent to Datadog. The buckets live in this
+    process: behind a load balancer with N replicas a caller gets up to N times the budget.
     """
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
@@ -75,21 +86,23 @@ class CallerRateLimit:
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
     ) -> HandlerResult:
-        if ctx.method != "tools/call":
+        if not _capped(ctx):
             return await call_next(ctx)
         wait = self._take(_caller())
         if wait > 0:
             _audit.note_refusal("rate_limited")
-            logger.warning("tool call refused: caller over %d calls a minute", self.per_minute)
+            logger.warning("%s refused: caller over %d a minute", ctx.method, self.per_minute)
+            seconds = math.ceil(wait)
             text = (
-                f"Too many tool calls: this token may make {self.per_minute} a minute. Nothing "
-                f"was done. Retry in {math.ceil(wait)} seconds."
+                f"Too many requests: this token may make {self.per_minute} a minute that reach "
+                "Datadog (tool calls, resource reads and completions). Nothing was done. "
+                f"Retry in {seconds} seconds."
             )
-            return CallToolResult(content=[TextContent(text=text)], is_error=True)
+            return _refused(ctx.method, text, retry_after=seconds)
         return await call_next(ctx)
 
     def _take(self, caller: str) -> float:
-        """Spend one call of `caller`'s budget; the seconds to wait when there is none."""
+        """Spend one request of `caller`'s budget; the seconds to wait when there is none."""
         now = self._clock()
         rate = self.per_minute / 60.0
         tokens, at = self._buckets.get(caller, (float(self.per_minute), now))
@@ -99,6 +112,20 @@ class CallerRateLimit:
             return (1.0 - tokens) / rate
         self._buckets[caller] = (tokens - 1.0, now)
         return 0.0
+
+
+def _capped(ctx: ServerRequestContext[Any, Any]) -> bool:
+    # A notification (no request id) has no answer to refuse with and calls nobody.
+    return ctx.request_id is not None and reaches_datadog(ctx.method)
+
+
+def _refused(method: str, text: str, *, retry_after: int | None = None) -> CallToolResult:
+    """A tool call's refusal, as a tool error; any other request's is raised as an `MCPError`."""
+    if method == "tools/call":
+        return CallToolResult(content=[TextContent(text=text)], is_error=True)
+    raise MCPError(
+        RETRY_LATER, text, data=None if retry_after is None else {"retry_after": retry_after}
+    )
 
 
 def _caller() -> str:

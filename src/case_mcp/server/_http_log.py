@@ -19,11 +19,16 @@ from datetime import UTC, datetime
 from typing import Final
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from case_mcp._log_levels import set_levels
 from case_mcp.client._http import REQUEST_ID
 
 logger = logging.getLogger("case_mcp.http")
+
+# The access line's status of a request whose client left before sending it whole (as nginx).
+CLIENT_GONE: Final = 499
 
 # A caller's id is kept only when it cannot smuggle anything into a log line or a header.
 _ACCEPTABLE_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -60,15 +65,23 @@ class JsonFormatter(logging.Formatter):
 
 
 def use_json_logs(level: int = logging.INFO) -> None:
-    """Send every log line to stderr as JSON (replacing the root logger's handlers)."""
+    """Send every log line to stderr as JSON (replacing the root logger's handlers).
+
+    Args:
+        level: DEBUG for ``-v``: the service's own debug lines, the libraries' INFO ones and
+            never their DEBUG ones, which carry what was sent (`case_mcp._log_levels`).
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
-    # The access lines are the service's own; the rest of the process keeps its level.
+    set_levels(verbose=level <= logging.DEBUG)
+    # Whatever the level, the service's access lines, and uvicorn's of each process starting
+    # and stopping (which say nothing of any request).
     logger.setLevel(min(level, logging.INFO))
+    logging.getLogger("uvicorn.error").setLevel(logging.INFO)
 
 
 class RequestIdMiddleware:
@@ -96,6 +109,10 @@ class RequestIdMiddleware:
         token = REQUEST_ID.set(request_id)
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The client went away, or was cut off by the read bound, before its body was
+            # read: nobody is left to answer, and a traceback would only grow the log.
+            status = CLIENT_GONE
         finally:
             logger.info(
                 "%s %s %d",

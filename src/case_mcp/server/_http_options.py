@@ -21,6 +21,7 @@ _FLAGS = {
     "max_concurrent_calls": "--max-concurrent-calls",
     "calls_per_minute": "--calls-per-minute",
     "shutdown_timeout": "--shutdown-timeout",
+    "read_timeout": "--read-timeout",
     "public_url": "--public-url",
     "workers": "--workers",
 }
@@ -46,14 +47,19 @@ class HttpOptions(FlagSettings):
         max_body_size: ``CASE_MCP_MAX_BODY_SIZE`` / ``--max-body-size``: the largest request
             body accepted, in bytes; larger ones get 413 (default 1 MiB).
         max_concurrent_calls: ``CASE_MCP_MAX_CONCURRENT_CALLS`` /
-            ``--max-concurrent-calls``: tool calls served at once; a call beyond it is
-            answered at once with an error saying to retry (default 32).
-        calls_per_minute: ``CASE_MCP_CALLS_PER_MINUTE`` / ``--calls-per-minute``: tool
-            calls each caller (token) may make a minute in this process; 0 turns the limit
-            off (default 120).
+            ``--max-concurrent-calls``: requests that reach Datadog (tool calls, resource
+            reads, completions) served at once; one beyond it is answered at once with an
+            error saying to retry (default 32).
+        calls_per_minute: ``CASE_MCP_CALLS_PER_MINUTE`` / ``--calls-per-minute``: requests
+            that reach Datadog (tool calls, resource reads, completions) each caller (token)
+            may make a minute in this process; 0 turns the limit off (default 120).
         shutdown_timeout: ``CASE_MCP_SHUTDOWN_TIMEOUT`` / ``--shutdown-timeout``: seconds a
             stopping server waits for calls in flight to finish (default 25, inside
             Kubernetes' default 30-second grace period).
+        read_timeout: ``CASE_MCP_READ_TIMEOUT`` / ``--read-timeout``: seconds a client has
+            to send a whole request, headers and body, from opening the connection or from
+            the previous answer on it; a slower one is disconnected (default 10). It bounds
+            reading the request only, never the time its answer takes.
         public_url: ``CASE_MCP_PUBLIC_URL`` / ``--public-url``: the URL clients reach the
             MCP endpoint at, behind a load balancer (``https://cases-mcp.example.com/mcp``);
             it is the resource the protected-resource metadata and JWT audience name.
@@ -88,6 +94,9 @@ class HttpOptions(FlagSettings):
     )
     shutdown_timeout: int = Field(
         default=25, gt=0, le=3600, validation_alias="CASE_MCP_SHUTDOWN_TIMEOUT"
+    )
+    read_timeout: float = Field(
+        default=10.0, gt=0, le=600, validation_alias="CASE_MCP_READ_TIMEOUT"
     )
 
     public_url: str | None = Field(default=None, validation_alias="CASE_MCP_PUBLIC_URL")
