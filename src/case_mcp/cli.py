@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the full definitions as JSON (what manifests/tools.json holds)",
     )
+    tools.add_argument(
+        "--cost",
+        action="store_true",
+        help="print what a get_case answer costs a model against Datadog's own JSON, "
+        "measured on the sandbox's demo organisation",
+    )
     tools.set_defaults(run=_run_tools)
 
     call = commands.add_parser(
@@ -330,9 +336,11 @@ def _add_auth_flags(command: argparse.ArgumentParser) -> None:
 def _run_tools(args: argparse.Namespace) -> int:
     import anyio
 
-    from case_mcp.server._manifest import manifest_text, tool_table
+    from case_mcp.server._manifest import cost_report, get_case_costs, manifest_text, tool_table
 
-    if args.json:
+    if args.cost:
+        sys.stdout.write(cost_report(anyio.run(get_case_costs)))
+    elif args.json:
         sys.stdout.write(anyio.run(manifest_text))
     else:
         sys.stdout.write(anyio.run(tool_table))

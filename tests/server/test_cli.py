@@ -14,7 +14,7 @@ import pytest
 
 from case_mcp.cli import main
 from case_mcp.server._launch import CallUsageError, parse_arguments
-from case_mcp.server._manifest import manifest_text
+from case_mcp.server._manifest import cost_report, get_case_costs, manifest_text
 from case_mcp.server.tools import all_tools
 
 
@@ -57,6 +57,17 @@ def test_tools_json_prints_the_manifest(capsys: pytest.CaptureFixture[str]) -> N
 
     assert status == 0
     assert out == anyio.run(manifest_text)
+
+
+def test_tools_cost_states_what_a_get_case_answer_costs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`case-mcp tools --cost` prints the get_case cost report measured on the sandbox."""
+    status, out, _ = run(capsys, "tools", "--cost")
+
+    assert status == 0
+    assert out == cost_report(anyio.run(get_case_costs))
+    assert out.startswith("get_case SEC-1: ")
 
 
 def test_call_prints_the_structured_result_as_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -183,7 +183,7 @@ def test_the_readme_states_the_current_get_case_cost() -> None:
 
     assert report in README, (
         "README.md states an outdated get_case cost; paste the output of "
-        "`python -m case_mcp.server._manifest --cost`"
+        "`case-mcp tools --cost`"
     )
 
 
