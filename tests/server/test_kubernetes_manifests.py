@@ -262,7 +262,7 @@ def test_the_container_file_copies_only_files_the_build_context_sends() -> None:
     ]
     ignore = (CONTAINER / "Dockerfile.dockerignore").read_text(encoding="utf-8")
 
-    assert sources == ["pyproject.toml", "README.md", "src"]
+    assert sources == ["pyproject.toml", "README.md", "LICENSE", "src"]
     assert all((ROOT / source).exists() for source in sources)
     assert all(f"!{source}" in ignore for source in sources)
 
