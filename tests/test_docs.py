@@ -161,7 +161,10 @@ class Session:
             self.output = None
         elif marker == "output of the block above":
             assert self.output is not None, f"{block.where}: no run block before this output"
-            assert self.output == block.text, f"{block.where}: the command printed otherwise"
+            assert self.output == block.text, (
+                f"{block.where}: the block above printed otherwise; if that is right, put "
+                f"what it printed here:\n{self.output}"
+            )
         elif service := SERVICE.match(marker):
             self.start(block, service["port"])
         elif block.language == "json":
