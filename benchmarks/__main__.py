@@ -1,7 +1,9 @@
-"""``python -m benchmarks [--quick] [--out benchmarks/results.json] [--only SECTION ...]``.
+"""``python -m benchmarks [--quick] [--only SECTION ...] [--update]``.
 
-Prints the table to stderr-free stdout and writes every figure (with the raw samples) as
-JSON; draws benchmarks/latency.png when matplotlib is installed (the ``bench`` extra).
+Prints the table on stdout and writes every figure (with the raw samples) as JSON, and a
+plot of the latencies when matplotlib is installed (the ``bench`` extra), to benchmarks/out/,
+which git ignores. With ``--update`` they replace benchmarks/results.json and
+benchmarks/latency.png, the figures BENCHMARKS.md cites.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from . import _http, _report, _scale, _sizes, _stdio
 
 SECTIONS = ("cold_start", "warm", "definitions", "answers", "http", "scale")
 HERE = Path(__file__).parent
+SCRATCH = HERE / "out"
 
 
 def _cpu_model() -> str:
@@ -68,11 +71,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the harness, print the table, write the JSON and the plot."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small counts (a smoke run)")
-    parser.add_argument("--out", type=Path, default=HERE / "results.json", help="JSON file")
-    parser.add_argument("--plot", type=Path, default=HERE / "latency.png", help="PNG file")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="write the figures BENCHMARKS.md cites, benchmarks/results.json and "
+        "benchmarks/latency.png (default: benchmarks/out/, untracked)",
+    )
+    parser.add_argument("--out", type=Path, help="JSON file (overrides the default)")
+    parser.add_argument("--plot", type=Path, help="PNG file (overrides the default)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     args = parser.parse_args(argv)
+    folder = HERE if args.update else SCRATCH
+    args.out = args.out or folder / "results.json"
+    args.plot = args.plot or folder / "latency.png"
     results = run(args.only, quick=args.quick)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
     sys.stdout.write(_report.table(results))
     if _report.plot(results, args.plot):

@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the full definitions as JSON (what manifests/tools.json holds)",
     )
+    tools.add_argument(
+        "--cost",
+        action="store_true",
+        help="print what a get_case answer costs a model against Datadog's own JSON, "
+        "measured on the sandbox's demo organisation",
+    )
     tools.set_defaults(run=_run_tools)
 
     call = commands.add_parser(
@@ -364,9 +370,12 @@ def _add_auth_flags(command: argparse.ArgumentParser) -> None:
 def _run_tools(args: argparse.Namespace) -> int:
     import anyio
 
-    from case_mcp.server._manifest import manifest_text, tool_table
+    from case_mcp.server._manifest import cost_report, get_case_costs, manifest_text, tool_table
 
-    text = anyio.run(manifest_text if args.json else tool_table)
+    if args.cost:
+        text = cost_report(anyio.run(get_case_costs))
+    else:
+        text = anyio.run(manifest_text if args.json else tool_table)
     return _to_stdout(lambda: sys.stdout.write(text))
 
 

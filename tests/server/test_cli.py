@@ -18,7 +18,7 @@ from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
 from case_mcp.server._launch import CallUsageError, parse_arguments, sandbox_client_factory
-from case_mcp.server._manifest import manifest_text
+from case_mcp.server._manifest import cost_report, get_case_costs, manifest_text
 from case_mcp.server.tools import all_tools
 
 
@@ -61,6 +61,17 @@ def test_tools_json_prints_the_manifest(capsys: pytest.CaptureFixture[str]) -> N
 
     assert status == 0
     assert out == anyio.run(manifest_text)
+
+
+def test_tools_cost_states_what_a_get_case_answer_costs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`case-mcp tools --cost` prints the get_case cost report measured on the sandbox."""
+    status, out, _ = run(capsys, "tools", "--cost")
+
+    assert status == 0
+    assert out == cost_report(anyio.run(get_case_costs))
+    assert out.startswith("get_case SEC-1: ")
 
 
 def test_call_prints_the_structured_result_as_json(capsys: pytest.CaptureFixture[str]) -> None:

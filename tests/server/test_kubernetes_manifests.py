@@ -17,7 +17,8 @@ from case_mcp.cli import _parser
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "manifests" / "kubernetes"
 CONTAINER = ROOT / "manifests" / "container"
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+CONFIGURATION = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+DEPLOYMENT = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
 # The oldest Kubernetes minor still commonly run, and the newest the validator ships schemas for.
 VERSIONS = ("1.29", kubernetes_validate.latest_version())
 SECRETS = ("CASE_MCP_HTTP_TOKENS", "CASE_MCP_SECRET", "DD_API_KEY", "DD_APP_KEY")
@@ -175,11 +176,11 @@ def test_the_case_mcp_command_accepts_the_deployments_arguments() -> None:
     )
 
 
-def test_every_variable_the_pods_get_is_one_the_readme_documents() -> None:
-    """Each variable the Deployment or the ConfigMap sets is in the README's tables."""
+def test_every_variable_the_pods_get_is_one_the_docs_describe() -> None:
+    """Each variable the Deployment or the ConfigMap sets is in the configuration tables."""
     names = [entry["name"] for entry in container()["env"]] + list(manifest("ConfigMap")["data"])
 
-    assert [name for name in names if f"| `{name}`" not in README] == []
+    assert [name for name in names if f"| `{name}`" not in CONFIGURATION] == []
 
 
 def test_the_deployment_takes_every_credential_from_the_secret() -> None:
@@ -262,14 +263,14 @@ def test_the_container_file_copies_only_files_the_build_context_sends() -> None:
     ]
     ignore = (CONTAINER / "Dockerfile.dockerignore").read_text(encoding="utf-8")
 
-    assert sources == ["pyproject.toml", "README.md", "src"]
+    assert sources == ["pyproject.toml", "README.md", "LICENSE", "src"]
     assert all((ROOT / source).exists() for source in sources)
     assert all(f"!{source}" in ignore for source in sources)
 
 
-def test_the_readme_explains_how_to_deploy() -> None:
-    """The README's deployment section names the build, the Secret and the apply commands."""
-    section = README.split("## Deploying on Kubernetes", 1)[1].split("\n## ", 1)[0]
+def test_the_deployment_page_explains_how_to_deploy() -> None:
+    """The deployment page's Kubernetes section names the build, the Secret and the apply."""
+    section = DEPLOYMENT.split("## Kubernetes", 1)[1].split("\n## ", 1)[0]
 
     assert "docker build -f manifests/container/Dockerfile" in section
     assert "kubectl apply -k manifests/kubernetes" in section

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from importlib.metadata import distribution, entry_points
@@ -16,7 +15,7 @@ from pydantic import AliasChoices, SecretStr
 from case_mcp import __version__
 from case_mcp.cli import _parser
 from case_mcp.config import SITES, Settings
-from case_mcp.server._manifest import REGENERATE, cost_report, get_case_costs, manifest_text
+from case_mcp.server._manifest import REGENERATE, get_case_costs, manifest_text
 from case_mcp.server.tools import all_tools
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,38 +152,6 @@ def test_the_vscode_snippet_prompts_for_every_input_it_uses_as_a_password() -> N
 
     assert set(used) == set(inputs)
     assert all(entry["password"] is True for entry in inputs.values())
-
-
-def test_the_readme_documents_every_tool_flag_and_variable() -> None:
-    """Each tool, each flag of each command and each environment variable is in the README."""
-    # argparse has no public way to list a parser's subcommands and their options.
-    commands = next(
-        action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction)
-    )
-    flags = {
-        option
-        for command in commands.choices.values()
-        for action in command._actions
-        for option in action.option_strings
-        if option.startswith("--") and option != "--help"
-    }
-
-    missing = [
-        name
-        for name in [*(spec.name for spec in all_tools()), *sorted(flags), *settings_variables()]
-        if f"`{name}" not in README and f"{name}`" not in README
-    ]
-    assert missing == []
-
-
-def test_the_readme_states_the_current_get_case_cost() -> None:
-    """The README's cost figure is what the measurement gives today."""
-    report = cost_report(anyio.run(get_case_costs))
-
-    assert report in README, (
-        "README.md states an outdated get_case cost; paste the output of "
-        "`python -m case_mcp.server._manifest --cost`"
-    )
 
 
 def test_a_get_case_answer_is_smaller_than_datadogs_json_for_every_case() -> None:

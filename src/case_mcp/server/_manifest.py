@@ -7,20 +7,18 @@ what models see shows up in review. Regenerate it from the repository's root wit
 
     case-mcp tools --json > manifests/tools.json
 
-``python -m case_mcp.server._manifest`` prints the same document; with ``--cost`` it prints
-what a ``get_case`` answer costs against Datadog's own JSON for the same case.
+``case-mcp tools --cost`` prints what a ``get_case`` answer costs against Datadog's own JSON
+for the same case.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-import anyio
 import httpx2
 from mcp import Client
 from mcp.server import MCPServer
@@ -155,20 +153,3 @@ def cost_report(costs: Sequence[AnswerCost], example: str = "SEC-1") -> str:
         f"min {min(ratios):.0%}, max {max(ratios):.0%}; "
         f"{total_answer} characters against {total_raw} ({total_answer / total_raw:.0%}).\n"
     )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print the manifest, or with ``--cost`` the answer-cost report."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--cost"]:
-        sys.stdout.write(cost_report(anyio.run(get_case_costs)))
-    elif not args:
-        sys.stdout.write(anyio.run(manifest_text))
-    else:
-        sys.stderr.write("usage: python -m case_mcp.server._manifest [--cost]\n")
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""`python -m benchmarks` leaves the tracked figures alone unless asked to update them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TRACKED = (ROOT / "benchmarks" / "results.json", ROOT / "benchmarks" / "latency.png")
+OUT = ROOT / "benchmarks" / "out"
+
+
+def digests() -> list[str]:
+    return [hashlib.sha256(path.read_bytes()).hexdigest() for path in TRACKED]
+
+
+def harness(*argv: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *argv],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_run_writes_its_figures_to_the_untracked_out_folder() -> None:
+    """The JSON goes to benchmarks/out/, which git ignores; the committed figures stay put."""
+    before = digests()
+
+    run = harness("--only", "definitions")
+
+    assert run.returncode == 0, run.stderr
+    assert f"figures: {OUT / 'results.json'}" in run.stdout
+    assert '"definitions"' in (OUT / "results.json").read_text(encoding="utf-8")
+    assert digests() == before
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", str(OUT / "results.json")], cwd=ROOT, check=False
+    )
+    assert ignored.returncode == 0
+
+
+def test_update_is_what_rewrites_the_figures_benchmarks_md_cites() -> None:
+    """`--help` says `--update` writes benchmarks/results.json and latency.png."""
+    run = harness("--help")
+
+    assert run.returncode == 0
+    assert "--update" in run.stdout
+    assert "benchmarks/results.json" in " ".join(run.stdout.split())
