@@ -24,7 +24,9 @@ from pydantic_core import ErrorDetails
 
 __all__ = [
     "unknown_arguments",
+    "unknown_prompt",
     "unknown_tool",
+    "unusable_prompt_argument",
     "wrong_arguments",
 ]
 
@@ -53,6 +55,14 @@ def unknown_tool(name: str, offered: Sequence[str]) -> str:
     if not _IDENTIFIER.fullmatch(name):
         return f"There is no tool by that name. {tools}"
     return f"Unknown tool {name!r}{_closest(name, offered)}. {tools}"
+
+
+def unknown_prompt(name: str, offered: Sequence[str]) -> str:
+    """What a request for a prompt this server does not have is told."""
+    prompts = f"The prompts on this server: {', '.join(offered)}."
+    if not _IDENTIFIER.fullmatch(name):
+        return f"There is no prompt by that name. {prompts}"
+    return f"Unknown prompt {name!r}{_closest(name, offered)}. {prompts}"
 
 
 def unknown_arguments(owner: str, unknown: Sequence[str], arguments: Mapping[str, bool]) -> str:
@@ -102,6 +112,32 @@ def wrong_arguments(tool: str, error: ValidationError, schema: Mapping[str, Any]
         sentences.append(f"{name} {_problem(details)}: it takes {_takes(properties[name])}.")
     it = "it" if len(sentences) == 1 else "them"
     return f"{' '.join(sentences)} Nothing was done; correct {it} and call {tool} again."
+
+
+def unusable_prompt_argument(prompt: str, error: ValidationError) -> str:
+    """What a prompt request whose argument fails its constraints is told.
+
+    Prompt arguments are strings; pydantic's error context holds the limit that was passed
+    (never the value), which is all there is to say.
+    """
+    sentences = []
+    for detail in error.errors():
+        location = detail["loc"]
+        name = str(location[0]) if location else ""
+        if not _IDENTIFIER.fullmatch(name):
+            sentences.append(f"The prompt {prompt} cannot take these arguments.")
+            continue
+        limits = detail.get("ctx") or {}
+        takes = "a string"
+        if isinstance(limits.get("max_length"), int):
+            takes += f" of at most {limits['max_length']} characters"
+        elif isinstance(limits.get("min_length"), int):
+            takes += f" of at least {_characters(limits['min_length'])}"
+        sentences.append(
+            f"The prompt {prompt} cannot take this {name}: it {_problem([detail])}; it takes "
+            f"{takes}."
+        )
+    return " ".join(dict.fromkeys(sentences))
 
 
 def _closest(name: str, valid: Iterable[str]) -> str:
