@@ -114,13 +114,15 @@ def run_serve(args: argparse.Namespace) -> int:
         options = server_options(args)
         if args.transport == "http":
             return _run_serve_http(args, options)
+        from case_mcp.server._stdio import run_stdio
+
         with client_factory(args) as make_client:
             server = create_server(make_client, options)
             # Everything built so far lives as long as the process: keeping it out of the
             # collector's sight also saves a quarter of a second at exit, when the client waits.
             gc.freeze()
             gc.enable()
-            server.run()
+            run_stdio(server)
     finally:
         gc.enable()
     return 0

@@ -77,7 +77,7 @@ async def test_a_timeline_page_size_out_of_bounds_is_refused(mcp: Client) -> Non
     answer = await mcp.call_tool("get_case_timeline", {"case_id": "SEC-1", "page_size": 500})
 
     assert answer.is_error
-    assert "less than or equal to 100" in text_of(answer)
+    assert "page_size is too large: it takes a whole number from 1 to 100." in text_of(answer)
 
 
 async def test_a_page_that_is_not_a_number_is_refused(mcp: Client) -> None:
@@ -85,7 +85,7 @@ async def test_a_page_that_is_not_a_number_is_refused(mcp: Client) -> None:
     answer = await mcp.call_tool("get_case_timeline", {"case_id": "SEC-1", "page": "last"})
 
     assert answer.is_error
-    assert "valid integer" in text_of(answer)
+    assert "page has the wrong type: it takes a whole number from 1 to 10000." in text_of(answer)
 
 
 async def test_a_new_comment_returns_its_id_and_lands_on_the_timeline(
@@ -130,7 +130,7 @@ async def test_a_comment_that_is_not_text_is_refused(mcp: Client) -> None:
     answer = await mcp.call_tool("add_case_comment", {"case_id": "OPS-3", "comment": 42})
 
     assert answer.is_error
-    assert "valid string" in text_of(answer)
+    assert "comment has the wrong type: it takes a string of 1 to 20000" in text_of(answer)
 
 
 async def test_deleting_a_comment_removes_it_from_the_timeline(
@@ -174,4 +174,7 @@ async def test_a_comment_id_that_is_not_a_uuid_is_refused(mcp: Client) -> None:
     answer = await mcp.call_tool("delete_case_comment", {"case_id": "APP-2", "comment_id": "12"})
 
     assert answer.is_error
-    assert "should match pattern" in text_of(answer)
+    assert (
+        "comment_id is not in the form required: it takes a string matching ^[0-9a-fA-F]{8}-"
+        in (text_of(answer))
+    )

@@ -372,15 +372,15 @@ async def test_a_token_does_not_survive_a_change_of_the_target(
     assert "it changed since the confirmation_token was issued" in text_of(answer)
 
 
-async def test_extra_arguments_like_confirm_or_force_change_nothing(
+async def test_extra_arguments_like_confirm_or_force_are_refused_by_name(
     serve: Serve, target: Target, era: str
 ) -> None:
-    """confirm, force and the like are ignored: the call still only previews."""
+    """confirm, force and the like are refused, each named: nothing is previewed or deleted."""
     async with serve(era) as client:
-        answer = await ok(client, target.tool, {**target.arguments, **BYPASS_ARGUMENTS})
+        answer = await client.call_tool(target.tool, {**target.arguments, **BYPASS_ARGUMENTS})
 
-    assert answer["deleted"] is False
-    assert "confirmation_token" in answer
+    assert answer.is_error
+    assert f"{target.tool} has no argument 'confirm', 'confirmed', 'force', " in text_of(answer)
     assert target.exists()
 
 
@@ -429,18 +429,17 @@ async def test_a_wrongly_typed_key_deletes_nothing(serve: Serve, target: Target,
     assert f"the key typed to confirm was not {target.key}" in text_of(answer)
 
 
-async def test_a_token_or_extra_arguments_do_not_replace_the_persons_answer(
+async def test_a_token_does_not_replace_the_persons_answer(
     serve: Serve, target: Target, era: str
 ) -> None:
-    """When the client can ask, a valid token and confirm/force are ignored: a person
-    who declines keeps the target."""
+    """When the client can ask, a valid token is ignored: a person who declines keeps the
+    target."""
     async with serve(era) as without_prompt:
         token = await token_for(without_prompt, target.tool, target.arguments)
     person = Person("decline")
     async with serve(era, person) as client:
         answer = await client.call_tool(
-            target.tool,
-            {**target.arguments, **BYPASS_ARGUMENTS, "confirmation_token": token},
+            target.tool, {**target.arguments, "confirmation_token": token}
         )
 
     assert_kept(answer, target)

@@ -4,7 +4,8 @@ Arguments are drawn from each tool's own input schema (so most calls get past va
 reach the tool's code and the sandbox), mixed with what schemas forbid: wrong types, nulls,
 values past the bounds, strings of any Unicode, missing required keys and extra keys such
 as ``confirm: true``. Whatever comes, a tools/call must end in a result, never in a protocol
-error or a crash, and a failure must say why: never the SDK's bare "Error executing tool X".
+error or a crash, and a failure must say why in our words: never the SDK's bare "Error
+executing tool X", pydantic's validation report or a module path.
 One sandbox per tool, not per example, and a fixed number of examples keep it fast; the
 examples are derandomized so every run (and CI) draws the same ones.
 """
@@ -129,13 +130,23 @@ def arguments(schema: Mapping[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+# What a library's report or an internal name looks like: pydantic's validation report (its
+# words, the rejected value, its site, the argument model's name) and module paths.
+FOREIGN = re.compile(
+    r"validation errors? for|input_value|input_type|errors\.pydantic\.dev|[a-z]Arguments\b"
+    r"|Input should|\bcase_mcp\.|\bmcp\.server|\w+\.\w+:_?\w+"
+)
+
+
 def check_answer(tool: str, answer: CallToolResult) -> None:
-    """A result: structured data on success, a reason on failure; a delete never done."""
+    """A result: structured data on success, a reason in our words on failure; a delete never
+    done."""
     if answer.is_error:
         (content,) = answer.content
         assert isinstance(content, TextContent)
         reason = content.text.removeprefix(f"Error executing tool {tool}").strip(" :")
         assert reason, f"{tool} failed without saying why"
+        assert FOREIGN.search(reason) is None, reason
     else:
         assert isinstance(answer.structured_content, dict)
         # No token a fuzzer can forge confirms a delete.

@@ -217,11 +217,16 @@ async def test_a_tool_left_out_by_the_lists_is_refused_with_the_setting_that_lef
 
 
 async def test_a_name_that_is_no_tool_at_all_is_still_an_unknown_tool(sandbox: Sandbox) -> None:
-    """Only the inventory's tools get a reason; any other name is unknown, as the SDK says."""
+    """Only the inventory's tools get a reason; any other name is unknown, and the model is
+    told the tools this server offers."""
     async with connected(sandbox, ServerOptions(read_only=True)) as client:
         answer = await client.call_tool("drop_database", {})
 
-    assert error_text(answer) == "Unknown tool: drop_database"
+    assert error_text(answer) == (
+        "Unknown tool 'drop_database'. The tools on this server: search_cases, get_case, "
+        "get_case_timeline, list_projects, get_project, list_case_types, "
+        "list_custom_attributes, find_users."
+    )
 
 
 # One source of truth ----------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+
 import pytest
 from mcp import Client, MCPError
 from mcp.types import (
@@ -15,6 +18,7 @@ from mcp.types import (
 from case_mcp.client import CaseManagementClient
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
+from case_mcp.server._launch import sandbox_client_factory
 
 pytestmark = pytest.mark.anyio
 
@@ -93,10 +97,68 @@ async def test_triage_queue_searches_one_project_or_all(mcp: Client) -> None:
     assert '"project"' not in every
 
 
-async def test_a_prompt_without_its_case_argument_is_a_protocol_error(mcp: Client) -> None:
-    """Asking for triage_case without case_id is refused."""
-    with pytest.raises(MCPError):
-        await mcp.get_prompt("triage_case", {})
+@pytest.fixture(params=["auto", "legacy"])
+async def era(request: pytest.FixtureRequest, sandbox: Sandbox) -> AsyncIterator[Client]:
+    """A client of either protocol era (2026-07-28, or the 2025-11-25 handshake)."""
+    async with Client(create_server(sandbox_client_factory(sandbox)), mode=request.param) as client:
+        yield client
+
+
+async def refusal(client: Client, name: str, arguments: dict[str, str]) -> str:
+    """The message of the invalid-params error (-32602) that a prompts/get must get."""
+    with pytest.raises(MCPError) as raised:
+        await client.get_prompt(name, arguments)
+    assert raised.value.error.code == -32602
+    return raised.value.error.message
+
+
+async def test_an_unknown_prompt_is_invalid_params_naming_the_prompts(era: Client) -> None:
+    """A misspelt prompt gets -32602 with the closest name and the prompts there are."""
+    assert await refusal(era, "triage", {}) == (
+        "Unknown prompt 'triage' (did you mean 'triage_case'?). The prompts on this server: "
+        "triage_case, summarize_case, triage_queue."
+    )
+
+
+async def test_a_prompt_without_its_case_argument_is_invalid_params_naming_it(
+    era: Client,
+) -> None:
+    """Asking for triage_case without case_id is refused with -32602 saying what it takes."""
+    assert await refusal(era, "triage_case", {}) == (
+        "The prompt triage_case needs its case_id argument: the case key (e.g. SEC-12) or UUID."
+    )
+
+
+async def test_a_prompt_argument_too_long_is_invalid_params_without_its_value(
+    era: Client,
+) -> None:
+    """An over-long case_id is refused with -32602 and the limit; the value is not repeated."""
+    message = await refusal(era, "summarize_case", {"case_id": "Q" * 101})
+
+    assert message == (
+        "The prompt summarize_case cannot take this case_id: it is too long; it takes a string "
+        "of at most 100 characters."
+    )
+
+
+async def test_a_prompt_argument_it_does_not_take_is_invalid_params(era: Client) -> None:
+    """`caseid` is refused with -32602 and the argument meant, not dropped or crashed on."""
+    assert await refusal(era, "triage_case", {"caseid": "SEC-1"}) == (
+        "The prompt triage_case has no argument 'caseid' (did you mean 'case_id'?). Its "
+        "arguments: case_id (required)."
+    )
+
+
+async def test_a_refused_prompt_request_logs_no_traceback(
+    era: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The client's mistake is not the server's failure: nothing is logged as an error."""
+    with caplog.at_level(logging.INFO):
+        for name, arguments in [("nope", {}), ("triage_case", {}), ("triage_case", {"x": "y"})]:
+            await refusal(era, name, arguments)
+        await refusal(era, "triage_case", {"case_id": "Q" * 101})
+
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
 async def test_case_id_completes_to_recent_keys_with_the_typed_prefix(mcp: Client) -> None:

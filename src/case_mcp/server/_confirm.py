@@ -25,8 +25,8 @@ The body then hands both to `settle`, which deletes only when:
 Every refusal is a result with ``deleted: false`` and a message that says so in words ("The
 project SEC was not deleted: ..."). A target that cannot be read is a tool error, and nothing
 is deleted then either. Arguments a tool does not declare (``confirm: true``, ``force: true``,
-even the names of the resolved parameters) are dropped by the SDK's argument model before any
-of this runs, so they can change nothing.
+even the names of the resolved parameters) are refused before any of this runs
+(`_server.CaseServer.call_tool`), so they can change nothing.
 
 The token flow proves that the second call names exactly what the first one showed, still in
 the same state and within minutes; it cannot prove a person looked. Hosts ask a person before

@@ -15,6 +15,7 @@ from case_mcp.server._instructions import INSTRUCTIONS
 from case_mcp.server._prompts import register_prompts
 from case_mcp.server._resources import register_resources
 from case_mcp.server._scope import check_scope
+from case_mcp.server._server import CaseServer
 from case_mcp.server._spec import TOOLSETS, ToolSpec, register, withheld
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
 from case_mcp.server.tools import all_tools
@@ -48,7 +49,7 @@ def create_server(
     """
     options = options or ServerOptions()
     check_scope(options.projects)
-    server: MCPServer[ServerState] = MCPServer(
+    server = CaseServer(
         SERVER_NAME,
         title="Datadog Case Management",
         version=__version__,

@@ -7,8 +7,8 @@ derived from it, never set by hand tool by tool, and read-only mode keeps the ``
 `register` adds the offered tools and one guard around every ``tools/call``:
 
 - a call to a tool of the inventory that the operator withheld (read-only mode, no
-  deletes, toolsets, allow and deny lists) is refused in words that say why, instead of the
-  SDK's bare "Unknown tool" (the tool is not registered, so nothing can run);
+  deletes, toolsets, allow and deny lists) is refused in words that say why, instead of as
+  an unknown tool (the tool is not registered, so nothing can run);
 - every call of a tool that changes something is written to the audit log (`_audit`), once:
   by the guard, or by the tool itself when it knows more (the confirmation of a delete);
 - the text of an error result is cleaned of control and invisible characters
@@ -189,8 +189,8 @@ class _Guard:
         caller = _audit.identify(ctx.request)
         with _audit.audited_call(caller=caller, arguments=arguments) as call:
             if reason is not None:
-                # Not registered, so the SDK answers "Unknown tool" in this era's envelope;
-                # only its words are replaced.
+                # Not registered, so it is answered as an unknown tool in this era's
+                # envelope; only the words are replaced.
                 answer = _with_text(await call_next(ctx), refusal(spec, reason))
                 if spec.kind != "read":
                     self._record(spec, arguments, "refused", reason)
