@@ -241,6 +241,39 @@ async def test_an_unknown_target_is_an_error_and_asks_nobody(serve: Serve, era: 
     assert person.questions == []
 
 
+# What a person types ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["\u017fEC-9", "\u017fec-9", "SEC\u20119", "SEC-9\u0307"])
+async def test_a_look_alike_of_the_key_deletes_nothing(
+    serve: Serve, sandbox: Sandbox, typed: str
+) -> None:
+    """Only the key itself, in any ASCII case, confirms: a long s (U+017F) or another
+    character that folds or looks like the key's is a wrong key."""
+    async with serve(person=Person(typed)) as client:
+        answer = await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
+        )
+
+    assert answer["deleted"] is False
+    assert "the key typed to confirm was not SEC-9" in answer["message"]
+    assert score(sandbox) is not None
+
+
+@pytest.mark.parametrize("typed", ["sec-9", "Sec-9", " SEC-9 "])
+async def test_the_key_in_any_ascii_case_deletes(
+    serve: Serve, sandbox: Sandbox, typed: str
+) -> None:
+    """ASCII case and surrounding spaces do not matter to the key a person types."""
+    async with serve(person=Person(typed)) as client:
+        answer = await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
+        )
+
+    assert answer["deleted"] is True
+    assert score(sandbox) is None
+
+
 # What the model sees of the tools ------------------------------------------------------------
 
 

@@ -14,8 +14,9 @@ the client in both protocol eras: a live ``elicitation/create`` on 2025-11-25 se
 
 The body then hands both to `settle`, which deletes only when:
 
-- after an elicitation: the human accepted, typed the right key (case aside), and the target,
-  read again just before deleting, still holds what the human was shown;
+- after an elicitation: the human accepted, typed the right key (ASCII case aside, nothing
+  else folded), and the target, read again just before deleting, still holds what the human
+  was shown;
 - without one (confirm mode ``token``, or ``auto`` with a client that cannot elicit): the call
   carries a `confirmation_token` that redeems for this tool, this target and its current state
   (see `_tokens`). A call without one deletes nothing and answers with the loss, a token and
@@ -39,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import string
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -327,8 +329,15 @@ class _Flow(Generic[P]):
         return result(self.outcome(deleted=False, message=message, preview=self.loss.preview))
 
 
+# Only A-Z fold: casefold() and lower() also map look-alikes onto ASCII letters (the long s
+# U+017F folds to "s", the Kelvin sign U+212A lowers to "k"), so "\u017fEC-26" would pass for
+# SEC-26.
+_ASCII_FOLD: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_ASCII_SPACE: Final = " \t"
+
+
 def _same_key(typed: str, key: str) -> bool:
-    return typed.strip().casefold() == key.strip().casefold()
+    return typed.strip(_ASCII_SPACE).translate(_ASCII_FOLD) == key.translate(_ASCII_FOLD)
 
 
 def _duration(seconds: float) -> str:
