@@ -30,6 +30,7 @@ from case_mcp.errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_SITE",
+    "MIN_SECRET_LENGTH",
     "SITES",
     "AuthKind",
     "ConfirmMode",
@@ -53,6 +54,9 @@ SITES: Mapping[str, str] = MappingProxyType(
 """Every supported ``DD_SITE``, mapped to the base URL of its API."""
 
 DEFAULT_SITE = "datadoghq.com"
+
+MIN_SECRET_LENGTH = 32
+"""The fewest characters ``CASE_MCP_SECRET`` may have."""
 
 AuthKind = Literal["bearer", "keys", "none"]
 """How requests authenticate: an OAuth bearer token, the API and application keys, or nothing."""
@@ -344,8 +348,9 @@ class ServerOptions(FlagSettings):
             tools are not offered at all.
         confirm_mode: ``CASE_MCP_CONFIRM_MODE`` / ``--confirm-mode``: see `ConfirmMode`.
         confirm_ttl: ``CASE_MCP_CONFIRM_TTL``: seconds a confirmation token stays valid.
-        secret: ``CASE_MCP_SECRET``: the key that signs confirmation tokens, shared by
-            replicas so each accepts the others' tokens (None: a random key per process).
+        secret: ``CASE_MCP_SECRET``: at least `MIN_SECRET_LENGTH` characters from which the
+            keys are derived that sign confirmation tokens and seal request state, shared by
+            replicas so each accepts the others' (None: a random key per process).
         audit_log: ``CASE_MCP_AUDIT_LOG`` / ``--audit-log``: append one JSON line per write
             and per refused or confirmed delete to this file (None: no audit log).
     """
@@ -387,9 +392,16 @@ class ServerOptions(FlagSettings):
 
     @field_validator("secret", mode="after")
     @classmethod
-    def _blank_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value().strip():
             return None
+        # One token is enough to test guesses of the secret offline, and a guessed secret
+        # forges every token; the length is all that can be checked of its randomness.
+        if len(value.get_secret_value().strip()) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"it must be at least {MIN_SECRET_LENGTH} characters long (generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         return value
 
     @property

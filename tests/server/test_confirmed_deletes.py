@@ -259,7 +259,7 @@ async def test_a_valid_token_deletes_exactly_the_target(
 
 async def test_forged_tokens_delete_nothing(serve: Serve, target: Target, era: str) -> None:
     """Made-up words, an altered token and one signed with another secret are all refused."""
-    async with serve(era, secret="the other replica's secret") as elsewhere:
+    async with serve(era, secret="the other replica's secret, 32 characters or more") as elsewhere:
         foreign = await token_for(elsewhere, target.tool, target.arguments)
     async with serve(era) as client:
         genuine = await token_for(client, target.tool, target.arguments)
@@ -284,6 +284,36 @@ async def test_forged_tokens_delete_nothing(serve: Serve, target: Target, era: s
                 target.tool, {**target.arguments, "confirmation_token": forged}
             )
             assert_kept(answer, target)
+
+
+async def test_a_token_is_accepted_in_its_one_spelling_only(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """Padding, other trailing bits of the last character, or spaces around it: another
+    spelling of the same token is refused, and the token itself still works after."""
+    async with serve(era) as client:
+        genuine = await token_for(client, target.tool, target.arguments)
+        version, payload, signature = genuine.split(".")
+        # 32 bytes of signature are 43 characters; the last one carries 2 bits of padding.
+        last = _ALPHABET.index(signature[-1])
+        other_bits = f"{signature[:-1]}{_ALPHABET[last ^ 1]}"
+        respellings = [
+            f"{version}.{payload}.{signature}=",
+            f"{version}.{payload}{'=' * (-len(payload) % 4) or '===='}.{signature}",
+            f"{version}.{payload}.{other_bits}",
+            f" {genuine}",
+            f"{genuine}\n",
+            f"V1.{payload}.{signature}",
+        ]
+        assert _unpadded_b64decode(other_bits) == _unpadded_b64decode(signature)
+        for respelled in respellings:
+            answer = await client.call_tool(
+                target.tool, {**target.arguments, "confirmation_token": respelled}
+            )
+            assert_kept(answer, target)
+        deleted = await ok(client, target.tool, {**target.arguments, "confirmation_token": genuine})
+
+    assert deleted["deleted"] is True
 
 
 async def test_a_token_for_another_target_deletes_neither(
@@ -449,6 +479,9 @@ async def test_a_token_or_extra_arguments_do_not_replace_the_persons_answer(
 
 def _kind(target: Target) -> str:
     return "project" if target.tool == "delete_project" else "case"
+
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def _b64(text: str) -> str:

@@ -432,13 +432,13 @@ async def test_replicas_sharing_a_secret_accept_each_others_tokens(
 ) -> None:
     """A token issued by one server is redeemed by another with the same CASE_MCP_SECRET."""
     arguments = {"case_id": "SEC-9", "key": "cvss_score"}
-    async with serve(secret="shared by the fleet") as first:
+    async with serve(secret="shared by the fleet, 32 characters or more") as first:
         token = (await ok(first, "delete_case_custom_attribute", arguments))["confirmation_token"]
-    async with serve(secret="another fleet") as stranger:
+    async with serve(secret="another fleet's secret, 32 characters or more") as stranger:
         refused = await ok(
             stranger, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
         )
-    async with serve(secret="shared by the fleet") as second:
+    async with serve(secret="shared by the fleet, 32 characters or more") as second:
         accepted = await ok(
             second, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
         )

@@ -9,15 +9,10 @@ state to the server's name (the same everywhere, `SERVER_NAME`) and to the calle
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from typing import Final
-
 from mcp.server.request_state import RequestStateSecurity
 from pydantic import SecretStr
 
-# Separates this key from the confirmation tokens' MAC key made from the same secret.
-_KEY_LABEL: Final = b"case-mcp request state v1"
+from case_mcp.server._keys import derived_key
 
 
 def request_state_security(secret: SecretStr | None) -> RequestStateSecurity | None:
@@ -25,5 +20,4 @@ def request_state_security(secret: SecretStr | None) -> RequestStateSecurity | N
     per-process random key (one process only; another replica would refuse the state)."""
     if secret is None:
         return None
-    key = hmac.new(secret.get_secret_value().encode(), _KEY_LABEL, hashlib.sha256).digest()
-    return RequestStateSecurity(keys=[key])
+    return RequestStateSecurity(keys=[derived_key(secret, "request state")])

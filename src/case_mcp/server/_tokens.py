@@ -1,11 +1,12 @@
 """Confirmation tokens: a server-signed approval of one delete, of one target, in one state.
 
-A token reads ``v1.<payload>.<signature>``, both parts base64url without padding. The payload
+A token reads ``v1.<payload>.<signature>``, both parts base64url without padding, and no other
+spelling of the same bytes is accepted (padded, other unused bits, spaces around). The payload
 is compact JSON naming the tool, the target (ids only), a digest of what the delete would
 destroy, the expiry (Unix seconds) and a random id. The signature is HMAC-SHA256 over the
-payload bytes with a key derived from ``CASE_MCP_SECRET``, or, when none is set, from a random
-key made when the process starts (tokens then die with the process, and no replica accepts
-another's).
+payload bytes with a key derived (`_keys`) from ``CASE_MCP_SECRET``, or, when none is set, from
+a random key made when the process starts (tokens then die with the process, and no replica
+accepts another's).
 
 Redeeming recomputes every binding from the call being made, so a token is refused unless it
 was signed here, for this tool, for this exact target, before its expiry, never redeemed
@@ -34,6 +35,8 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
+from case_mcp.server._keys import derived_key
+
 TokenProblem = Literal[
     "malformed", "forged", "other_tool", "other_target", "expired", "spent", "changed"
 ]
@@ -43,8 +46,6 @@ for another delete. expired: past its expiry. spent: already redeemed. changed: 
 longer holds what the token was issued for."""
 
 _VERSION: Final = "v1"
-# Separates these MACs from any other use of the same operator secret.
-_KEY_LABEL: Final = b"case-mcp confirmation token v1"
 
 
 class TokenRejected(Exception):
@@ -126,14 +127,11 @@ class TokenBook:
         self._spent[payload.id] = payload.exp
 
     def _verified(self, secret: SecretStr | None, token: str) -> _Payload:
-        version, _, rest = token.strip().partition(".")
+        version, _, rest = token.partition(".")
         body_text, _, signature_text = rest.partition(".")
         if version != _VERSION or not body_text or not signature_text:
             raise TokenRejected("malformed")
-        try:
-            body, signature = _decode(body_text), _decode(signature_text)
-        except (binascii.Error, ValueError):
-            raise TokenRejected("malformed") from None
+        body, signature = _decode(body_text), _decode(signature_text)
         expected = hmac.digest(self._key(secret), body, hashlib.sha256)
         if not hmac.compare_digest(signature, expected):
             raise TokenRejected("forged")
@@ -144,9 +142,7 @@ class TokenBook:
             raise TokenRejected("malformed") from None
 
     def _key(self, secret: SecretStr | None) -> bytes:
-        if secret is None:
-            return self._process_key
-        return hmac.digest(secret.get_secret_value().encode(), _KEY_LABEL, hashlib.sha256)
+        return derived_key(self._process_key if secret is None else secret, "confirmation token")
 
     def _forget_expired(self, now: float) -> None:
         # Only redeemed tokens are stored, and each redemption is a delete, so the set
@@ -164,10 +160,22 @@ def _encode(data: bytes) -> str:
 
 
 def _decode(text: str) -> bytes:
-    # validate=True refuses characters outside the alphabet instead of skipping them, so
-    # one token has one spelling.
-    padded = text + "=" * (-len(text) % 4)
-    return base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True)
+    """The bytes `text` spells, if it is their one spelling `_encode` writes.
+
+    Decoders skip characters outside the alphabet, accept padding and ignore the unused
+    low bits of the last character; each of those would let one token be spelled several
+    ways. Encoding the bytes again and comparing refuses all of them at once.
+
+    Raises:
+        TokenRejected: ``malformed``.
+    """
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise TokenRejected("malformed") from None
+    if _encode(data) != text:
+        raise TokenRejected("malformed")
+    return data
 
 
 BOOK: Final = TokenBook()
