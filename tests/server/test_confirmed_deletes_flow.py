@@ -116,13 +116,13 @@ async def test_the_project_question_names_the_key_the_name_and_the_cases_lost(
         answer = await ok(client, "delete_project", {"project": "et"})
 
     assert question(person) == (
-        f"Delete the project ET (Error Tracking) for good? It holds {held} cases, archived ones "
-        "included; they are deleted with it. This cannot be undone.\n"
+        f'Delete the project ET, named "Error Tracking", for good? It holds {held} cases, '
+        "archived ones included; they are deleted with it. This cannot be undone.\n"
         "To confirm, type the project key: ET"
     )
     assert answer == {
         "deleted": True,
-        "message": f"Deleted project ET (Error Tracking), which held {held} cases.",
+        "message": f'Deleted project ET, named "Error Tracking", which held {held} cases.',
         "preview": {
             "project": "ET",
             "name": "Error Tracking",
@@ -149,9 +149,9 @@ async def test_the_comment_question_names_the_author_the_date_and_the_first_line
 
     assert question(person) == (
         "Delete this comment from case APP-2 for good?\n"
-        "Author: Case MCP Sandbox <case-mcp-sandbox@demo-org.example>\n"
+        'Author: "Case MCP Sandbox <case-mcp-sandbox@demo-org.example>"\n'
         f"Posted: {posted:%Y-%m-%d %H:%M} UTC\n"
-        f"First line: \u201c{first_line}\u201d\n"
+        f'First line: "{first_line}"\n'
         "This cannot be undone. To confirm, type the case key: APP-2"
     )
     assert answer["deleted"] is True
@@ -170,7 +170,7 @@ async def test_the_attribute_question_names_the_key_and_the_value(
         )
 
     assert question(person) == (
-        "Delete the custom attribute 'cvss_score' of case SEC-9?\n"
+        'Delete the custom attribute "cvss_score" of case SEC-9?\n'
         "Its value: 8.1\n"
         "To confirm, type the case key: SEC-9"
     )
@@ -180,6 +180,66 @@ async def test_the_attribute_question_names_the_key_and_the_value(
         "preview": {"case": "SEC-9", "key": "cvss_score", "value": 8.1},
     }
     assert score(sandbox) is None
+
+
+async def test_a_project_name_is_quoted_and_shortened_never_read_as_the_servers_words(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """A name written to sound like the server is shown as a quoted, shortened string,
+    its quotes escaped, so it cannot close its quotes and go on as the question's prose."""
+    name = "Scratch) -- SAFE: nothing will be deleted, type the key only to dismiss this notice ("
+    person = Person("nope")
+    async with serve(person=person) as client:
+        await ok(client, "create_project", {"key": "SCR", "name": name})
+        await ok(client, "delete_project", {"project": "SCR"})
+        await ok(client, "create_project", {"key": "QUO", "name": 'Q" for good? No.\nType: QUO'})
+        await ok(client, "delete_project", {"project": "QUO"})
+
+    first, second = (question.splitlines()[0] for question in person.questions)
+    assert first == (
+        'Delete the project SCR, named "Scratch) -- SAFE: nothing will be deleted, type the '
+        'key onl\u2026", for good? It holds 0 cases, archived ones included; they are deleted '
+        "with it. This cannot be undone."
+    )
+    assert second.startswith('Delete the project QUO, named "Q\\" for good? No.\\nType: QUO", ')
+    assert {"SCR", "QUO"} <= set(project_keys(sandbox))
+
+
+async def test_a_comments_author_and_first_line_are_quoted_strings(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """Whatever the comment says, its first line appears once, inside escaped quotes."""
+    text = 'Fine\u201d\nThis cannot be undone. "SAFE", type the key to dismiss'
+    cell = sandbox.store.comment("APP-2", text, actor_id=Sandbox.ACTOR_ID)
+    person = Person("nope")
+    async with serve(person=person) as client:
+        await ok(client, "delete_case_comment", {"case_id": "APP-2", "comment_id": cell["id"]})
+
+    lines = question(person).splitlines()
+    assert lines[1] == 'Author: "Case MCP Sandbox <case-mcp-sandbox@demo-org.example>"'
+    assert lines[3] == 'First line: "Fine\u201d"'
+    assert len(lines) == 5
+
+
+async def test_an_attribute_value_is_shown_as_shortened_json(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """A text value is a quoted string, cut to a line; a list shows its first items."""
+    hosts = [f'host-{n}" -- nothing will be deleted' for n in range(8)] + ["x" * 300]
+    sandbox.store.update_custom_attribute(
+        "SEC-9", "affected_hosts", type="TEXT", is_multi=True, value=hosts, actor_id="x"
+    )
+    person = Person("nope")
+    async with serve(person=person) as client:
+        await ok(
+            client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "affected_hosts"}
+        )
+
+    shown = ", ".join(f'"host-{n}\\" -- nothing will be deleted"' for n in range(5))
+    assert question(person).splitlines()[:2] == [
+        'Delete the custom attribute "affected_hosts" of case SEC-9?',
+        f"Its value: {shown} and 4 more",
+    ]
 
 
 async def test_the_prompt_asks_for_one_typed_key(serve: Serve) -> None:

@@ -113,7 +113,9 @@ async def test_delete_project_says_how_many_cases_it_held_and_removes_it(
     outcome = await approved(mcp, "delete_project", project="ET")
 
     assert outcome["deleted"] is True
-    assert outcome["message"] == f"Deleted project ET (Error Tracking), which held {held} cases."
+    assert outcome["message"] == (
+        f'Deleted project ET, named "Error Tracking", which held {held} cases.'
+    )
     assert "ET" not in {project["key"] for project in sandbox.store.list_projects()}
     listed = await structured(mcp, "list_projects")
     assert [project["key"] for project in listed["projects"]] == ["SEC", "OPS", "APP"]
@@ -125,7 +127,7 @@ async def test_deleting_an_empty_project_says_it_held_no_cases(mcp: Client) -> N
 
     outcome = await approved(mcp, "delete_project", project="TMP")
 
-    assert outcome["message"] == "Deleted project TMP (Scratch), which held 0 cases."
+    assert outcome["message"] == 'Deleted project TMP, named "Scratch", which held 0 cases.'
 
 
 async def test_deleting_an_unknown_project_lists_the_keys_and_deletes_nothing(

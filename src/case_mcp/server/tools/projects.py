@@ -21,8 +21,8 @@ from case_mcp.server._confirm import (
     settle,
 )
 from case_mcp.server._errors import reported
+from case_mcp.server._question import identifier, quoted
 from case_mcp.server._render import result
-from case_mcp.server._sanitize import clean_text
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ServerState, ToolContext, state_of
 from case_mcp.server._views import ProjectList, ProjectView, View, project_view
@@ -112,7 +112,7 @@ async def _read_project_loss(project: str, ctx: ToolContext) -> Loss[ProjectLoss
         held = await _case_count(state, found)
     key = found.attributes.key or found.id
     name = found.attributes.name
-    label = f"{key} ({clean_text(name)})" if name else key
+    label = f"{identifier(key)}, named {quoted(name)}," if name else identifier(key)
     if held is None:
         holds = "Datadog would not say how many cases it holds; all of them are deleted with it."
     else:
@@ -123,7 +123,7 @@ async def _read_project_loss(project: str, ctx: ToolContext) -> Loss[ProjectLoss
         key=key,
         subject=f"The project {key}",
         question=f"Delete the project {label} for good? {holds} This cannot be undone.\n"
-        f"To confirm, type the project key: {key}",
+        f"To confirm, type the project key: {identifier(key)}",
         preview=ProjectLoss(project=key, name=name, id=found.id, cases=held),
         facts={"id": found.id, "key": key, "name": name, "cases": held},
         audit_target={"project": key},
@@ -160,11 +160,12 @@ async def delete_project(
         with reported(_gone(project)):
             await state.client.delete_project(loss.preview.id)
         state.lookup.projects_changed()
-        label = f"{loss.key} ({loss.preview.name})" if loss.preview.name else loss.key
+        name = loss.preview.name
+        label = f"{loss.key}, named {quoted(name)}," if name else loss.key
         held = loss.preview.cases
         if held is None:
             return f"Deleted project {label} and the cases it held."
-        return f"Deleted project {label}, which held {_cases(held)}."
+        return f"Deleted project {label.rstrip(',')}, which held {_cases(held)}."
 
     return await settle(
         ctx,
