@@ -28,12 +28,13 @@ from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Faults, Sandbox
 from case_mcp.server import create_server
 from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server.tools import projects
 
 pytestmark = pytest.mark.anyio
 
 ERAS = {"2026-07-28": "auto", "2025-11-25": "legacy"}
 DELETES = ["delete_project", "delete_case_comment", "delete_case_custom_attribute"]
-REFERENCE = re.compile(r"^\(Reference [0-9a-f]{8}\.\)$")
+REFERENCE = re.compile(r"^\(Reference [0-9a-f]{12}\.\)$")
 
 Serve = Callable[..., AbstractAsyncContextManager[Client]]
 
@@ -482,6 +483,121 @@ async def test_a_change_between_rounds_asks_the_person_again(
     assert [q.splitlines()[1] for q in person.questions] == ["Its value: 8.1", "Its value: 9.8"]
     assert answer["deleted"] is True
     assert answer["preview"]["value"] == 9.8
+
+
+def swap_a_case(sandbox: Sandbox) -> str:
+    """Move one of ET's cases to APP and one of APP's into ET: ET holds as many as before.
+
+    Returns the id of the case moved into ET."""
+    store = sandbox.store
+    ids = {project["key"]: project["id"] for project in store.list_projects()}
+    (leaving,), _ = store.search_cases(query="project:ET archived:any", page_size=1)
+    (arriving,), _ = store.search_cases(query="project:APP archived:any", page_size=1)
+    store.move_to_project(leaving["id"], ids["APP"], actor_id=Sandbox.ACTOR_ID)
+    store.move_to_project(arriving["id"], ids["ET"], actor_id=Sandbox.ACTOR_ID)
+    return str(arriving["id"])
+
+
+def case_exists(sandbox: Sandbox, case_id: str) -> bool:
+    cases, _ = sandbox.store.search_cases(query="archived:any", page_size=1000)
+    return case_id in {case["id"] for case in cases}
+
+
+@pytest.mark.parametrize("era", sorted(ERAS))
+async def test_a_project_token_does_not_cover_a_case_swapped_in_after_the_preview(
+    serve: Serve, sandbox: Sandbox, era: str
+) -> None:
+    """A case moved out and another moved in keep the count, but not the approval: the
+    token was for the cases the preview counted, and the project stays."""
+    async with serve(era, confirm_mode="token") as client:
+        first = await ok(client, "delete_project", {"project": "ET"})
+        arrived = swap_a_case(sandbox)
+        second = await ok(
+            client,
+            "delete_project",
+            {"project": "ET", "confirmation_token": first["confirmation_token"]},
+        )
+
+    assert first["preview"]["cases"] == second["preview"]["cases"]
+    assert second["deleted"] is False
+    assert "it changed since the confirmation_token was issued" in second["message"]
+    assert "ET" in project_keys(sandbox)
+    assert case_exists(sandbox, arrived)
+
+
+async def test_a_case_swapped_in_during_a_legacy_prompt_keeps_the_project(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """The person approved the cases the project held when asked; one swapped meanwhile
+    is not among them, so nothing is deleted."""
+    arrived: list[str] = []
+    person = Person("ET", on_question=lambda: arrived.append(swap_a_case(sandbox)))
+    async with serve("2025-11-25", person) as client:
+        answer = await ok(client, "delete_project", {"project": "ET"})
+
+    assert answer["deleted"] is False
+    assert "it changed while the user was being asked" in answer["message"]
+    assert "ET" in project_keys(sandbox)
+    assert case_exists(sandbox, arrived[0])
+
+
+async def test_a_case_swapped_in_between_rounds_asks_the_person_again(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """On 2026-07-28 the person's answer covers the cases the project held when asked; after
+    a swap the same-looking question is a new one, and is asked again."""
+    swaps = [1]
+
+    def swap_once() -> None:
+        if swaps:
+            swaps.pop()
+            swap_a_case(sandbox)
+
+    person = Person("ET", on_question=swap_once)
+    async with serve("2026-07-28", person) as client:
+        answer = await ok(client, "delete_project", {"project": "ET"})
+
+    first, second = person.questions
+    assert first != second
+    assert first.rsplit("\n", 1)[0] == second.rsplit("\n", 1)[0]
+    assert answer["deleted"] is True
+
+
+async def test_every_case_of_a_project_is_read_page_by_page(
+    serve: Serve, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cases are listed in pages until the last; all of them count, and are deleted."""
+    monkeypatch.setattr(projects, "_PAGE", 5)
+    _, held = sandbox.store.search_cases(query="project:ET archived:any")
+    assert held > 10
+    async with serve(confirm_mode="token") as client:
+        first = await ok(client, "delete_project", {"project": "ET"})
+        second = await ok(
+            client,
+            "delete_project",
+            {"project": "ET", "confirmation_token": first["confirmation_token"]},
+        )
+
+    assert first["preview"]["cases"] == held
+    assert second["deleted"] is True
+
+
+async def test_a_project_with_more_cases_than_can_be_shown_is_not_deleted(
+    serve: Serve, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fail closed: cases that cannot all be listed cannot be approved."""
+    monkeypatch.setattr(projects, "_PAGE", 5)
+    monkeypatch.setattr(projects, "_CASE_PAGES", 2)
+    async with serve(confirm_mode="token") as client:
+        answer = await client.call_tool("delete_project", {"project": "ET"})
+
+    assert answer.is_error
+    assert text_of(answer) == (
+        "Error executing tool delete_project: Project ET holds more than 10 cases, too many "
+        "to show for confirmation; it was not deleted. Move or delete its cases first, or "
+        "delete it in Datadog."
+    )
+    assert "ET" in project_keys(sandbox)
 
 
 # Replicas, concurrency and failures ----------------------------------------------------------

@@ -6,8 +6,9 @@ the client in both protocol eras: a live ``elicitation/create`` on 2025-11-25 se
 ``input_required`` round trip on 2026-07-28) prepare the approval:
 
 1. the tool's *reader* reads the target from Datadog and describes what the delete would
-   destroy, as a `Loss`: the project's key, name and case count; the comment's author, date
-   and first line; the custom attribute's key and value;
+   destroy, as a `Loss`: the project's key, name and case count (the approval covers the
+   ids of its cases, not only their number); the comment's author, date and text; the
+   custom attribute's key and value;
 2. `ask` chooses how a human approves. When the operator allows elicitation (confirm mode
    ``auto`` or ``elicit``) and the client declares form elicitation, the human is shown the
    loss and asked to type the project key or case key; otherwise nothing is asked.
@@ -38,6 +39,7 @@ must be sure a person typed the key runs with ``--confirm-mode elicit``.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import string
@@ -54,6 +56,7 @@ from pydantic import BaseModel, Field
 
 from case_mcp.config import ServerOptions
 from case_mcp.server import _audit
+from case_mcp.server._keys import derived_key
 from case_mcp.server._render import result
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server._views import View, absent
@@ -73,6 +76,9 @@ ConfirmationToken = Annotated[
         "with the same arguments plus this token. It works once and expires after minutes.",
     ),
 ]
+
+# Hex digits of the question's reference: 48 bits, each guess of which costs a tool call.
+_REFERENCE_LENGTH: Final = 12
 
 # The revision from which elicitation rides an input_required round trip instead of a
 # request sent back to the client during the call.
@@ -182,12 +188,22 @@ def can_elicit(ctx: ToolContext) -> bool:
 
 async def ask(loss: Loss[Any], ctx: ToolContext) -> NotAsked | Elicit[TypedKey]:
     """The body of each tool's confirmation resolver: ask a person, or leave it to tokens."""
-    mode = state_of(ctx).options.confirm_mode
-    if loss.absent is not None or mode == "token" or not can_elicit(ctx):
+    options = state_of(ctx).options
+    if loss.absent is not None or options.confirm_mode == "token" or not can_elicit(ctx):
         return NotAsked()
-    # The reference pins the answer to this exact state: on a 2026-07-28 retry the SDK
-    # re-asks instead of reusing an answer given to a differently worded question.
-    return Elicit(f"{loss.question}\n(Reference {loss.state[:8]}.)", TypedKey)
+    return Elicit(f"{loss.question}\n(Reference {reference(loss, options)}.)", TypedKey)
+
+
+def reference(loss: Loss[Any], options: ServerOptions) -> str:
+    """The tag of the question that pins a person's answer to the exact state they were shown.
+
+    On a 2026-07-28 retry the SDK accepts an answer only for the question asked word for
+    word, so a target that changed in anything the approval covers (`Loss.facts`, much of
+    it never shown) must change the question. A keyed MAC, not a bare digest: with a digest
+    anyone could search offline for other content with the same short tag.
+    """
+    key = derived_key(options.secret, "question reference")
+    return hmac.digest(key, loss.state.encode(), hashlib.sha256).hex()[:_REFERENCE_LENGTH]
 
 
 async def settle(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from typing import Final, Literal
 
 from pydantic import SecretStr
@@ -24,8 +25,12 @@ _LABELS: Final[dict[KeyUse, bytes]] = {
 }
 
 
-def derived_key(secret: SecretStr | bytes, use: KeyUse) -> bytes:
-    """The 32-byte key for `use`, derived from the operator's secret (or a process key).
+# Without CASE_MCP_SECRET: a secret of this process only, so what it signs dies with it.
+_PROCESS_SECRET: Final = secrets.token_bytes(32)
+
+
+def derived_key(secret: SecretStr | None, use: KeyUse) -> bytes:
+    """The 32-byte key for `use`, derived from the operator's secret (None: this process's).
 
     HMAC-SHA256 keyed with the secret, over a label naming the use, is a pseudo-random
     function of the label: keys for different labels are independent, and one reveals
@@ -33,5 +38,5 @@ def derived_key(secret: SecretStr | bytes, use: KeyUse) -> bytes:
     extract step is left out because the secret is checked to be long
     (``case_mcp.config.MIN_SECRET_LENGTH``) and the standard library has HMAC but not HKDF.
     """
-    material = secret if isinstance(secret, bytes) else secret.get_secret_value().encode()
+    material = _PROCESS_SECRET if secret is None else secret.get_secret_value().encode()
     return hmac.digest(material, _LABELS[use], hashlib.sha256)

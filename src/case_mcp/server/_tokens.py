@@ -87,7 +87,6 @@ class TokenBook:
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
-        self._process_key = secrets.token_bytes(32)
         self._spent: dict[str, int] = {}
 
     def issue(
@@ -142,7 +141,7 @@ class TokenBook:
             raise TokenRejected("malformed") from None
 
     def _key(self, secret: SecretStr | None) -> bytes:
-        return derived_key(self._process_key if secret is None else secret, "confirmation token")
+        return derived_key(secret, "confirmation token")
 
     def _forget_expired(self, now: float) -> None:
         # Only redeemed tokens are stored, and each redemption is a delete, so the set
