@@ -21,6 +21,8 @@ from mcp.types import (
     ElicitRequestFormParams,
     ElicitRequestParams,
     ElicitResult,
+    InputRequiredResult,
+    InputResponses,
     TextContent,
 )
 
@@ -598,6 +600,54 @@ async def test_a_project_with_more_cases_than_can_be_shown_is_not_deleted(
         "delete it in Datadog."
     )
     assert "ET" in project_keys(sandbox)
+
+
+async def answered_round_trip(
+    client: Client, tool: str, arguments: dict[str, Any], typed: str
+) -> tuple[InputResponses, str]:
+    """Put the question to the client by hand; return the answer and the sealed state a
+    client would send back with it."""
+    asked = await client.session.call_tool(tool, arguments, allow_input_required=True)
+    assert isinstance(asked, InputRequiredResult)
+    assert asked.input_requests is not None
+    assert asked.request_state is not None
+    answers: InputResponses = {
+        key: ElicitResult(action="accept", content={"key": typed}) for key in asked.input_requests
+    }
+    return answers, asked.request_state
+
+
+async def test_a_replayed_round_trip_deletes_nothing_even_once_the_value_is_back(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """On 2026-07-28 a person's answer confirms one delete: the same sealed state and answer
+    sent again, after the value was set back as it was, delete nothing."""
+    arguments = {"case_id": "SEC-9", "key": "cvss_score"}
+    person = Person("SEC-9")
+    async with serve("2026-07-28", person) as client:
+        answers, state = await answered_round_trip(
+            client, "delete_case_custom_attribute", arguments, "SEC-9"
+        )
+        first = await client.call_tool(
+            "delete_case_custom_attribute", arguments, input_responses=answers, request_state=state
+        )
+        sandbox.store.update_custom_attribute(
+            "SEC-9", "cvss_score", type="NUMBER", is_multi=False, value=8.1, actor_id="x"
+        )
+        replayed = await client.call_tool(
+            "delete_case_custom_attribute", arguments, input_responses=answers, request_state=state
+        )
+
+    assert first.structured_content is not None
+    assert first.structured_content["deleted"] is True
+    assert replayed.structured_content is not None
+    assert replayed.structured_content["deleted"] is False
+    assert replayed.structured_content["message"] == (
+        "The custom attribute 'cvss_score' of case SEC-9 was not deleted: the user's answer "
+        "was already used; each answer confirms one delete. Call again to ask them."
+    )
+    assert score(sandbox)["value"] == 8.1
+    assert person.questions == []
 
 
 # Replicas, concurrency and failures ----------------------------------------------------------

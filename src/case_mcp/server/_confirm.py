@@ -16,8 +16,10 @@ the client in both protocol eras: a live ``elicitation/create`` on 2025-11-25 se
 The body then hands both to `settle`, which deletes only when:
 
 - after an elicitation: the human accepted, typed the right key (ASCII case aside, nothing
-  else folded), and the target, read again just before deleting, still holds what the human
-  was shown;
+  else folded), the target, read again just before deleting, still holds what the human was
+  shown (the question's reference is a MAC of its exact state), and, on 2026-07-28, the
+  answer was not used before (`_approvals`: each round trip's state carries a nonce that
+  this delete spends);
 - without one (confirm mode ``token``, or ``auto`` with a client that cannot elicit): the call
   carries a `confirmation_token` that redeems for this tool, this target and its current state
   (see `_tokens`). A call without one deletes nothing and answers with the loss, a token and
@@ -56,6 +58,8 @@ from pydantic import BaseModel, Field
 
 from case_mcp.config import ServerOptions
 from case_mcp.server import _audit
+from case_mcp.server._approvals import approval_nonce
+from case_mcp.server._http_state import STATE_TTL
 from case_mcp.server._keys import derived_key
 from case_mcp.server._render import result
 from case_mcp.server._state import ToolContext, state_of
@@ -97,7 +101,7 @@ _TOKEN_PROBLEMS: Final[dict[TokenProblem, str]] = {
     "cover what it holds now",
 }
 
-NotConfirmed = Literal["declined", "cancelled", "wrong_key", "changed"]
+NotConfirmed = Literal["declined", "cancelled", "wrong_key", "changed", "answer_spent"]
 
 
 class TypedKey(BaseModel):
@@ -179,8 +183,7 @@ def can_elicit(ctx: ToolContext) -> bool:
     # The SDK's own test: a bare {} means form support; url-only does not.
     if elicitation is None or (elicitation.form is None and elicitation.url is not None):
         return False
-    version = ctx.protocol_version
-    if version is not None and is_version_at_least(version, _ROUND_TRIP_VERSION):
+    if _round_trip(ctx):
         return True
     # Older sessions ask during the call, which needs a channel back to the client.
     return bool(ctx.session.can_send_request)
@@ -261,9 +264,32 @@ async def settle(
             "it changed while the user was being asked, so they did not confirm what it "
             "holds now. Call again to show them",
         )
+    if not _spend_answer(ctx, options):
+        return flow.not_confirmed(
+            "answer_spent",
+            "the user's answer was already used; each answer confirms one delete. Call again "
+            "to ask them",
+        )
     message = await delete()
     flow.record("confirmed", "elicitation")
     return result(outcome(deleted=True, message=message, preview=loss.preview))
+
+
+def _spend_answer(ctx: ToolContext, options: ServerOptions) -> bool:
+    """Use up the person's answer to this question; False if it was used before."""
+    if not _round_trip(ctx):
+        # Asked during this very call, on a session: no answer can be sent twice.
+        return True
+    from case_mcp.server._tokens import BOOK
+
+    nonce = approval_nonce()
+    # The SDK accepts a state for STATE_TTL after it was sealed, which was before now.
+    return nonce is not None and BOOK.spend(f"answer:{nonce}", until=BOOK.clock() + STATE_TTL)
+
+
+def _round_trip(ctx: ToolContext) -> bool:
+    version = ctx.protocol_version
+    return version is not None and is_version_at_least(version, _ROUND_TRIP_VERSION)
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ class _Payload(BaseModel):
 
 
 class TokenBook:
-    """Issues and redeems confirmation tokens; remembers redeemed ones until they expire.
+    """Issues and redeems confirmation tokens; remembers what was used until it expires.
 
     Args:
         clock: The current time in Unix seconds (wall time, so replicas agree on expiry).
@@ -87,7 +87,7 @@ class TokenBook:
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
-        self._spent: dict[str, int] = {}
+        self._spent: dict[str, float] = {}
 
     def issue(
         self, secret: SecretStr | None, ttl: float, *, tool: str, target: str, state: str
@@ -116,14 +116,28 @@ class TokenBook:
         now = self.clock()
         if payload.exp <= now:
             raise TokenRejected("expired")
-        self._forget_expired(now)
-        if payload.id in self._spent:
+        if self.spent(payload.id):
             raise TokenRejected("spent")
         if not hmac.compare_digest(payload.state, state):
             raise TokenRejected("changed")
-        # Checked and spent with no await in between, so two concurrent calls carrying the
-        # same token cannot both pass.
-        self._spent[payload.id] = payload.exp
+        self.spend(payload.id, until=payload.exp)
+
+    def spend(self, once: str, *, until: float) -> bool:
+        """Record `once` (a token's id, an answer's nonce) as used until `until` (Unix
+        seconds); False if it already was, and then nothing changes.
+
+        Checked and recorded with no await in between, so of two concurrent calls carrying
+        the same approval only one can pass.
+        """
+        if self.spent(once):
+            return False
+        self._spent[once] = until
+        return True
+
+    def spent(self, once: str) -> bool:
+        """Whether `once` was used and has not yet expired."""
+        self._forget_expired(self.clock())
+        return once in self._spent
 
     def _verified(self, secret: SecretStr | None, token: str) -> _Payload:
         version, _, rest = token.partition(".")
@@ -144,8 +158,8 @@ class TokenBook:
         return derived_key(secret, "confirmation token")
 
     def _forget_expired(self, now: float) -> None:
-        # Only redeemed tokens are stored, and each redemption is a delete, so the set
-        # stays as small as the deletes of the last few minutes.
+        # Only what confirmed a delete is stored, so the set stays as small as the deletes
+        # of the last few minutes.
         for token_id in [key for key, expires in self._spent.items() if expires <= now]:
             del self._spent[token_id]
 
@@ -178,4 +192,5 @@ def _decode(text: str) -> bytes:
 
 
 BOOK: Final = TokenBook()
-"""The process's token book: its random key and the ids of the tokens redeemed here."""
+"""The process's book of used approvals: the ids of the tokens redeemed here and the nonces
+of the answers that confirmed a delete here (`_approvals`)."""
