@@ -281,9 +281,11 @@ def _expected(field: FieldInfo) -> str | None:
 
 
 ConfirmMode = Literal["auto", "elicit", "token"]
-"""How a delete gets a human's confirmation. auto: ask through elicitation when the client
-supports it, else require a confirmation token; elicit: only through elicitation (clients
-without it cannot delete); token: always the two-call token flow."""
+"""How a delete gets a human's confirmation. elicit (the default): only a person's answer in
+the client's own prompt (elicitation), so clients without it cannot delete; auto: that when
+the client supports it, else the two-call confirmation token flow; token: always the token
+flow. The token flow proves the second call repeats what the first showed, not that a person
+saw it: it relies on the client asking the user before it runs a destructive tool."""
 
 _OPTION_FLAGS = {
     "read_only": "--read-only",
@@ -374,7 +376,8 @@ class ServerOptions(FlagSettings):
         default=None, validation_alias="CASE_MCP_PROJECTS"
     )
     no_destructive: bool = Field(default=False, validation_alias="CASE_MCP_NO_DESTRUCTIVE")
-    confirm_mode: ConfirmMode = Field(default="auto", validation_alias="CASE_MCP_CONFIRM_MODE")
+    # Fail closed: a delete needs a person's typed answer unless the operator opts into tokens.
+    confirm_mode: ConfirmMode = Field(default="elicit", validation_alias="CASE_MCP_CONFIRM_MODE")
     confirm_ttl: float = Field(default=300.0, gt=0, validation_alias="CASE_MCP_CONFIRM_TTL")
     secret: SecretStr | None = Field(default=None, validation_alias="CASE_MCP_SECRET")
     audit_log: Path | None = Field(default=None, validation_alias="CASE_MCP_AUDIT_LOG")

@@ -266,7 +266,7 @@ async def test_the_prompt_asks_for_one_typed_key(serve: Serve) -> None:
 
 async def test_the_token_preview_shows_what_would_be_lost(serve: Serve, sandbox: Sandbox) -> None:
     """Without elicitation the preview holds the same facts the question would."""
-    async with serve() as client:
+    async with serve(confirm_mode="token") as client:
         answer = await ok(
             client, "delete_case_custom_attribute", {"case_id": "SEC-9", "key": "cvss_score"}
         )
@@ -369,6 +369,42 @@ async def test_the_deletes_take_a_described_confirmation_token_and_nothing_else_
 
 
 @pytest.mark.parametrize("era", sorted(ERAS))
+@pytest.mark.parametrize("tool", DELETES)
+async def test_by_default_a_client_that_cannot_ask_cannot_delete(
+    serve: Serve, sandbox: Sandbox, era: str, tool: str
+) -> None:
+    """Out of the box only a person's typed key deletes: a model on a client without
+    elicitation gets no token, calling twice changes nothing, and the answer says how the
+    operator can allow deletes."""
+    comment = sandbox.store.comment("APP-2", "Posted by mistake", actor_id=Sandbox.ACTOR_ID)
+    arguments = {
+        "delete_project": {"project": "ET"},
+        "delete_case_comment": {"case_id": "APP-2", "comment_id": comment["id"]},
+        "delete_case_custom_attribute": {"case_id": "SEC-9", "key": "cvss_score"},
+    }[tool]
+    async with serve(era) as client:
+        answers = [await ok(client, tool, arguments) for _ in range(2)]
+
+    for answer in answers:
+        assert answer["deleted"] is False
+        assert "confirmation_token" not in answer
+        assert answer["message"].endswith(
+            " was not deleted: this server deletes only after a person confirms in the "
+            "client's confirmation prompt (elicitation), and this client does not offer one. "
+            "Ask the user to delete it in Datadog, or from a client that supports elicitation. "
+            "To allow deletes from clients without it, the operator can start the server with "
+            "CASE_MCP_CONFIRM_MODE=token, which relies on the client asking the user before "
+            "it runs a destructive tool."
+        )
+    comments = {cell["id"] for cell in sandbox.store.timeline("APP-2", page_size=100)}
+    assert ("ET" in project_keys(sandbox), comment["id"] in comments, score(sandbox)) == (
+        True,
+        True,
+        {"type": "NUMBER", "is_multi": False, "value": 8.1},
+    )
+
+
+@pytest.mark.parametrize("era", sorted(ERAS))
 async def test_token_mode_never_asks_even_a_client_that_could(
     serve: Serve, sandbox: Sandbox, era: str
 ) -> None:
@@ -393,7 +429,7 @@ async def test_elicit_mode_refuses_a_client_that_cannot_ask_even_with_a_token(
     serve: Serve, sandbox: Sandbox, era: str
 ) -> None:
     """--confirm-mode elicit: without a prompt there is no way to delete; tokens do not count."""
-    async with serve(era) as auto:
+    async with serve(era, confirm_mode="auto") as auto:
         token = (await ok(auto, "delete_project", {"project": "ET"}))["confirmation_token"]
     async with serve(era, confirm_mode="elicit") as client:
         plain = await ok(client, "delete_project", {"project": "ET"})
@@ -658,13 +694,19 @@ async def test_replicas_sharing_a_secret_accept_each_others_tokens(
 ) -> None:
     """A token issued by one server is redeemed by another with the same CASE_MCP_SECRET."""
     arguments = {"case_id": "SEC-9", "key": "cvss_score"}
-    async with serve(secret="shared by the fleet, 32 characters or more") as first:
+    async with serve(
+        confirm_mode="token", secret="shared by the fleet, 32 characters or more"
+    ) as first:
         token = (await ok(first, "delete_case_custom_attribute", arguments))["confirmation_token"]
-    async with serve(secret="another fleet's secret, 32 characters or more") as stranger:
+    async with serve(
+        confirm_mode="token", secret="another fleet's secret, 32 characters or more"
+    ) as stranger:
         refused = await ok(
             stranger, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
         )
-    async with serve(secret="shared by the fleet, 32 characters or more") as second:
+    async with serve(
+        confirm_mode="token", secret="shared by the fleet, 32 characters or more"
+    ) as second:
         accepted = await ok(
             second, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
         )
@@ -679,7 +721,7 @@ async def test_two_calls_racing_with_one_token_delete_once(serve: Serve, sandbox
     """The same token sent twice at once is redeemed by one call only."""
     arguments = {"case_id": "SEC-9", "key": "cvss_score"}
     answers: list[dict[str, Any]] = []
-    async with serve() as client:
+    async with serve(confirm_mode="token") as client:
         token = (await ok(client, "delete_case_custom_attribute", arguments))["confirmation_token"]
 
         async def redeem() -> None:
@@ -703,7 +745,7 @@ async def test_a_target_that_cannot_be_read_is_not_deleted_and_the_token_still_w
     serve: Serve, sandbox: Sandbox
 ) -> None:
     """Fail closed: when Datadog will not show the target, nothing is deleted."""
-    async with serve() as client:
+    async with serve(confirm_mode="token") as client:
         token = (await ok(client, "delete_project", {"project": "ET"}))["confirmation_token"]
         sandbox.faults = Faults(error_rate=1.0, error_statuses=(403,))
         failed = await client.call_tool(
@@ -731,7 +773,7 @@ async def test_each_attempt_is_one_audit_line_with_its_outcome(
     async def decline(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
         return ElicitResult(action="decline")
 
-    async with serve(audit_log=log) as client:
+    async with serve(audit_log=log, confirm_mode="token") as client:
         token = (await ok(client, "delete_case_custom_attribute", arguments))["confirmation_token"]
         await ok(client, "delete_case_custom_attribute", {**arguments, "confirmation_token": "x"})
         await ok(client, "delete_case_custom_attribute", {**arguments, "confirmation_token": token})
@@ -772,7 +814,7 @@ async def test_each_attempt_is_one_audit_line_with_its_outcome(
 
 async def test_a_blank_token_is_no_token(serve: Serve, sandbox: Sandbox) -> None:
     """An empty confirmation_token gets the preview and a token, as leaving it out does."""
-    async with serve() as client:
+    async with serve(confirm_mode="token") as client:
         answer = await ok(client, "delete_project", {"project": "ET", "confirmation_token": " "})
 
     assert answer["deleted"] is False

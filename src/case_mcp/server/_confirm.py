@@ -10,8 +10,9 @@ the client in both protocol eras: a live ``elicitation/create`` on 2025-11-25 se
    ids of its cases, not only their number); the comment's author, date and text; the
    custom attribute's key and value;
 2. `ask` chooses how a human approves. When the operator allows elicitation (confirm mode
-   ``auto`` or ``elicit``) and the client declares form elicitation, the human is shown the
-   loss and asked to type the project key or case key; otherwise nothing is asked.
+   ``elicit``, the default, or ``auto``) and the client declares form elicitation, the human
+   is shown the loss and asked to type the project key or case key; otherwise nothing is
+   asked.
 
 The body then hands both to `settle`, which deletes only when:
 
@@ -20,11 +21,13 @@ The body then hands both to `settle`, which deletes only when:
   shown (the question's reference is a MAC of its exact state), and, on 2026-07-28, the
   answer was not used before (`_approvals`: each round trip's state carries a nonce that
   this delete spends);
-- without one (confirm mode ``token``, or ``auto`` with a client that cannot elicit): the call
-  carries a `confirmation_token` that redeems for this tool, this target and its current state
-  (see `_tokens`). A call without one deletes nothing and answers with the loss, a token and
-  the instruction that a human must approve before the identical call is repeated with it.
-- confirm mode ``elicit`` with a client that cannot elicit deletes nothing, ever.
+- without one (confirm mode ``token``, or ``auto`` with a client that cannot elicit, both
+  chosen by the operator): the call carries a `confirmation_token` that redeems for this
+  tool, this target and its current state (see `_tokens`). A call without one deletes
+  nothing and answers with the loss, a token and the instruction that a human must approve
+  before the identical call is repeated with it.
+- confirm mode ``elicit`` (the default) with a client that cannot elicit deletes nothing,
+  ever; the refusal says how the operator can allow deletes.
 
 Every refusal is a result with ``deleted: false`` and a message that says so in words ("The
 project SEC was not deleted: ..."). A target that cannot be read is a tool error, and nothing
@@ -33,9 +36,10 @@ even the names of the resolved parameters) are dropped by the SDK's argument mod
 of this runs, so they can change nothing.
 
 The token flow proves that the second call names exactly what the first one showed, still in
-the same state and within minutes; it cannot prove a person looked. Hosts ask a person before
-running a tool marked destructive, and the preview tells the model to ask; an operator who
-must be sure a person typed the key runs with ``--confirm-mode elicit``.
+the same state and within minutes; it cannot prove a person looked: the model itself could
+call twice. It relies on the host asking a person before running a tool marked destructive
+(and the preview tells the model to ask), which is why it is the operator's choice
+(``--confirm-mode token`` or ``auto``) and never the default.
 """
 
 from __future__ import annotations
@@ -246,7 +250,10 @@ async def settle(
                 "elicitation_unavailable",
                 "this server deletes only after a person confirms in the client's "
                 "confirmation prompt (elicitation), and this client does not offer one. Ask "
-                "the user to delete it in Datadog, or from a client that supports elicitation",
+                "the user to delete it in Datadog, or from a client that supports elicitation. "
+                "To allow deletes from clients without it, the operator can start the server "
+                "with CASE_MCP_CONFIRM_MODE=token, which relies on the client asking the user "
+                "before it runs a destructive tool",
             )
         # A blank token is no token: the model gets the preview, as without one.
         return await flow.by_token(token if token and token.strip() else None, delete)
