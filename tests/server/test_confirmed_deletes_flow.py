@@ -495,6 +495,30 @@ async def test_a_change_during_a_legacy_prompt_keeps_the_target(
     assert score(sandbox)["value"] == 9.8
 
 
+async def test_a_comment_whose_author_shows_another_name_meanwhile_is_kept(
+    serve: Serve, sandbox: Sandbox
+) -> None:
+    """The person approved a comment by the author named in the question; if that name
+    changes while they read it, their yes does not cover what would now be shown."""
+    cell = sandbox.store.comment("APP-2", "Posted by mistake", actor_id=Sandbox.ACTOR_ID)
+
+    def rename() -> None:
+        with sandbox.store.transaction():
+            sandbox.store.conn.execute(
+                "UPDATE users SET name = ? WHERE id = ?", ("Security Team", Sandbox.ACTOR_ID)
+            )
+
+    person = Person("APP-2", on_question=rename)
+    async with serve("2025-11-25", person) as client:
+        answer = await ok(
+            client, "delete_case_comment", {"case_id": "APP-2", "comment_id": cell["id"]}
+        )
+
+    assert answer["deleted"] is False
+    assert "it changed while the user was being asked" in answer["message"]
+    assert cell["id"] in {c["id"] for c in sandbox.store.timeline("APP-2", page_size=100)}
+
+
 async def test_a_change_between_rounds_asks_the_person_again(
     serve: Serve, sandbox: Sandbox
 ) -> None:

@@ -210,7 +210,9 @@ async def _read_comment_loss(case_id: str, comment_id: str, ctx: ToolContext) ->
             "case": case.id,
             "key": key,
             "comment": cell.id.lower(),
+            # Who the person was told wrote it, as well as who did.
             "author": author.id if author is not None else None,
+            "author_shown": who,
             "created_at": created.isoformat() if created else None,
             "message": cell.message,
         },
