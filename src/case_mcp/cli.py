@@ -234,9 +234,11 @@ def _add_policy_flags(command: argparse.ArgumentParser) -> None:
     policy.add_argument(
         "--confirm-mode",
         choices=["auto", "elicit", "token"],
-        help="how deletes get a human's confirmation: auto (elicitation when the client "
-        "supports it, else a confirmation token), elicit, or token (default: auto; "
-        "CASE_MCP_CONFIRM_MODE)",
+        help="how deletes get a human's confirmation: elicit (only a person's answer in the "
+        "client's prompt; clients without elicitation cannot delete), auto (elicitation when "
+        "the client supports it, else a confirmation token) or token (always a confirmation "
+        "token, which relies on the client asking the user before a destructive tool runs) "
+        "(default: elicit; CASE_MCP_CONFIRM_MODE)",
     )
     policy.add_argument(
         "--audit-log",

@@ -30,6 +30,7 @@ from case_mcp.errors import ConfigurationError
 
 __all__ = [
     "DEFAULT_SITE",
+    "MIN_SECRET_LENGTH",
     "SITES",
     "AuthKind",
     "ConfirmMode",
@@ -53,6 +54,9 @@ SITES: Mapping[str, str] = MappingProxyType(
 """Every supported ``DD_SITE``, mapped to the base URL of its API."""
 
 DEFAULT_SITE = "datadoghq.com"
+
+MIN_SECRET_LENGTH = 32
+"""The fewest characters ``CASE_MCP_SECRET`` may have."""
 
 AuthKind = Literal["bearer", "keys", "none"]
 """How requests authenticate: an OAuth bearer token, the API and application keys, or nothing."""
@@ -277,9 +281,11 @@ def _expected(field: FieldInfo) -> str | None:
 
 
 ConfirmMode = Literal["auto", "elicit", "token"]
-"""How a delete gets a human's confirmation. auto: ask through elicitation when the client
-supports it, else require a confirmation token; elicit: only through elicitation (clients
-without it cannot delete); token: always the two-call token flow."""
+"""How a delete gets a human's confirmation. elicit (the default): only a person's answer in
+the client's own prompt (elicitation), so clients without it cannot delete; auto: that when
+the client supports it, else the two-call confirmation token flow; token: always the token
+flow. The token flow proves the second call repeats what the first showed, not that a person
+saw it: it relies on the client asking the user before it runs a destructive tool."""
 
 _OPTION_FLAGS = {
     "read_only": "--read-only",
@@ -344,8 +350,9 @@ class ServerOptions(FlagSettings):
             tools are not offered at all.
         confirm_mode: ``CASE_MCP_CONFIRM_MODE`` / ``--confirm-mode``: see `ConfirmMode`.
         confirm_ttl: ``CASE_MCP_CONFIRM_TTL``: seconds a confirmation token stays valid.
-        secret: ``CASE_MCP_SECRET``: the key that signs confirmation tokens, shared by
-            replicas so each accepts the others' tokens (None: a random key per process).
+        secret: ``CASE_MCP_SECRET``: at least `MIN_SECRET_LENGTH` characters from which the
+            keys are derived that sign confirmation tokens and seal request state, shared by
+            replicas so each accepts the others' (None: a random key per process).
         audit_log: ``CASE_MCP_AUDIT_LOG`` / ``--audit-log``: append one JSON line per write
             and per refused or confirmed delete to this file (None: no audit log).
     """
@@ -369,7 +376,8 @@ class ServerOptions(FlagSettings):
         default=None, validation_alias="CASE_MCP_PROJECTS"
     )
     no_destructive: bool = Field(default=False, validation_alias="CASE_MCP_NO_DESTRUCTIVE")
-    confirm_mode: ConfirmMode = Field(default="auto", validation_alias="CASE_MCP_CONFIRM_MODE")
+    # Fail closed: a delete needs a person's typed answer unless the operator opts into tokens.
+    confirm_mode: ConfirmMode = Field(default="elicit", validation_alias="CASE_MCP_CONFIRM_MODE")
     confirm_ttl: float = Field(default=300.0, gt=0, validation_alias="CASE_MCP_CONFIRM_TTL")
     secret: SecretStr | None = Field(default=None, validation_alias="CASE_MCP_SECRET")
     audit_log: Path | None = Field(default=None, validation_alias="CASE_MCP_AUDIT_LOG")
@@ -387,9 +395,16 @@ class ServerOptions(FlagSettings):
 
     @field_validator("secret", mode="after")
     @classmethod
-    def _blank_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value().strip():
             return None
+        # One token is enough to test guesses of the secret offline, and a guessed secret
+        # forges every token; the length is all that can be checked of its randomness.
+        if len(value.get_secret_value().strip()) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"it must be at least {MIN_SECRET_LENGTH} characters long (generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
         return value
 
     @property

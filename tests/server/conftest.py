@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from mcp import Client
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
 
@@ -21,13 +22,23 @@ def sandbox() -> Iterator[Sandbox]:
 @pytest.fixture
 async def mcp(sandbox: Sandbox) -> AsyncIterator[Client]:
     """A 2026-07-28 client connected to the server over the sandbox's demo organisation."""
-    server = create_server(
-        lambda: CaseManagementClient(
-            base_url="http://sandbox.invalid",
-            api_key="test-api-key",
-            app_key="test-app-key",
-            transport=sandbox.transport(),
-        )
-    )
-    async with Client(server) as client:
+    async with Client(create_server(_sandbox_client(sandbox))) as client:
         yield client
+
+
+@pytest.fixture
+async def token_mcp(sandbox: Sandbox) -> AsyncIterator[Client]:
+    """The same, to a server whose operator chose confirmation tokens (--confirm-mode token):
+    a delete is previewed, then repeated with the preview's token."""
+    options = ServerOptions(confirm_mode="token")
+    async with Client(create_server(_sandbox_client(sandbox), options)) as client:
+        yield client
+
+
+def _sandbox_client(sandbox: Sandbox) -> Callable[[], CaseManagementClient]:
+    return lambda: CaseManagementClient(
+        base_url="http://sandbox.invalid",
+        api_key="test-api-key",
+        app_key="test-app-key",
+        transport=sandbox.transport(),
+    )

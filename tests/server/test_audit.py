@@ -241,9 +241,10 @@ async def test_a_write_cancelled_midway_is_recorded_as_interrupted(log: Path) ->
 async def test_a_token_confirmed_delete_is_requested_then_confirmed(
     sandbox: Sandbox, log: Path
 ) -> None:
-    """Without elicitation: the first call is confirmation_requested, the second confirmed."""
+    """In confirm mode token: the first call is confirmation_requested, the second confirmed."""
     arguments = {"case_id": "SEC-3", "comment_id": COMMENT}
-    async with connected(sandbox, ServerOptions(audit_log=log)) as client:
+    options = ServerOptions(audit_log=log, confirm_mode="token")
+    async with connected(sandbox, options) as client:
         preview = await ok(client, "delete_case_comment", arguments)
         await client.call_tool("delete_case_comment", {**arguments, "confirmation_token": "v1.x"})
         token = {"confirmation_token": preview["confirmation_token"]}

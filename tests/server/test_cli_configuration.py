@@ -10,6 +10,7 @@ from case_mcp.cli import main
 
 # The shape of a Datadog API key: what a hurried operator pastes into the wrong variable.
 PASTED_KEY = "0123456789abcdef0123456789abcdef"
+SIGNING_SECRET = "the-signing-secret-of-the-whole-fleet"
 
 
 @pytest.fixture(autouse=True)
@@ -133,12 +134,35 @@ def test_a_key_pasted_into_the_wrong_variable_is_never_repeated(
     """An API key in a number's or the site's variable is named as a mistake, never echoed."""
     monkeypatch.setenv("DD_API_KEY", "a-real-api-key")
     monkeypatch.setenv("DD_APP_KEY", "a-real-application-key")
-    monkeypatch.setenv("CASE_MCP_SECRET", "the-signing-secret")
+    monkeypatch.setenv("CASE_MCP_SECRET", SIGNING_SECRET)
     monkeypatch.setenv(variable, PASTED_KEY)
 
     status, err = serve(capsys)
 
     assert status == 2
     assert named in err
-    for secret in (PASTED_KEY, "a-real-api-key", "a-real-application-key", "the-signing-secret"):
+    for secret in (
+        PASTED_KEY,
+        "a-real-api-key",
+        "a-real-application-key",
+        SIGNING_SECRET,
+    ):
         assert secret not in err
+
+
+@pytest.mark.parametrize("secret", ["a", "x" * 31, "  " + "x" * 30 + "  "])
+def test_a_short_secret_is_refused_without_repeating_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    """CASE_MCP_SECRET signs tokens and seals request state: one of under 32 characters
+    could be guessed from one token, so the server does not start, and says what it takes."""
+    monkeypatch.setenv("CASE_MCP_SECRET", secret)
+
+    status, err = serve(capsys, "--sandbox")
+
+    assert (status, err) == (
+        2,
+        "case-mcp: Invalid configuration: CASE_MCP_SECRET is invalid: it must be at least 32 "
+        "characters long (generate one with `python -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))'`)\n",
+    )

@@ -134,25 +134,27 @@ async def test_a_comment_that_is_not_text_is_refused(mcp: Client) -> None:
 
 
 async def test_deleting_a_comment_removes_it_from_the_timeline(
-    mcp: Client, sandbox: Sandbox
+    token_mcp: Client, sandbox: Sandbox
 ) -> None:
     """The outcome names the comment; the timeline no longer shows it."""
-    added = await mcp.call_tool("add_case_comment", {"case_id": "APP-2", "comment": "oops"})
+    added = await token_mcp.call_tool("add_case_comment", {"case_id": "APP-2", "comment": "oops"})
     assert added.structured_content is not None
     comment_id = added.structured_content["id"]
 
     arguments = {"case_id": "APP-2", "comment_id": comment_id}
-    preview = await mcp.call_tool("delete_case_comment", arguments)
+    preview = await token_mcp.call_tool("delete_case_comment", arguments)
     assert preview.structured_content is not None
     token = preview.structured_content["confirmation_token"]
 
-    answer = await mcp.call_tool("delete_case_comment", {**arguments, "confirmation_token": token})
+    answer = await token_mcp.call_tool(
+        "delete_case_comment", {**arguments, "confirmation_token": token}
+    )
 
     assert answer.structured_content is not None
     assert answer.structured_content["message"] == (
         f"Deleted comment {comment_id} from case APP-2."
     )
-    remaining = await timeline(mcp, case_id="APP-2", page_size=100)
+    remaining = await timeline(token_mcp, case_id="APP-2", page_size=100)
     assert comment_id not in {entry.get("id") for entry in remaining["entries"]}
     assert comment_id not in {cell["id"] for cell in sandbox.store.timeline("APP-2", page_size=100)}
 

@@ -220,7 +220,7 @@ def assert_kept(answer: CallToolResult, target: Target) -> None:
     assert target.others_exist()
 
 
-# Without elicitation: the confirmation token -------------------------------------------------
+# Without elicitation: the confirmation token, in confirm mode token ---------------------------
 
 
 async def test_a_call_without_a_token_deletes_nothing_and_returns_a_preview_and_a_token(
@@ -228,7 +228,7 @@ async def test_a_call_without_a_token_deletes_nothing_and_returns_a_preview_and_
 ) -> None:
     """The first call answers with what would be lost and a token, says a person must
     approve, and deletes nothing."""
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         answer = await ok(client, target.tool, target.arguments)
 
     assert answer["deleted"] is False
@@ -247,7 +247,7 @@ async def test_a_valid_token_deletes_exactly_the_target(
     serve: Serve, target: Target, era: str
 ) -> None:
     """The second call, with the same arguments and the token, deletes the target only."""
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         token = await token_for(client, target.tool, target.arguments)
         answer = await ok(client, target.tool, {**target.arguments, "confirmation_token": token})
 
@@ -259,9 +259,11 @@ async def test_a_valid_token_deletes_exactly_the_target(
 
 async def test_forged_tokens_delete_nothing(serve: Serve, target: Target, era: str) -> None:
     """Made-up words, an altered token and one signed with another secret are all refused."""
-    async with serve(era, secret="the other replica's secret") as elsewhere:
+    async with serve(
+        era, confirm_mode="token", secret="the other replica's secret, 32 characters or more"
+    ) as elsewhere:
         foreign = await token_for(elsewhere, target.tool, target.arguments)
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         genuine = await token_for(client, target.tool, target.arguments)
         version, payload, signature = genuine.split(".")
         altered_signature = (
@@ -286,11 +288,41 @@ async def test_forged_tokens_delete_nothing(serve: Serve, target: Target, era: s
             assert_kept(answer, target)
 
 
+async def test_a_token_is_accepted_in_its_one_spelling_only(
+    serve: Serve, target: Target, era: str
+) -> None:
+    """Padding, other trailing bits of the last character, or spaces around it: another
+    spelling of the same token is refused, and the token itself still works after."""
+    async with serve(era, confirm_mode="token") as client:
+        genuine = await token_for(client, target.tool, target.arguments)
+        version, payload, signature = genuine.split(".")
+        # 32 bytes of signature are 43 characters; the last one carries 2 bits of padding.
+        last = _ALPHABET.index(signature[-1])
+        other_bits = f"{signature[:-1]}{_ALPHABET[last ^ 1]}"
+        respellings = [
+            f"{version}.{payload}.{signature}=",
+            f"{version}.{payload}{'=' * (-len(payload) % 4) or '===='}.{signature}",
+            f"{version}.{payload}.{other_bits}",
+            f" {genuine}",
+            f"{genuine}\n",
+            f"V1.{payload}.{signature}",
+        ]
+        assert _unpadded_b64decode(other_bits) == _unpadded_b64decode(signature)
+        for respelled in respellings:
+            answer = await client.call_tool(
+                target.tool, {**target.arguments, "confirmation_token": respelled}
+            )
+            assert_kept(answer, target)
+        deleted = await ok(client, target.tool, {**target.arguments, "confirmation_token": genuine})
+
+    assert deleted["deleted"] is True
+
+
 async def test_a_token_for_another_target_deletes_neither(
     serve: Serve, target: Target, era: str
 ) -> None:
     """A token works only with the arguments it was issued for."""
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         token = await token_for(client, target.tool, target.other)
         answer = await client.call_tool(
             target.tool, {**target.arguments, "confirmation_token": token}
@@ -308,7 +340,7 @@ async def test_a_token_for_another_tool_deletes_nothing(
         tool, arguments = "delete_project", {"project": "APP"}
     else:
         tool, arguments = "delete_case_custom_attribute", {"case_id": "OPS-29", "key": "risk_level"}
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         token = await token_for(client, tool, arguments)
         answer = await client.call_tool(
             target.tool, {**target.arguments, "confirmation_token": token}
@@ -322,7 +354,7 @@ async def test_an_expired_token_deletes_nothing(
     serve: Serve, target: Target, era: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past its time to live, a token is refused."""
-    async with serve(era, confirm_ttl=60) as client:
+    async with serve(era, confirm_mode="token", confirm_ttl=60) as client:
         token = await token_for(client, target.tool, target.arguments)
         now = BOOK.clock()
         monkeypatch.setattr(BOOK, "clock", lambda: now + 61)
@@ -336,7 +368,7 @@ async def test_an_expired_token_deletes_nothing(
 
 async def test_a_used_token_does_not_delete_again(serve: Serve, target: Target, era: str) -> None:
     """After one delete, the same token deletes nothing more, even once the target is back."""
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         token = await token_for(client, target.tool, target.arguments)
         first = await ok(client, target.tool, {**target.arguments, "confirmation_token": token})
         assert first["deleted"] is True
@@ -361,7 +393,7 @@ async def test_a_token_does_not_survive_a_change_of_the_target(
     serve: Serve, target: Target, era: str
 ) -> None:
     """A token approves what the preview showed; once the target changed, it is refused."""
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         token = await token_for(client, target.tool, target.arguments)
         await target.change(client)
         answer = await client.call_tool(
@@ -376,7 +408,7 @@ async def test_extra_arguments_like_confirm_or_force_are_refused_by_name(
     serve: Serve, target: Target, era: str
 ) -> None:
     """confirm, force and the like are refused, each named: nothing is previewed or deleted."""
-    async with serve(era) as client:
+    async with serve(era, confirm_mode="token") as client:
         answer = await client.call_tool(target.tool, {**target.arguments, **BYPASS_ARGUMENTS})
 
     assert answer.is_error
@@ -434,7 +466,7 @@ async def test_a_token_does_not_replace_the_persons_answer(
 ) -> None:
     """When the client can ask, a valid token is ignored: a person who declines keeps the
     target."""
-    async with serve(era) as without_prompt:
+    async with serve(era, confirm_mode="token") as without_prompt:
         token = await token_for(without_prompt, target.tool, target.arguments)
     person = Person("decline")
     async with serve(era, person) as client:
@@ -448,6 +480,9 @@ async def test_a_token_does_not_replace_the_persons_answer(
 
 def _kind(target: Target) -> str:
     return "project" if target.tool == "delete_project" else "case"
+
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def _b64(text: str) -> str:

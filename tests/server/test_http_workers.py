@@ -97,7 +97,7 @@ async def work(port: int, served: Served) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     folder = tmp_path_factory.mktemp("workers")
     database = seeded_database(folder / "sandbox.db")
-    flags = ["--workers", "2", "--calls-per-minute", "0"]
+    flags = ["--workers", "2", "--calls-per-minute", "0", "--confirm-mode", "token"]
     with running_replicas(1, database, folder, flags, secret=None) as (server,):
         result = Served(parent_pid=server.process.pid, exit_status=None)
         anyio.run(work, server.port, result)

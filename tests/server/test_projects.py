@@ -105,27 +105,29 @@ async def test_a_project_name_that_is_not_text_is_refused(mcp: Client) -> None:
 
 
 async def test_delete_project_says_how_many_cases_it_held_and_removes_it(
-    mcp: Client, sandbox: Sandbox
+    token_mcp: Client, sandbox: Sandbox
 ) -> None:
     """The outcome counts the project's cases, archived ones included; the project is gone."""
     _, held = sandbox.store.search_cases(query="project:ET archived:any")
 
-    outcome = await approved(mcp, "delete_project", project="ET")
+    outcome = await approved(token_mcp, "delete_project", project="ET")
 
     assert outcome["deleted"] is True
-    assert outcome["message"] == f"Deleted project ET (Error Tracking), which held {held} cases."
+    assert outcome["message"] == (
+        f'Deleted project ET, named "Error Tracking", which held {held} cases.'
+    )
     assert "ET" not in {project["key"] for project in sandbox.store.list_projects()}
-    listed = await structured(mcp, "list_projects")
+    listed = await structured(token_mcp, "list_projects")
     assert [project["key"] for project in listed["projects"]] == ["SEC", "OPS", "APP"]
 
 
-async def test_deleting_an_empty_project_says_it_held_no_cases(mcp: Client) -> None:
+async def test_deleting_an_empty_project_says_it_held_no_cases(token_mcp: Client) -> None:
     """A project without cases is deleted with a count of zero."""
-    await structured(mcp, "create_project", key="TMP", name="Scratch")
+    await structured(token_mcp, "create_project", key="TMP", name="Scratch")
 
-    outcome = await approved(mcp, "delete_project", project="TMP")
+    outcome = await approved(token_mcp, "delete_project", project="TMP")
 
-    assert outcome["message"] == "Deleted project TMP (Scratch), which held 0 cases."
+    assert outcome["message"] == 'Deleted project TMP, named "Scratch", which held 0 cases.'
 
 
 async def test_deleting_an_unknown_project_lists_the_keys_and_deletes_nothing(

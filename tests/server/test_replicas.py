@@ -29,7 +29,10 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def replicas(database: Path) -> Iterator[list[Replica]]:
-    with running_replicas(3, database, database.parent) as running:
+    # auto: a client that can ask confirms by elicitation, one that cannot by token; both
+    # flows are tested across the same fleet.
+    flags = ["--confirm-mode", "auto"]
+    with running_replicas(3, database, database.parent, flags) as running:
         yield running
 
 

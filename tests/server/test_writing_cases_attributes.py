@@ -149,15 +149,15 @@ async def test_an_unknown_custom_attribute_lists_the_keys_of_the_case_type(mcp: 
 
 
 async def test_delete_case_custom_attribute_says_what_was_deleted(
-    mcp: Client, sandbox: Sandbox
+    token_mcp: Client, sandbox: Sandbox
 ) -> None:
     """Deleting a value removes it from the case and the outcome names it and its old value."""
     arguments = {"case_id": "SEC-9", "key": "cvss_score"}
-    preview = await call(mcp, "delete_case_custom_attribute", arguments)
+    preview = await call(token_mcp, "delete_case_custom_attribute", arguments)
     token = preview["confirmation_token"]
 
     outcome = await call(
-        mcp, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
+        token_mcp, "delete_case_custom_attribute", {**arguments, "confirmation_token": token}
     )
 
     assert outcome["message"] == (

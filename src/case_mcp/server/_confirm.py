@@ -6,21 +6,28 @@ the client in both protocol eras: a live ``elicitation/create`` on 2025-11-25 se
 ``input_required`` round trip on 2026-07-28) prepare the approval:
 
 1. the tool's *reader* reads the target from Datadog and describes what the delete would
-   destroy, as a `Loss`: the project's key, name and case count; the comment's author, date
-   and first line; the custom attribute's key and value;
+   destroy, as a `Loss`: the project's key, name and case count (the approval covers the
+   ids of its cases, not only their number); the comment's author, date and text; the
+   custom attribute's key and value;
 2. `ask` chooses how a human approves. When the operator allows elicitation (confirm mode
-   ``auto`` or ``elicit``) and the client declares form elicitation, the human is shown the
-   loss and asked to type the project key or case key; otherwise nothing is asked.
+   ``elicit``, the default, or ``auto``) and the client declares form elicitation, the human
+   is shown the loss and asked to type the project key or case key; otherwise nothing is
+   asked.
 
 The body then hands both to `settle`, which deletes only when:
 
-- after an elicitation: the human accepted, typed the right key (case aside), and the target,
-  read again just before deleting, still holds what the human was shown;
-- without one (confirm mode ``token``, or ``auto`` with a client that cannot elicit): the call
-  carries a `confirmation_token` that redeems for this tool, this target and its current state
-  (see `_tokens`). A call without one deletes nothing and answers with the loss, a token and
-  the instruction that a human must approve before the identical call is repeated with it.
-- confirm mode ``elicit`` with a client that cannot elicit deletes nothing, ever.
+- after an elicitation: the human accepted, typed the right key (ASCII case aside, nothing
+  else folded), the target, read again just before deleting, still holds what the human was
+  shown (the question's reference is a MAC of its exact state), and, on 2026-07-28, the
+  answer was not used before (`_approvals`: each round trip's state carries a nonce that
+  this delete spends);
+- without one (confirm mode ``token``, or ``auto`` with a client that cannot elicit, both
+  chosen by the operator): the call carries a `confirmation_token` that redeems for this
+  tool, this target and its current state (see `_tokens`). A call without one deletes
+  nothing and answers with the loss, a token and the instruction that a human must approve
+  before the identical call is repeated with it.
+- confirm mode ``elicit`` (the default) with a client that cannot elicit deletes nothing,
+  ever; the refusal says how the operator can allow deletes.
 
 Every refusal is a result with ``deleted: false`` and a message that says so in words ("The
 project SEC was not deleted: ..."). A target that cannot be read is a tool error, and nothing
@@ -29,16 +36,19 @@ even the names of the resolved parameters) are refused before any of this runs
 (`_server.CaseServer.call_tool`), so they can change nothing.
 
 The token flow proves that the second call names exactly what the first one showed, still in
-the same state and within minutes; it cannot prove a person looked. Hosts ask a person before
-running a tool marked destructive, and the preview tells the model to ask; an operator who
-must be sure a person typed the key runs with ``--confirm-mode elicit``.
+the same state and within minutes; it cannot prove a person looked: the model itself could
+call twice. It relies on the host asking a person before running a tool marked destructive
+(and the preview tells the model to ask), which is why it is the operator's choice
+(``--confirm-mode token`` or ``auto``) and never the default.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import string
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,6 +62,9 @@ from pydantic import BaseModel, Field
 
 from case_mcp.config import ServerOptions
 from case_mcp.server import _audit
+from case_mcp.server._approvals import approval_nonce
+from case_mcp.server._http_state import STATE_TTL
+from case_mcp.server._keys import derived_key
 from case_mcp.server._render import result
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server._views import View, absent
@@ -72,6 +85,9 @@ ConfirmationToken = Annotated[
     ),
 ]
 
+# Hex digits of the question's reference: 48 bits, each guess of which costs a tool call.
+_REFERENCE_LENGTH: Final = 12
+
 # The revision from which elicitation rides an input_required round trip instead of a
 # request sent back to the client during the call.
 _ROUND_TRIP_VERSION: Final = "2026-07-28"
@@ -89,7 +105,7 @@ _TOKEN_PROBLEMS: Final[dict[TokenProblem, str]] = {
     "cover what it holds now",
 }
 
-NotConfirmed = Literal["declined", "cancelled", "wrong_key", "changed"]
+NotConfirmed = Literal["declined", "cancelled", "wrong_key", "changed", "answer_spent"]
 
 
 class TypedKey(BaseModel):
@@ -171,8 +187,7 @@ def can_elicit(ctx: ToolContext) -> bool:
     # The SDK's own test: a bare {} means form support; url-only does not.
     if elicitation is None or (elicitation.form is None and elicitation.url is not None):
         return False
-    version = ctx.protocol_version
-    if version is not None and is_version_at_least(version, _ROUND_TRIP_VERSION):
+    if _round_trip(ctx):
         return True
     # Older sessions ask during the call, which needs a channel back to the client.
     return bool(ctx.session.can_send_request)
@@ -180,12 +195,22 @@ def can_elicit(ctx: ToolContext) -> bool:
 
 async def ask(loss: Loss[Any], ctx: ToolContext) -> NotAsked | Elicit[TypedKey]:
     """The body of each tool's confirmation resolver: ask a person, or leave it to tokens."""
-    mode = state_of(ctx).options.confirm_mode
-    if loss.absent is not None or mode == "token" or not can_elicit(ctx):
+    options = state_of(ctx).options
+    if loss.absent is not None or options.confirm_mode == "token" or not can_elicit(ctx):
         return NotAsked()
-    # The reference pins the answer to this exact state: on a 2026-07-28 retry the SDK
-    # re-asks instead of reusing an answer given to a differently worded question.
-    return Elicit(f"{loss.question}\n(Reference {loss.state[:8]}.)", TypedKey)
+    return Elicit(f"{loss.question}\n(Reference {reference(loss, options)}.)", TypedKey)
+
+
+def reference(loss: Loss[Any], options: ServerOptions) -> str:
+    """The tag of the question that pins a person's answer to the exact state they were shown.
+
+    On a 2026-07-28 retry the SDK accepts an answer only for the question asked word for
+    word, so a target that changed in anything the approval covers (`Loss.facts`, much of
+    it never shown) must change the question. A keyed MAC, not a bare digest: with a digest
+    anyone could search offline for other content with the same short tag.
+    """
+    key = derived_key(options.secret, "question reference")
+    return hmac.digest(key, loss.state.encode(), hashlib.sha256).hex()[:_REFERENCE_LENGTH]
 
 
 async def settle(
@@ -225,7 +250,10 @@ async def settle(
                 "elicitation_unavailable",
                 "this server deletes only after a person confirms in the client's "
                 "confirmation prompt (elicitation), and this client does not offer one. Ask "
-                "the user to delete it in Datadog, or from a client that supports elicitation",
+                "the user to delete it in Datadog, or from a client that supports elicitation. "
+                "To allow deletes from clients without it, the operator can start the server "
+                "with CASE_MCP_CONFIRM_MODE=token, which relies on the client asking the user "
+                "before it runs a destructive tool",
             )
         # A blank token is no token: the model gets the preview, as without one.
         return await flow.by_token(token if token and token.strip() else None, delete)
@@ -243,9 +271,32 @@ async def settle(
             "it changed while the user was being asked, so they did not confirm what it "
             "holds now. Call again to show them",
         )
+    if not _spend_answer(ctx, options):
+        return flow.not_confirmed(
+            "answer_spent",
+            "the user's answer was already used; each answer confirms one delete. Call again "
+            "to ask them",
+        )
     message = await delete()
     flow.record("confirmed", "elicitation")
     return result(outcome(deleted=True, message=message, preview=loss.preview))
+
+
+def _spend_answer(ctx: ToolContext, options: ServerOptions) -> bool:
+    """Use up the person's answer to this question; False if it was used before."""
+    if not _round_trip(ctx):
+        # Asked during this very call, on a session: no answer can be sent twice.
+        return True
+    from case_mcp.server._tokens import BOOK
+
+    nonce = approval_nonce()
+    # The SDK accepts a state for STATE_TTL after it was sealed, which was before now.
+    return nonce is not None and BOOK.spend(f"answer:{nonce}", until=BOOK.clock() + STATE_TTL)
+
+
+def _round_trip(ctx: ToolContext) -> bool:
+    version = ctx.protocol_version
+    return version is not None and is_version_at_least(version, _ROUND_TRIP_VERSION)
 
 
 @dataclass(frozen=True)
@@ -327,8 +378,15 @@ class _Flow(Generic[P]):
         return result(self.outcome(deleted=False, message=message, preview=self.loss.preview))
 
 
+# Only A-Z fold: casefold() and lower() also map look-alikes onto ASCII letters (the long s
+# U+017F folds to "s", the Kelvin sign U+212A lowers to "k"), so "\u017fEC-26" would pass for
+# SEC-26.
+_ASCII_FOLD: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_ASCII_SPACE: Final = " \t"
+
+
 def _same_key(typed: str, key: str) -> bool:
-    return typed.strip().casefold() == key.strip().casefold()
+    return typed.strip(_ASCII_SPACE).translate(_ASCII_FOLD) == key.translate(_ASCII_FOLD)
 
 
 def _duration(seconds: float) -> str:

@@ -10,6 +10,7 @@ from mcp.server import MCPServer
 from case_mcp import __version__
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
+from case_mcp.server._approvals import seal_nonces
 from case_mcp.server._http_state import request_state_security
 from case_mcp.server._instructions import INSTRUCTIONS
 from case_mcp.server._prompts import register_prompts
@@ -57,6 +58,8 @@ def create_server(
         lifespan=lifespan_for(make_client, options),
         # With CASE_MCP_SECRET, replicas open each other's sealed request state.
         request_state_security=request_state_security(options.secret),
+        # Inside the SDK's sealing: a nonce in each state makes a person's answer single use.
+        middleware=[seal_nonces],
         token_verifier=auth.verifier if auth is not None else None,
         auth=auth.settings if auth is not None else None,
     )

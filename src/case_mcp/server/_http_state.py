@@ -9,21 +9,21 @@ state to the server's name (the same everywhere, `SERVER_NAME`) and to the calle
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Final
 
 from mcp.server.request_state import RequestStateSecurity
 from pydantic import SecretStr
 
-# Separates this key from the confirmation tokens' MAC key made from the same secret.
-_KEY_LABEL: Final = b"case-mcp request state v1"
+from case_mcp.server._keys import derived_key
+
+STATE_TTL: Final = 600.0
+"""Seconds a sealed request state is accepted after it was sealed: the time a person has to
+answer a question (the SDK's default, stated here because `_approvals` relies on it)."""
 
 
-def request_state_security(secret: SecretStr | None) -> RequestStateSecurity | None:
-    """How the server seals its request state: with `secret`'s key, or None for the SDK's
-    per-process random key (one process only; another replica would refuse the state)."""
+def request_state_security(secret: SecretStr | None) -> RequestStateSecurity:
+    """How the server seals its request state: with `secret`'s key, or without one with a
+    random key of this server only (another replica, or this one restarted, refuses it)."""
     if secret is None:
-        return None
-    key = hmac.new(secret.get_secret_value().encode(), _KEY_LABEL, hashlib.sha256).digest()
-    return RequestStateSecurity(keys=[key])
+        return RequestStateSecurity.ephemeral(ttl=STATE_TTL)
+    return RequestStateSecurity(keys=[derived_key(secret, "request state")], ttl=STATE_TTL)

@@ -1,11 +1,12 @@
 """Confirmation tokens: a server-signed approval of one delete, of one target, in one state.
 
-A token reads ``v1.<payload>.<signature>``, both parts base64url without padding. The payload
+A token reads ``v1.<payload>.<signature>``, both parts base64url without padding, and no other
+spelling of the same bytes is accepted (padded, other unused bits, spaces around). The payload
 is compact JSON naming the tool, the target (ids only), a digest of what the delete would
 destroy, the expiry (Unix seconds) and a random id. The signature is HMAC-SHA256 over the
-payload bytes with a key derived from ``CASE_MCP_SECRET``, or, when none is set, from a random
-key made when the process starts (tokens then die with the process, and no replica accepts
-another's).
+payload bytes with a key derived (`_keys`) from ``CASE_MCP_SECRET``, or, when none is set, from
+a random key made when the process starts (tokens then die with the process, and no replica
+accepts another's).
 
 Redeeming recomputes every binding from the call being made, so a token is refused unless it
 was signed here, for this tool, for this exact target, before its expiry, never redeemed
@@ -34,6 +35,8 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
+from case_mcp.server._keys import derived_key
+
 TokenProblem = Literal[
     "malformed", "forged", "other_tool", "other_target", "expired", "spent", "changed"
 ]
@@ -43,8 +46,6 @@ for another delete. expired: past its expiry. spent: already redeemed. changed: 
 longer holds what the token was issued for."""
 
 _VERSION: Final = "v1"
-# Separates these MACs from any other use of the same operator secret.
-_KEY_LABEL: Final = b"case-mcp confirmation token v1"
 
 
 class TokenRejected(Exception):
@@ -78,7 +79,7 @@ class _Payload(BaseModel):
 
 
 class TokenBook:
-    """Issues and redeems confirmation tokens; remembers redeemed ones until they expire.
+    """Issues and redeems confirmation tokens; remembers what was used until it expires.
 
     Args:
         clock: The current time in Unix seconds (wall time, so replicas agree on expiry).
@@ -86,8 +87,7 @@ class TokenBook:
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
-        self._process_key = secrets.token_bytes(32)
-        self._spent: dict[str, int] = {}
+        self._spent: dict[str, float] = {}
 
     def issue(
         self, secret: SecretStr | None, ttl: float, *, tool: str, target: str, state: str
@@ -116,24 +116,35 @@ class TokenBook:
         now = self.clock()
         if payload.exp <= now:
             raise TokenRejected("expired")
-        self._forget_expired(now)
-        if payload.id in self._spent:
+        if self.spent(payload.id):
             raise TokenRejected("spent")
         if not hmac.compare_digest(payload.state, state):
             raise TokenRejected("changed")
-        # Checked and spent with no await in between, so two concurrent calls carrying the
-        # same token cannot both pass.
-        self._spent[payload.id] = payload.exp
+        self.spend(payload.id, until=payload.exp)
+
+    def spend(self, once: str, *, until: float) -> bool:
+        """Record `once` (a token's id, an answer's nonce) as used until `until` (Unix
+        seconds); False if it already was, and then nothing changes.
+
+        Checked and recorded with no await in between, so of two concurrent calls carrying
+        the same approval only one can pass.
+        """
+        if self.spent(once):
+            return False
+        self._spent[once] = until
+        return True
+
+    def spent(self, once: str) -> bool:
+        """Whether `once` was used and has not yet expired."""
+        self._forget_expired(self.clock())
+        return once in self._spent
 
     def _verified(self, secret: SecretStr | None, token: str) -> _Payload:
-        version, _, rest = token.strip().partition(".")
+        version, _, rest = token.partition(".")
         body_text, _, signature_text = rest.partition(".")
         if version != _VERSION or not body_text or not signature_text:
             raise TokenRejected("malformed")
-        try:
-            body, signature = _decode(body_text), _decode(signature_text)
-        except (binascii.Error, ValueError):
-            raise TokenRejected("malformed") from None
+        body, signature = _decode(body_text), _decode(signature_text)
         expected = hmac.digest(self._key(secret), body, hashlib.sha256)
         if not hmac.compare_digest(signature, expected):
             raise TokenRejected("forged")
@@ -144,13 +155,11 @@ class TokenBook:
             raise TokenRejected("malformed") from None
 
     def _key(self, secret: SecretStr | None) -> bytes:
-        if secret is None:
-            return self._process_key
-        return hmac.digest(secret.get_secret_value().encode(), _KEY_LABEL, hashlib.sha256)
+        return derived_key(secret, "confirmation token")
 
     def _forget_expired(self, now: float) -> None:
-        # Only redeemed tokens are stored, and each redemption is a delete, so the set
-        # stays as small as the deletes of the last few minutes.
+        # Only what confirmed a delete is stored, so the set stays as small as the deletes
+        # of the last few minutes.
         for token_id in [key for key, expires in self._spent.items() if expires <= now]:
             del self._spent[token_id]
 
@@ -164,11 +173,24 @@ def _encode(data: bytes) -> str:
 
 
 def _decode(text: str) -> bytes:
-    # validate=True refuses characters outside the alphabet instead of skipping them, so
-    # one token has one spelling.
-    padded = text + "=" * (-len(text) % 4)
-    return base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True)
+    """The bytes `text` spells, if it is their one spelling `_encode` writes.
+
+    Decoders skip characters outside the alphabet, accept padding and ignore the unused
+    low bits of the last character; each of those would let one token be spelled several
+    ways. Encoding the bytes again and comparing refuses all of them at once.
+
+    Raises:
+        TokenRejected: ``malformed``.
+    """
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise TokenRejected("malformed") from None
+    if _encode(data) != text:
+        raise TokenRejected("malformed")
+    return data
 
 
 BOOK: Final = TokenBook()
-"""The process's token book: its random key and the ids of the tokens redeemed here."""
+"""The process's book of used approvals: the ids of the tokens redeemed here and the nonces
+of the answers that confirmed a delete here (`_approvals`)."""

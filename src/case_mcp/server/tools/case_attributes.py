@@ -29,8 +29,8 @@ from case_mcp.server._confirm import (
 from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import reported
 from case_mcp.server._lookup import Lookup
-from case_mcp.server._render import result, to_text
-from case_mcp.server._sanitize import clean_text
+from case_mcp.server._question import identifier, quoted, shown_value
+from case_mcp.server._render import result
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server._views import CaseView, CustomValue, View, case_view
@@ -135,14 +135,13 @@ async def _read_attribute_loss(case_id: str, key: str, ctx: ToolContext) -> Loss
     name = case.attributes.key or case.id
     current = case.attributes.custom_attributes.get(stored_key)
     value = current.value if current is not None else None
-    shown = clean_text(to_text(value))
     return Loss(
         tool="delete_case_custom_attribute",
         target=f"custom_attribute:{case.id}:{stored_key}",
         key=name,
         subject=f"The custom attribute {stored_key!r} of case {name}",
-        question=f"Delete the custom attribute {stored_key!r} of case {name}?\n"
-        f"Its value: {shown}\nTo confirm, type the case key: {name}",
+        question=f"Delete the custom attribute {quoted(stored_key)} of case {identifier(name)}?\n"
+        f"Its value: {shown_value(value)}\nTo confirm, type the case key: {identifier(name)}",
         preview=AttributeLoss(case=name, key=stored_key, value=value),
         facts={
             "case": case.id,
@@ -189,7 +188,7 @@ async def delete_case_custom_attribute(
             await state.client.delete_case_custom_attribute(loss.facts["case"], loss.preview.key)
         return (
             f"Deleted custom attribute {loss.preview.key!r} of {loss.key} "
-            f"(its value was {to_text(loss.preview.value)})."
+            f"(its value was {shown_value(loss.preview.value)})."
         )
 
     return await settle(

@@ -22,6 +22,7 @@ from case_mcp.server._confirm import (
     settle,
 )
 from case_mcp.server._errors import reported
+from case_mcp.server._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
 from case_mcp.server._render import result
 from case_mcp.server._sanitize import clean_text
 from case_mcp.server._spec import ToolSpec
@@ -40,7 +41,6 @@ TIMELINE_PAGE_SIZE: Final = 20
 # How far back delete_case_comment looks for the comment it shows a person: 20 pages of 100.
 _PAGE: Final = 100
 _COMMENT_SEARCH_PAGES: Final = 20
-_FIRST_LINE: Final = 120
 
 CommentId = Annotated[
     str,
@@ -183,21 +183,22 @@ async def _read_comment_loss(case_id: str, comment_id: str, ctx: ToolContext) ->
     written_by = (author.name or author.email or None) if author is not None else None
     text = clean_text(cell.message or "")
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if len(first) > _FIRST_LINE:
-        first = first[: _FIRST_LINE - 1] + "\u2026"
+    if len(first) > LINE_LENGTH:
+        first = first[: LINE_LENGTH - 1] + "\u2026"
     created = cell.attributes.created_at
     when = created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if created else "unknown"
-    who = clean_text(written_by or "unknown")
+    who = written_by or ""
     if author is not None and author.name and author.email:
-        who += f" <{clean_text(author.email)}>"
+        who += f" <{author.email}>"
     return Loss(
         tool="delete_case_comment",
         target=f"comment:{case.id}:{cell.id.lower()}",
         key=key,
         subject=f"The comment {cell.id} on case {key}",
-        question=f"Delete this comment from case {key} for good?\n"
-        f"Author: {who}\nPosted: {when}\nFirst line: \u201c{first}\u201d\n"
-        f"This cannot be undone. To confirm, type the case key: {key}",
+        question=f"Delete this comment from case {identifier(key)} for good?\n"
+        f"Author: {quoted(who, 2 * NAME_LENGTH) if who else 'unknown'}\nPosted: {when}\n"
+        f"First line: {quoted(first, LINE_LENGTH)}\n"
+        f"This cannot be undone. To confirm, type the case key: {identifier(key)}",
         preview=CommentLoss(
             case=key,
             comment_id=cell.id,
@@ -209,7 +210,9 @@ async def _read_comment_loss(case_id: str, comment_id: str, ctx: ToolContext) ->
             "case": case.id,
             "key": key,
             "comment": cell.id.lower(),
+            # Who the person was told wrote it, as well as who did.
             "author": author.id if author is not None else None,
+            "author_shown": who,
             "created_at": created.isoformat() if created else None,
             "message": cell.message,
         },

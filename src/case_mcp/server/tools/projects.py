@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import Elicit, Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.errors import BadRequestError
-from case_mcp.models import Project
 from case_mcp.server._confirm import (
     Answer,
     ConfirmationToken,
@@ -21,12 +21,16 @@ from case_mcp.server._confirm import (
     settle,
 )
 from case_mcp.server._errors import reported
+from case_mcp.server._question import identifier, quoted
 from case_mcp.server._render import result
-from case_mcp.server._sanitize import clean_text
 from case_mcp.server._search_query import facet
 from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ServerState, ToolContext, state_of
 from case_mcp.server._views import ProjectList, ProjectView, View, project_view
+
+# How many cases a project's delete can show for confirmation: 20 pages of 100.
+_PAGE: Final = 100
+_CASE_PAGES: Final = 20
 
 ProjectKeyOrId = Annotated[
     str,
@@ -96,9 +100,7 @@ class ProjectLoss(View):
     project: str = Field(description="The project key.")
     name: str | None = None
     id: str
-    cases: int | None = Field(
-        None, description="How many cases it holds, archived ones included; all are lost."
-    )
+    cases: int = Field(description="How many cases it holds, archived ones included; all are lost.")
 
 
 class ProjectDeletion(Deletion[ProjectLoss]):
@@ -110,23 +112,22 @@ async def _read_project_loss(project: str, ctx: ToolContext) -> Loss[ProjectLoss
     with reported(_gone(project)):
         # Fresh from Datadog, not the lookup's copy: the person approves what is there now.
         found = await state.client.get_project((await state.lookup.project(project)).id)
-        held = await _case_count(state, found)
-    key = found.attributes.key or found.id
+        key = found.attributes.key or found.id
+        held = await _held_cases(state, key)
     name = found.attributes.name
-    label = f"{key} ({clean_text(name)})" if name else key
-    if held is None:
-        holds = "Datadog would not say how many cases it holds; all of them are deleted with it."
-    else:
-        holds = f"It holds {_cases(held)}, archived ones included; they are deleted with it."
+    label = f"{identifier(key)}, named {quoted(name)}," if name else identifier(key)
+    holds = f"It holds {_cases(len(held))}, archived ones included; they are deleted with it."
     return Loss(
         tool="delete_project",
         target=f"project:{found.id}",
         key=key,
         subject=f"The project {key}",
         question=f"Delete the project {label} for good? {holds} This cannot be undone.\n"
-        f"To confirm, type the project key: {key}",
-        preview=ProjectLoss(project=key, name=name, id=found.id, cases=held),
-        facts={"id": found.id, "key": key, "name": name, "cases": held},
+        f"To confirm, type the project key: {identifier(key)}",
+        preview=ProjectLoss(project=key, name=name, id=found.id, cases=len(held)),
+        # The cases by identity, not by count: one moved out and another moved in keep the
+        # count, and the approval must not pass to a case the person was never shown.
+        facts={"id": found.id, "key": key, "name": name, "cases": sorted(held)},
         audit_target={"project": key},
     )
 
@@ -161,11 +162,9 @@ async def delete_project(
         with reported(_gone(project)):
             await state.client.delete_project(loss.preview.id)
         state.lookup.projects_changed()
-        label = f"{loss.key} ({loss.preview.name})" if loss.preview.name else loss.key
-        held = loss.preview.cases
-        if held is None:
-            return f"Deleted project {label} and the cases it held."
-        return f"Deleted project {label}, which held {_cases(held)}."
+        name = loss.preview.name
+        label = f"{loss.key}, named {quoted(name)}" if name else loss.key
+        return f"Deleted project {label}, which held {_cases(loss.preview.cases)}."
 
     return await settle(
         ctx,
@@ -183,16 +182,38 @@ def _cases(count: int) -> str:
     return f"{count} case{'' if count == 1 else 's'}"
 
 
-async def _case_count(state: ServerState, project: Project) -> int | None:
-    """How many cases, archived ones included, a project holds; None if Datadog won't say."""
-    query = f"{facet('project', project.attributes.key or project.id)} archived:any"
-    try:
-        page = await state.client.search_cases(query, page_size=1)
-    except BadRequestError:
-        # The count only informs the outcome message; an org whose search rejects the
-        # query can still delete the project.
-        return None
-    return page.total
+async def _held_cases(state: ServerState, key: str) -> set[str]:
+    """The ids of every case a project holds, archived ones included.
+
+    Raises:
+        ToolError: Datadog would not list them, or there are too many to list: what the
+            delete destroys cannot be shown, so it cannot be approved.
+    """
+    query = f"{facet('project', key)} archived:any"
+    held: set[str] = set()
+    for number in range(1, _CASE_PAGES + 1):
+        try:
+            # Oldest first, so a case filed while the pages are read comes last.
+            page = await state.client.search_cases(
+                query,
+                page_size=_PAGE,
+                page_number=number,
+                sort_field="created_at",
+                sort_ascending=True,
+            )
+        except BadRequestError:
+            raise ToolError(
+                f"Datadog would not list the cases of project {key}, so what deleting it "
+                "destroys cannot be shown for confirmation; it was not deleted."
+            ) from None
+        held.update(case.id for case in page.cases)
+        if len(page.cases) < _PAGE:
+            return held
+    raise ToolError(
+        f"Project {key} holds more than {_CASE_PAGES * _PAGE} cases, too many to show for "
+        "confirmation; it was not deleted. Move or delete its cases first, or delete it in "
+        "Datadog."
+    )
 
 
 TOOLS = [
