@@ -123,8 +123,9 @@ def check_binding(http: HttpOptions, *, authenticated: bool) -> None:
     if not http.loopback and not authenticated:
         raise ConfigurationError(
             f"--host {http.host} would let anyone who can reach this machine use your Datadog "
-            "credentials: configure authentication (see the README's Authentication section) "
-            "or bind to 127.0.0.1"
+            "credentials: configure authentication (bearer tokens or JWTs: --token-file or "
+            "--jwks-file, or their variables, as docs/http.md says under Authentication) or "
+            "bind to 127.0.0.1"
         )
 
 
