@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
@@ -79,15 +78,6 @@ def test_serve_runs_uvicorn_on_the_address_given(monkeypatch: pytest.MonkeyPatch
     assert (config.host, config.port, config.lifespan) == (host, port, "off")
     assert (host, port > 0) == ("127.0.0.1", True)
     assert config.log_config["handlers"]["stderr"]["()"] is _http.StderrHandler
-
-
-@pytest.fixture
-def taken_port() -> Iterator[int]:
-    """A loopback port another program listens on while the test runs."""
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        yield holder.getsockname()[1]
 
 
 def test_a_port_in_use_stops_the_sandbox_command_before_its_banner(

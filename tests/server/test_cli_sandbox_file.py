@@ -19,13 +19,8 @@ COMMANDS = {
     "sandbox": ["sandbox", "--db"],
 }
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No setting of the machine running the tests leaks in."""
-    for name in list(os.environ):
-        if name.startswith(("DD_", "CASE_MCP_")):
-            monkeypatch.delenv(name)
+# No setting of the machine running the tests leaks in.
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,22 +25,8 @@ LEGACY_CALL = {
     "params": {"name": "get_case", "arguments": {"case_id": "SEC-1"}},
 }
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No setting of the machine running the tests leaks in."""
-    for name in list(os.environ):
-        if name.startswith(("DD_", "CASE_MCP_")):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def taken_port() -> Iterator[int]:
-    """A loopback port another program listens on while the test runs."""
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        yield holder.getsockname()[1]
+# No setting of the machine running the tests leaks in.
+pytestmark = pytest.mark.usefixtures("clean_environment")
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
