@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import AsyncIterable, Awaitable, Callable
 from typing import Any, Final, Protocol, TextIO
 
 import anyio
+import anyio.abc
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.server import MCPServer
 from mcp.server.stdio import stdio_server
@@ -64,10 +66,35 @@ def run_stdio(server: MCPServer[Any]) -> None:
     Raises:
         KeyboardInterrupt: Ctrl-C (SIGINT) stopped it.
     """
-    terminal = sys.stdin.isatty()
-    if terminal:
-        print(TERMINAL_HINT, file=sys.stderr, flush=True)
-    anyio.run(serve_stdio, server, terminal)
+    if anyio.run(_serve_until_interrupted, server, sys.stdin.isatty()):
+        # Raised here rather than by Python's own SIGINT handler wherever the server happens
+        # to be: CPython 3.11 remembers a KeyboardInterrupt that escapes code run by exec()
+        # (dataclasses and pydantic build functions that way) and, even once it is caught,
+        # kills the process with SIGINT at exit instead of returning its status.
+        raise KeyboardInterrupt
+
+
+async def _serve_until_interrupted(server: MCPServer[Any], terminal: bool) -> bool:
+    """Serve until stdin ends (False) or SIGINT arrives (True)."""
+    interrupted = False
+
+    async def stop_on_sigint(*, task_status: anyio.abc.TaskStatus[None]) -> None:
+        nonlocal interrupted
+        with anyio.open_signal_receiver(signal.SIGINT) as signals:
+            task_status.started()
+            async for _ in signals:
+                interrupted = True
+                serving.cancel_scope.cancel()
+
+    async with anyio.create_task_group() as serving:
+        if sys.platform != "win32":  # no signal receivers there; Ctrl-C stays Python's
+            await serving.start(stop_on_sigint)
+        if terminal:
+            # Said once Ctrl-C is handled here, so it holds from the moment it is read.
+            print(TERMINAL_HINT, file=sys.stderr, flush=True)
+        await serve_stdio(server, terminal)
+        serving.cancel_scope.cancel()
+    return interrupted
 
 
 async def serve_stdio(server: MCPServer[Any], terminal: bool = False) -> None:
