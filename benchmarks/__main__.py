@@ -20,11 +20,14 @@ from typing import Any
 
 import anyio
 
-from . import _http, _report, _scale, _sizes, _stdio
+from . import _http, _memory, _report, _scale, _sizes, _stdio
 
-SECTIONS = ("cold_start", "warm", "definitions", "answers", "http", "scale")
+SECTIONS = ("cold_start", "warm", "definitions", "answers", "http", "memory", "scale")
 HERE = Path(__file__).parent
 SCRATCH = HERE / "out"
+# Long enough for caches, pools and the allocator to fill (a few thousand calls) and for
+# what is left, a little per call, to add up to more than RSS's noise in the second half.
+MEMORY_CALLS, MEMORY_EVERY = 40_000, 2_000
 
 
 def _cpu_model() -> str:
@@ -58,6 +61,10 @@ def run(sections: Sequence[str], *, quick: bool) -> dict[str, Any]:
         results["answers"] = anyio.run(_sizes.answers)
     if "http" in sections:
         results["http"] = anyio.run(_http.http_load, 96 if quick else 900)
+    if "memory" in sections:
+        results["memory"] = _memory.memory_over_calls(
+            *((2_000, 500) if quick else (MEMORY_CALLS, MEMORY_EVERY))
+        )
     if "scale" in sections:
         sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
         results["scale"] = _scale.search_at_scale(sizes, 3 if quick else 10)

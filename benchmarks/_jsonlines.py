@@ -37,6 +37,11 @@ class JsonLinesClient:
         )
         self._next_id = 0
 
+    @property
+    def pid(self) -> int:
+        """The server's process id."""
+        return self._process.pid
+
     def __enter__(self) -> JsonLinesClient:
         self.request(
             "initialize",

@@ -13,6 +13,7 @@ GOALS = {
     "http_32_calls_per_s": 300,
     "http_32_p99_ms": 100,
     "search_100k_p50_ms": 50,
+    "memory_bytes_per_call": 50,
 }
 
 
@@ -47,6 +48,12 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             met = top["calls_per_s"] >= 300 and top["p99_ms"] < 100 and not top["failures"]
             figure = f"{top['calls_per_s']}/s, p99 {top['p99_ms']} ms at {top['clients']}"
             rows.append((f">= 300 calls/s, p99 < 100 ms, {workers} worker(s)", figure, met))
+    if "memory" in results:
+        for transport in ("stdio", "http"):
+            per_call = results["memory"][transport]["bytes_per_call"]
+            # A quick run ends before the caches have filled: its slope is not the goal's.
+            met = per_call < GOALS["memory_bytes_per_call"] if not results["quick"] else None
+            rows.append((f"memory levels off, {transport}: < 50 B/call", f"{per_call} B", met))
     if "scale" in results:
         last = results["scale"]["sizes"][-1]
         met = last["p50_ms"] < 50 if last["cases"] >= 100_000 else None
@@ -154,6 +161,18 @@ def table(results: dict[str, Any]) -> str:
                 )
                 + (f"  RSS {level['rss_after_mib']} MiB" if level.get("workers", 1) > 1 else "")
             )
+    if "memory" in results:
+        m = results["memory"]
+        lines.append(
+            f"memory over {m['calls']} read calls: server RSS MiB every {m['every']} calls,"
+            " growth per call over the second half"
+        )
+        for transport in ("stdio", "http"):
+            figures = m[transport]
+            rss = [mib for _, mib in figures["samples"]]
+            shown = " ".join(f"{mib:.1f}" for mib in rss[:: max(1, len(rss) // 10)])
+            per_call = figures["bytes_per_call"]
+            lines.append(f"  {transport:5} {shown}  (last {rss[-1]:.1f})  {per_call:+.1f} B/call")
     if "scale" in results:
         lines.append(f"sandbox search, page of 25, mix of {len(results['scale']['queries'])}")
         for size in results["scale"]["sizes"]:

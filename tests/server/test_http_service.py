@@ -7,6 +7,9 @@ import gc
 import io
 import json
 import logging
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 from typing import Any
 
@@ -525,3 +528,43 @@ def test_the_service_freezes_what_start_up_built_and_collects_less_often() -> No
 
     assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == GC_THRESHOLDS
+
+
+# What a server process does at start-up (collector off, then `tune_collector`), then an
+# object in a reference cycle that was alive at a collection of the middle generation, as a
+# call's objects are when a collection lands during it, and so sits in the oldest one.
+_OLD_GARBAGE = textwrap.dedent(
+    """
+    import gc, weakref
+    gc.disable()
+    from case_mcp.server._http import tune_collector
+    tune_collector()
+    gc.enable()
+
+    class Node:
+        pass
+
+    old = Node()
+    old.itself = old
+    kept = weakref.ref(old)
+    gc.collect(1)
+    del old
+    for _ in range(400_000):  # the cyclic garbage of a few thousand tool calls
+        garbage = []
+        garbage.append(garbage)
+    print("freed" if kept() is None else "kept")
+    """
+)
+
+
+def test_the_service_frees_garbage_that_reached_the_oldest_generation() -> None:
+    """Cyclic garbage in the oldest generation is freed within a few thousand calls' worth.
+
+    Run in a fresh interpreter: the collector's state is the process's, and the test
+    process's own (its heap, what pytest froze or collected) would decide the outcome.
+    """
+    answer = subprocess.run(
+        [sys.executable, "-c", _OLD_GARBAGE], capture_output=True, text=True, check=True
+    )
+
+    assert answer.stdout.strip() == "freed"
