@@ -280,18 +280,20 @@ class Catalog:
             raise NotFound("failed to get project: project not found")
         return decode_row(row, bool_columns=("restricted",))
 
-    def list_projects(self) -> list[dict[str, Any]]:
+    def get_projects(self) -> list[dict[str, Any]]:
         """Every project, oldest first."""
         rows = self.conn.execute("SELECT * FROM projects ORDER BY created_at, rowid").fetchall()
         return [decode_row(row, bool_columns=("restricted",)) for row in rows]
 
-    def update_project(self, project_id: str, *, name: str, actor_id: str) -> dict[str, Any]:
-        """Rename a project.
+    def update_project(self, project_id: str, *, name: str | None, actor_id: str) -> dict[str, Any]:
+        """Rename a project; without a name, nothing changes.
 
         Raises:
             BadRequest: An empty name.
             NotFound: No such project.
         """
+        if name is None:
+            return self.get_project(project_id)
         _rules.nonblank(name, "name")
         with self.transaction():
             self.get_project(project_id)
@@ -351,7 +353,7 @@ class Catalog:
             raise NotFound("case_type not found")
         return decode_row(row, "statuses_config", bool_columns=("internal",))
 
-    def list_case_types(self) -> list[dict[str, Any]]:
+    def get_all_case_types(self) -> list[dict[str, Any]]:
         """Every case type, deleted ones included (with `deleted_at`), in creation order."""
         rows = self.conn.execute("SELECT * FROM case_types ORDER BY rowid").fetchall()
         return [decode_row(row, "statuses_config", bool_columns=("internal",)) for row in rows]
@@ -433,21 +435,30 @@ class Catalog:
             )
         return next(
             config
-            for config in self.list_custom_attribute_configs(case_type_id)
+            for config in self._custom_attribute_configs(case_type_id)
             if config["id"] == config_id
         )
 
-    def list_custom_attribute_configs(
-        self, case_type_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        """The custom attribute configs of one case type (or of all, by case type id).
+    def get_all_custom_attributes(self) -> list[dict[str, Any]]:
+        """The custom attribute configs of every case type, by case type id.
 
         Each record carries `wire_type`, the case type's wire type, which Datadog reports as
         the config's ``case_type``.
+        """
+        return self._custom_attribute_configs(None)
+
+    def get_all_custom_attribute_configs_by_case_type(
+        self, case_type_id: str
+    ) -> list[dict[str, Any]]:
+        """The custom attribute configs of one case type (records as `get_all_custom_attributes`).
 
         Raises:
             NotFound: `case_type_id` names no case type.
         """
+        self.get_case_type(case_type_id)
+        return self._custom_attribute_configs(case_type_id)
+
+    def _custom_attribute_configs(self, case_type_id: str | None) -> list[dict[str, Any]]:
         select = (
             "SELECT a.*, t.wire_type FROM custom_attribute_configs a"
             " JOIN case_types t ON t.id = a.case_type_id"
@@ -455,7 +466,6 @@ class Catalog:
         if case_type_id is None:
             rows = self.conn.execute(f"{select} ORDER BY a.case_type_id, a.rowid").fetchall()
         else:
-            self.get_case_type(case_type_id)
             rows = self.conn.execute(
                 f"{select} WHERE a.case_type_id = ? ORDER BY a.rowid", (case_type_id,)
             ).fetchall()

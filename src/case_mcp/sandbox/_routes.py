@@ -163,7 +163,7 @@ class _Api:
                 'missing required attribute "type_id": the id of a case type (see GET '
                 "/api/v2/cases/types); Standard is 00000000-0000-0000-0000-000000000001"
             )
-        live = [kind for kind in self.store.list_case_types() if kind["deleted_at"] is None]
+        live = [kind for kind in self.store.get_all_case_types() if kind["deleted_at"] is None]
         for kind in live:
             if kind["wire_type"] == wire_type:
                 return str(kind["id"])
@@ -185,11 +185,11 @@ class _Api:
         actor = self.actor_id
         store = self.store
         if action == "title":
-            case = store.update_title(
+            case = store.update_case_title(
                 case_ref, _parse.string(attributes, "title") or "", actor_id=actor
             )
         elif action == "description":
-            case = store.update_description(
+            case = store.update_case_description(
                 case_ref, _parse.string(attributes, "description") or "", actor_id=actor
             )
         elif action == "priority":
@@ -212,13 +212,13 @@ class _Api:
                     f"assignee_id must be the UUID of a user (see GET /api/v2/users); "
                     f"got {assignee!r}"
                 ) from None
-            case = store.assign(case_ref, assignee, actor_id=actor)
+            case = store.assign_case(case_ref, assignee, actor_id=actor)
         elif action == "unassign":
-            case = store.unassign(case_ref, actor_id=actor)
+            case = store.unassign_case(case_ref, actor_id=actor)
         elif action == "archive":
-            case = store.archive(case_ref, actor_id=actor)
+            case = store.archive_case(case_ref, actor_id=actor)
         elif action == "unarchive":
-            case = store.unarchive(case_ref, actor_id=actor)
+            case = store.unarchive_case(case_ref, actor_id=actor)
         else:  # attributes
             case = store.update_attributes(
                 case_ref, _parse.string_lists(attributes, "attributes"), actor_id=actor
@@ -237,7 +237,7 @@ class _Api:
         is_multi = bool(_parse.boolean(attributes, "is_multi"))
         if "value" not in attributes:
             raise BadRequest('missing required attribute "value"')
-        case = self.store.update_custom_attribute(
+        case = self.store.update_case_custom_attribute(
             request.path_params["case_id"],
             request.path_params["key"],
             type=kind,
@@ -248,7 +248,7 @@ class _Api:
         return self.case_answer(case)
 
     async def delete_custom_attribute(self, request: Request) -> Response:
-        case = self.store.delete_custom_attribute(
+        case = self.store.delete_case_custom_attribute(
             request.path_params["case_id"], request.path_params["key"], actor_id=self.actor_id
         )
         return self.case_answer(case)
@@ -256,7 +256,7 @@ class _Api:
     async def move_case(self, request: Request) -> Response:
         data = _parse.resource(await request.body(), "project")
         project_id = _parse.string(data, "id") or ""
-        case = self.store.move_to_project(
+        case = self.store.move_case_to_project(
             request.path_params["case_id"], project_id, actor_id=self.actor_id
         )
         return self.case_answer(case)
@@ -266,18 +266,22 @@ class _Api:
     async def comment(self, request: Request) -> Response:
         data = _parse.resource(await request.body(), "case")
         message = _parse.string(_parse.mapping(data), "comment") or ""
-        cell = self.store.comment(request.path_params["case_id"], message, actor_id=self.actor_id)
+        cell = self.store.comment_case(
+            request.path_params["case_id"], message, actor_id=self.actor_id
+        )
         users = self.store.users_by_id([cell["author_id"]])
         return answer({"data": [_wire.timeline_cell_resource(cell, users)]})
 
     async def delete_comment(self, request: Request) -> Response:
         cell_id = _parse.uuid_param(request.path_params["cell_id"], "CommentID")
-        self.store.delete_comment(request.path_params["case_id"], cell_id, actor_id=self.actor_id)
+        self.store.delete_case_comment(
+            request.path_params["case_id"], cell_id, actor_id=self.actor_id
+        )
         return Response(status_code=204)
 
     async def timeline(self, request: Request) -> Response:
         params = request.query_params
-        cells = self.store.timeline(
+        cells = self.store.list_case_timeline(
             request.path_params["case_id"],
             page_size=_parse.int_query(params, "page[size]", default=25, minimum=1, maximum=100),
             # Zero-based, as Datadog documents for this endpoint (case search counts from 1).
@@ -292,7 +296,7 @@ class _Api:
     # Projects ------------------------------------------------------------------------------
 
     async def list_projects(self, request: Request) -> Response:
-        projects = self.store.list_projects()
+        projects = self.store.get_projects()
         return answer({"data": [_wire.project_document(project) for project in projects]})
 
     async def create_project(self, request: Request) -> Response:
@@ -326,7 +330,7 @@ class _Api:
     # Case types and custom attribute configs -----------------------------------------------
 
     async def list_case_types(self, request: Request) -> Response:
-        kinds = self.store.list_case_types()
+        kinds = self.store.get_all_case_types()
         return answer({"data": [_wire.case_type_document(kind) for kind in kinds]})
 
     async def create_case_type(self, request: Request) -> Response:
@@ -344,12 +348,12 @@ class _Api:
         return Response(status_code=204)
 
     async def list_all_custom_attributes(self, request: Request) -> Response:
-        configs = self.store.list_custom_attribute_configs()
+        configs = self.store.get_all_custom_attributes()
         return answer({"data": [_wire.custom_attribute_config_document(c) for c in configs]})
 
     async def list_custom_attributes(self, request: Request) -> Response:
         type_id = _parse.uuid_param(request.path_params["case_type_id"], "CaseTypeID")
-        configs = self.store.list_custom_attribute_configs(type_id)
+        configs = self.store.get_all_custom_attribute_configs_by_case_type(type_id)
         return answer({"data": [_wire.custom_attribute_config_document(c) for c in configs]})
 
     async def create_custom_attribute(self, request: Request) -> Response:

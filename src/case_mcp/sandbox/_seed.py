@@ -156,23 +156,31 @@ class _Script:
             case_id=case_id,
         )
         if case.assignee and index % 7 == 3:  # a teammate takes it first, then hands it over
-            later(8, store.assign, mate, actor_id=mate)
-            later(190, store.assign, owner, actor_id=mate)
+            later(8, store.assign_case, mate, actor_id=mate)
+            later(190, store.assign_case, owner, actor_id=mate)
         elif case.assignee:
-            later(12, store.assign, owner, actor_id=owner if index % 2 else mate)
+            later(12, store.assign_case, owner, actor_id=owner if index % 2 else mate)
         elif index % 2:  # taken from the queue, then put back
-            later(10, store.assign, owner, actor_id=owner)
-            later(300, store.unassign, actor_id=owner)
+            later(10, store.assign_case, owner, actor_id=owner)
+            later(300, store.unassign_case, actor_id=owner)
         if region_later:
             later(30, store.update_attributes, attributes, actor_id=owner)
         if case.was:
-            later(35, store.update_title, case.title, actor_id=owner)
+            later(35, store.update_case_title, case.title, actor_id=owner)
         if priority != case.priority:
             later(40, store.update_priority, case.priority, actor_id=owner)
         if case.moved_from:
-            later(45, store.move_to_project, object_id(f"project:{case.project}"), actor_id=owner)
+            later(
+                45, store.move_case_to_project, object_id(f"project:{case.project}"), actor_id=owner
+            )
         for key in [key for key in case.custom or {} if key not in custom_now]:
-            later(90, store.update_custom_attribute, key, actor_id=owner, **self.custom(case, key))
+            later(
+                90,
+                store.update_case_custom_attribute,
+                key,
+                actor_id=owner,
+                **self.custom(case, key),
+            )
         self.add_history(index, case, case_id, (owner, mate), opened)
 
     def add_history(
@@ -192,7 +200,7 @@ class _Script:
             self.at(when, store.update_status, case_id, status_name=status, actor_id=owner)
         if case.archived:
             archived = opened + duration + timedelta(days=9)
-            self.at(archived, store.archive, case_id, actor_id=_user("maya"))
+            self.at(archived, store.archive_case, case_id, actor_id=_user("maya"))
 
         comments = 2 + index % 5 if closes else 1 + index % 4 if steps else index % 3
         if case.type == "ERR":
@@ -215,7 +223,7 @@ class _Script:
             when = opened + first + (last - first - timedelta(minutes=10)) * number / comments
             if closing:  # the last word comes just before the close
                 when = opened + duration - timedelta(minutes=10)
-            self.at(when, store.comment, case_id, text.format(**fields), actor_id=author)
+            self.at(when, store.comment_case, case_id, text.format(**fields), actor_id=author)
 
 
 @contextmanager
