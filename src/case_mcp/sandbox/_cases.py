@@ -1,8 +1,9 @@
 """Cases: how they are named and read, how one is opened, and the history each change leaves.
 
-`CaseStore` extends `Catalog` with cases; `_case_updates.CaseUpdates` adds the rules of each
-update and `_store.Store` completes them with search and comments. A case is named by its
-UUID, its key (``SEC-12``) or a key it had before it moved to another project.
+`CaseStore` extends `CaseTypes` (and so `Catalog`) with cases; `_case_updates.CaseUpdates`
+adds the rule of each update and `_store.Store` completes them with search and comments. A
+case is named by its UUID, its key (``SEC-12``) or a key it had before it moved to another
+project.
 
 Timeline cells. Datadog documents only COMMENT cells. The sandbox also records every change
 as a cell in the same envelope, so a case's history can be read back: CASE_CREATED,
@@ -21,7 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from . import _rules
-from ._catalog import Catalog, decode_row
+from ._case_types import CaseTypes
+from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
 
 __all__ = ["CaseStore", "custom_not_found"]
@@ -38,8 +40,8 @@ def custom_not_found(key: str, command: str) -> NotFound:
     )
 
 
-class CaseStore(Catalog):
-    """Cases, with the organisation they live in (see `Catalog`)."""
+class CaseStore(CaseTypes):
+    """Cases, with the organisation they live in (see `Catalog` and `CaseTypes`)."""
 
     # Reading -------------------------------------------------------------------------------
 
