@@ -32,7 +32,7 @@ async def test_reset_without_seed_leaves_only_the_api_user(
 
     assert (answer.status_code, answer.json()) == (200, {"reset": True, "seeded": False})
     assert sandbox.store.search_cases() == ([], 0)
-    assert sandbox.store.list_projects() == []
+    assert sandbox.store.get_projects() == []
     assert [user["id"] for user in sandbox.store.list_users()[0]] == [sandbox.ACTOR_ID]
 
 

@@ -73,7 +73,7 @@ async def test_a_faulted_request_never_reaches_the_store(
     sandbox.faults = Faults()
 
     assert case.status_code == 503
-    names = [kind["name"] for kind in sandbox.store.list_case_types()]
+    names = [kind["name"] for kind in sandbox.store.get_all_case_types()]
     assert names == ["Standard", "Change Request"]
 
 

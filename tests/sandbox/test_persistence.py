@@ -20,7 +20,7 @@ def open_case(sandbox: Sandbox) -> str:
     case = store.create_case(
         title="Leaked token", type_id=STANDARD, project_id=project["id"], actor_id=actor
     )
-    store.comment(case["id"], "Rotated.", actor_id=actor)
+    store.comment_case(case["id"], "Rotated.", actor_id=actor)
     return str(case["id"])
 
 
@@ -33,7 +33,7 @@ def test_a_file_keeps_the_state_across_a_restart(tmp_path: Path) -> None:
 
     with Sandbox(db_path=path) as second:
         assert second.store.get_case("SEC-1") == before
-        assert [cell["type"] for cell in second.store.timeline(case_id)] == [
+        assert [cell["type"] for cell in second.store.list_case_timeline(case_id)] == [
             "COMMENT",
             "CASE_CREATED",
         ]

@@ -200,7 +200,7 @@ async def test_key_finds_a_case_by_its_current_or_former_key(
     http: httpx2.AsyncClient, sandbox: Sandbox, incidents: dict[str, str], org: dict[str, str]
 ) -> None:
     """key: matches a case's key, and the key it had before a move; a bare key word too."""
-    sandbox.store.move_to_project("SEC-1", org["ops"], actor_id=sandbox.ACTOR_ID)
+    sandbox.store.move_case_to_project("SEC-1", org["ops"], actor_id=sandbox.ACTOR_ID)
     for query in ("key:SEC-1", "key:ops-3", "sec-1", "OPS-3"):
         assert await found(http, query) == {incidents["checkout"]}, query
     assert await found(http, "key:OPS-*") == {
@@ -214,7 +214,7 @@ async def test_archived_cases_come_back_only_when_the_query_names_archived(
     http: httpx2.AsyncClient, sandbox: Sandbox, incidents: dict[str, str]
 ) -> None:
     """archived:true finds only archived cases, archived:any every case, and no mention none."""
-    sandbox.store.archive("OPS-2", actor_id=sandbox.ACTOR_ID)
+    sandbox.store.archive_case("OPS-2", actor_id=sandbox.ACTOR_ID)
     everything = set(incidents.values())
     assert await found(http, "disk") == set()
     assert await found(http, "archived:true") == {incidents["disk"]}

@@ -154,8 +154,8 @@ def test_title_and_description_changes_move_the_case_in_the_index(
     case_id = open_case(sandbox, org, "Kafka consumer lag", description="orders topic")
     store, actor = sandbox.store, sandbox.ACTOR_ID
 
-    store.update_title(case_id, "Redis eviction storm", actor_id=actor)
-    store.update_description(case_id, "sessions keyspace", actor_id=actor)
+    store.update_case_title(case_id, "Redis eviction storm", actor_id=actor)
+    store.update_case_description(case_id, "sessions keyspace", actor_id=actor)
 
     assert titles(sandbox, "consumer") == titles(sandbox, '"orders topic"') == set()
     assert titles(sandbox, "eviction") == titles(sandbox, "keyspace") == {"Redis eviction storm"}
@@ -171,7 +171,7 @@ def test_other_changes_leave_the_case_findable_by_its_text(
 
     store.update_priority(case_id, "P1", actor_id=actor)
     store.update_status(case_id, status="CLOSED", actor_id=actor)
-    store.move_to_project(case_id, org["ops"], actor_id=actor)
+    store.move_case_to_project(case_id, org["ops"], actor_id=actor)
 
     assert titles(sandbox, "consumer lag") == {"Kafka consumer lag"}
     index_in_step(sandbox)

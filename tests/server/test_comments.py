@@ -99,7 +99,7 @@ async def test_a_new_comment_returns_its_id_and_lands_on_the_timeline(
     assert not answer.is_error, text_of(answer)
     comment = answer.structured_content
     assert comment is not None
-    newest = sandbox.store.timeline("OPS-3", page_size=1)[0]
+    newest = sandbox.store.list_case_timeline("OPS-3", page_size=1)[0]
     assert comment["id"] == newest["id"]
     assert newest["content"] == {"message": "Rolled back; error rate normal."}
     assert comment["case"] == "OPS-3"
@@ -156,7 +156,9 @@ async def test_deleting_a_comment_removes_it_from_the_timeline(
     )
     remaining = await timeline(token_mcp, case_id="APP-2", page_size=100)
     assert comment_id not in {entry.get("id") for entry in remaining["entries"]}
-    assert comment_id not in {cell["id"] for cell in sandbox.store.timeline("APP-2", page_size=100)}
+    assert comment_id not in {
+        cell["id"] for cell in sandbox.store.list_case_timeline("APP-2", page_size=100)
+    }
 
 
 async def test_deleting_an_unknown_comment_says_it_was_not_found(mcp: Client) -> None:

@@ -106,7 +106,7 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
     if tool == "delete_project":
 
         def project_keys() -> set[str]:
-            return {project["key"] for project in store.list_projects()}
+            return {project["key"] for project in store.get_projects()}
 
         async def file_a_case(client: Client) -> None:
             await ok(client, "create_case", {"title": "Filed meanwhile", "project": "ET"})
@@ -126,11 +126,13 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
             restore=recreate,
         )
     if tool == "delete_case_comment":
-        mine = store.comment("APP-2", "Posted by mistake\nsecond line", actor_id=Sandbox.ACTOR_ID)
-        other = store.comment("APP-2", "Keep this one", actor_id=Sandbox.ACTOR_ID)
+        mine = store.comment_case(
+            "APP-2", "Posted by mistake\nsecond line", actor_id=Sandbox.ACTOR_ID
+        )
+        other = store.comment_case("APP-2", "Keep this one", actor_id=Sandbox.ACTOR_ID)
 
         def comment_ids() -> set[str]:
-            return {cell["id"] for cell in store.timeline("APP-2", page_size=100)}
+            return {cell["id"] for cell in store.list_case_timeline("APP-2", page_size=100)}
 
         async def edit(client: Client) -> None:
             edit_comment(sandbox, mine["id"], "Edited in the app meanwhile")

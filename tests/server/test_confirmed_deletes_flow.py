@@ -103,7 +103,7 @@ def score(sandbox: Sandbox) -> Any:
 
 
 def project_keys(sandbox: Sandbox) -> list[str]:
-    return [project["key"] for project in sandbox.store.list_projects()]
+    return [project["key"] for project in sandbox.store.get_projects()]
 
 
 # What a person is shown ----------------------------------------------------------------------
@@ -141,7 +141,7 @@ async def test_the_comment_question_names_the_author_the_date_and_the_first_line
 ) -> None:
     """The person sees who wrote the comment, when, and its first line, cleaned and shortened."""
     text = "\u202eAPI key: " + "x" * 200 + "\u200b\nsecond line"
-    cell = sandbox.store.comment("APP-2", text, actor_id=Sandbox.ACTOR_ID)
+    cell = sandbox.store.comment_case("APP-2", text, actor_id=Sandbox.ACTOR_ID)
     posted = datetime.fromisoformat(cell["created_at"].replace("Z", "+00:00"))
     first_line = "API key: " + "x" * 110 + "\u2026"
     person = Person("app-2")
@@ -159,7 +159,9 @@ async def test_the_comment_question_names_the_author_the_date_and_the_first_line
     )
     assert answer["deleted"] is True
     assert answer["preview"]["first_line"] == first_line
-    assert cell["id"] not in {c["id"] for c in sandbox.store.timeline("APP-2", page_size=100)}
+    assert cell["id"] not in {
+        c["id"] for c in sandbox.store.list_case_timeline("APP-2", page_size=100)
+    }
 
 
 async def test_the_attribute_question_names_the_key_and_the_value(
@@ -213,7 +215,7 @@ async def test_a_comments_author_and_first_line_are_quoted_strings(
 ) -> None:
     """Whatever the comment says, its first line appears once, inside escaped quotes."""
     text = 'Fine\u201d\nThis cannot be undone. "SAFE", type the key to dismiss'
-    cell = sandbox.store.comment("APP-2", text, actor_id=Sandbox.ACTOR_ID)
+    cell = sandbox.store.comment_case("APP-2", text, actor_id=Sandbox.ACTOR_ID)
     person = Person("nope")
     async with serve(person=person) as client:
         await ok(client, "delete_case_comment", {"case_id": "APP-2", "comment_id": cell["id"]})
@@ -229,7 +231,7 @@ async def test_an_attribute_value_is_shown_as_shortened_json(
 ) -> None:
     """A text value is a quoted string, cut to a line; a list shows its first items."""
     hosts = [f'host-{n}" -- nothing will be deleted' for n in range(8)] + ["x" * 300]
-    sandbox.store.update_custom_attribute(
+    sandbox.store.update_case_custom_attribute(
         "SEC-9", "affected_hosts", type="TEXT", is_multi=True, value=hosts, actor_id="x"
     )
     person = Person("nope")
@@ -376,7 +378,7 @@ async def test_by_default_a_client_that_cannot_ask_cannot_delete(
     """Out of the box only a person's typed key deletes: a model on a client without
     elicitation gets no token, calling twice changes nothing, and the answer says how the
     operator can allow deletes."""
-    comment = sandbox.store.comment("APP-2", "Posted by mistake", actor_id=Sandbox.ACTOR_ID)
+    comment = sandbox.store.comment_case("APP-2", "Posted by mistake", actor_id=Sandbox.ACTOR_ID)
     arguments = {
         "delete_project": {"project": "ET"},
         "delete_case_comment": {"case_id": "APP-2", "comment_id": comment["id"]},
@@ -396,7 +398,7 @@ async def test_by_default_a_client_that_cannot_ask_cannot_delete(
             "CASE_MCP_CONFIRM_MODE=token, which relies on the client asking the user before "
             "it runs a destructive tool."
         )
-    comments = {cell["id"] for cell in sandbox.store.timeline("APP-2", page_size=100)}
+    comments = {cell["id"] for cell in sandbox.store.list_case_timeline("APP-2", page_size=100)}
     assert ("ET" in project_keys(sandbox), comment["id"] in comments, score(sandbox)) == (
         True,
         True,
@@ -477,7 +479,7 @@ async def test_a_change_during_a_legacy_prompt_keeps_the_target(
     """If the value changes while the person reads the question, their yes does not cover it."""
 
     def rescore() -> None:
-        sandbox.store.update_custom_attribute(
+        sandbox.store.update_case_custom_attribute(
             "SEC-9", "cvss_score", type="NUMBER", is_multi=False, value=9.8, actor_id="x"
         )
 
@@ -500,7 +502,7 @@ async def test_a_comment_whose_author_shows_another_name_meanwhile_is_kept(
 ) -> None:
     """The person approved a comment by the author named in the question; if that name
     changes while they read it, their yes does not cover what would now be shown."""
-    cell = sandbox.store.comment("APP-2", "Posted by mistake", actor_id=Sandbox.ACTOR_ID)
+    cell = sandbox.store.comment_case("APP-2", "Posted by mistake", actor_id=Sandbox.ACTOR_ID)
 
     def rename() -> None:
         with sandbox.store.transaction():
@@ -516,7 +518,7 @@ async def test_a_comment_whose_author_shows_another_name_meanwhile_is_kept(
 
     assert answer["deleted"] is False
     assert "it changed while the user was being asked" in answer["message"]
-    assert cell["id"] in {c["id"] for c in sandbox.store.timeline("APP-2", page_size=100)}
+    assert cell["id"] in {c["id"] for c in sandbox.store.list_case_timeline("APP-2", page_size=100)}
 
 
 async def test_a_change_between_rounds_asks_the_person_again(
@@ -527,7 +529,7 @@ async def test_a_change_between_rounds_asks_the_person_again(
 
     def rescore_once() -> None:
         if changes:
-            sandbox.store.update_custom_attribute(
+            sandbox.store.update_case_custom_attribute(
                 "SEC-9",
                 "cvss_score",
                 type="NUMBER",
@@ -552,11 +554,11 @@ def swap_a_case(sandbox: Sandbox) -> str:
 
     Returns the id of the case moved into ET."""
     store = sandbox.store
-    ids = {project["key"]: project["id"] for project in store.list_projects()}
+    ids = {project["key"]: project["id"] for project in store.get_projects()}
     (leaving,), _ = store.search_cases(query="project:ET archived:any", page_size=1)
     (arriving,), _ = store.search_cases(query="project:APP archived:any", page_size=1)
-    store.move_to_project(leaving["id"], ids["APP"], actor_id=Sandbox.ACTOR_ID)
-    store.move_to_project(arriving["id"], ids["ET"], actor_id=Sandbox.ACTOR_ID)
+    store.move_case_to_project(leaving["id"], ids["APP"], actor_id=Sandbox.ACTOR_ID)
+    store.move_case_to_project(arriving["id"], ids["ET"], actor_id=Sandbox.ACTOR_ID)
     return str(arriving["id"])
 
 
@@ -691,7 +693,7 @@ async def test_a_replayed_round_trip_deletes_nothing_even_once_the_value_is_back
         first = await client.call_tool(
             "delete_case_custom_attribute", arguments, input_responses=answers, request_state=state
         )
-        sandbox.store.update_custom_attribute(
+        sandbox.store.update_case_custom_attribute(
             "SEC-9", "cvss_score", type="NUMBER", is_multi=False, value=8.1, actor_id="x"
         )
         replayed = await client.call_tool(

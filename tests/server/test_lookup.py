@@ -51,7 +51,7 @@ async def test_all_custom_attributes_are_listed_with_their_case_type(
     listed = await structured(mcp, "list_custom_attributes")
 
     attributes = listed["custom_attributes"]
-    assert len(attributes) == len(sandbox.store.list_custom_attribute_configs())
+    assert len(attributes) == len(sandbox.store.get_all_custom_attributes())
     assert all(attribute["case_type"] for attribute in attributes)
 
 

@@ -42,7 +42,7 @@ async def test_list_projects_gives_every_project_with_key_name_and_id(
     assert listed == {
         "projects": [
             {"id": project["id"], "key": project["key"], "name": project["name"]}
-            for project in sandbox.store.list_projects()
+            for project in sandbox.store.get_projects()
         ]
     }
     assert [project["key"] for project in listed["projects"]] == DEMO_KEYS
@@ -75,7 +75,7 @@ async def test_create_project_upper_cases_the_key_and_lists_the_new_project(
 
     assert created["key"] == "NET"
     assert created["name"] == "Network Operations"
-    assert created["id"] in {project["id"] for project in sandbox.store.list_projects()}
+    assert created["id"] in {project["id"] for project in sandbox.store.get_projects()}
     listed = await structured(mcp, "list_projects")
     assert created in listed["projects"]
 
@@ -116,7 +116,7 @@ async def test_delete_project_says_how_many_cases_it_held_and_removes_it(
     assert outcome["message"] == (
         f'Deleted project ET, named "Error Tracking", which held {held} cases.'
     )
-    assert "ET" not in {project["key"] for project in sandbox.store.list_projects()}
+    assert "ET" not in {project["key"] for project in sandbox.store.get_projects()}
     listed = await structured(token_mcp, "list_projects")
     assert [project["key"] for project in listed["projects"]] == ["SEC", "OPS", "APP"]
 
@@ -138,14 +138,14 @@ async def test_deleting_an_unknown_project_lists_the_keys_and_deletes_nothing(
 
     assert answer.is_error
     assert "'GONE' was not found" in text_of(answer)
-    assert [project["key"] for project in sandbox.store.list_projects()] == DEMO_KEYS
+    assert [project["key"] for project in sandbox.store.get_projects()] == DEMO_KEYS
 
 
 async def test_projects_changed_elsewhere_show_at_once(mcp: Client, sandbox: Sandbox) -> None:
     """A project another replica or person created or deleted is listed (or gone) at once."""
     await structured(mcp, "list_projects")  # the server now holds a copy of the list
     sandbox.store.create_project(key="NET", name="Network", actor_id=Sandbox.ACTOR_ID)
-    gone = next(p for p in sandbox.store.list_projects() if p["key"] == "APP")
+    gone = next(p for p in sandbox.store.get_projects() if p["key"] == "APP")
     sandbox.store.delete_project(gone["id"], actor_id=Sandbox.ACTOR_ID)
 
     answer = await mcp.call_tool("get_project", {"project": "APP"})

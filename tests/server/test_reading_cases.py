@@ -124,7 +124,7 @@ async def test_the_assignee_shortcut_finds_a_name_holding_quotes_and_backslashes
 ) -> None:
     """A person whose name holds " or \\ is found by the name as written."""
     person = sandbox.store.create_user(email="ann.oneil@demo-org.example", name=name)
-    sandbox.store.assign("SEC-3", person["id"], actor_id=sandbox.ACTOR_ID)
+    sandbox.store.assign_case("SEC-3", person["id"], actor_id=sandbox.ACTOR_ID)
 
     found = await ok(mcp, "search_cases", {"assignee": name})
 
@@ -150,7 +150,7 @@ async def test_a_search_row_says_status_and_assignee_as_get_case_does(
 ) -> None:
     """Every row's status and assignee read exactly as that case's get_case answer has them."""
     person = sandbox.store.create_user(email="ann@demo-org.example", name="Ann O'Neil")
-    sandbox.store.assign("OPS-27", person["id"], actor_id=sandbox.ACTOR_ID)
+    sandbox.store.assign_case("OPS-27", person["id"], actor_id=sandbox.ACTOR_ID)
     found = await ok(mcp, "search_cases", {"query": "archived:any", "page_size": 100})
 
     assert found["total"] == len(found["cases"]) > 50
@@ -172,7 +172,7 @@ async def test_the_status_and_assignee_read_are_what_the_tools_take(
 ) -> None:
     """The status and person a case shows find it again and can be sent back unchanged."""
     person = sandbox.store.create_user(email="ann@demo-org.example", name="Ann O'Neil")
-    sandbox.store.assign("OPS-27", person["id"], actor_id=sandbox.ACTOR_ID)
+    sandbox.store.assign_case("OPS-27", person["id"], actor_id=sandbox.ACTOR_ID)
     case = await ok(mcp, "get_case", {"case_id": "OPS-27"})
 
     by_assignee = await ok(mcp, "search_cases", {"assignee": case["assignee"]})

@@ -126,4 +126,4 @@ async def test_a_question_put_by_one_replica_is_answered_through_another(
     assert len(crossed) >= 2
     # Read the shared file itself: each replica keeps the project list for up to 30 seconds.
     with Sandbox(db_path=database) as shared:
-        assert "ET" not in {project["key"] for project in shared.store.list_projects()}
+        assert "ET" not in {project["key"] for project in shared.store.get_projects()}

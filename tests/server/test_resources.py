@@ -55,7 +55,7 @@ async def test_a_timeline_page_names_the_uri_of_the_page_before_it(
 ) -> None:
     """A full page carries `next`, the URI of the older page, which reads as page 2."""
     for number in range(50):
-        sandbox.store.comment("OPS-3", f"note {number}", actor_id=Sandbox.ACTOR_ID)
+        sandbox.store.comment_case("OPS-3", f"note {number}", actor_id=Sandbox.ACTOR_ID)
 
     first = await read_json(mcp, "case://OPS-3/timeline")
     second = await read_json(mcp, first["next"])

@@ -130,9 +130,9 @@ async def test_a_case_moved_into_the_scope_says_only_that_it_came_from_outside(
     sandbox: Sandbox,
 ) -> None:
     """Its timeline names no outside project: not its id, key, name, nor the case's old key."""
-    ops = next(p for p in sandbox.store.list_projects() if p["key"] == "OPS")
-    sec = next(p for p in sandbox.store.list_projects() if p["key"] == "SEC")
-    moved = sandbox.store.move_to_project(OUTSIDE, sec["id"], actor_id=sandbox.ACTOR_ID)["key"]
+    ops = next(p for p in sandbox.store.get_projects() if p["key"] == "OPS")
+    sec = next(p for p in sandbox.store.get_projects() if p["key"] == "SEC")
+    moved = sandbox.store.move_case_to_project(OUTSIDE, sec["id"], actor_id=sandbox.ACTOR_ID)["key"]
     async with connected(sandbox, SCOPE) as client:
         timeline = await ok(client, "get_case_timeline", {"case_id": moved, "page_size": 100})
         resource = await client.read_resource(f"case://{moved}/timeline")
@@ -229,7 +229,7 @@ async def test_only_the_scoped_projects_are_listed(sandbox: Sandbox) -> None:
 @pytest.mark.parametrize("era", ERAS)
 async def test_an_outside_project_is_unknown_to_get_project(sandbox: Sandbox, era: Era) -> None:
     """get_project on a project outside the scope answers as for one that does not exist."""
-    ops_id = next(p["id"] for p in sandbox.store.list_projects() if p["key"] == "OPS")
+    ops_id = next(p["id"] for p in sandbox.store.get_projects() if p["key"] == "OPS")
     async with connected(sandbox, SCOPE, era=era) as client:
         by_key = error_text(await client.call_tool("get_project", {"project": "OPS"}))
         by_id = error_text(await client.call_tool("get_project", {"project": ops_id}))

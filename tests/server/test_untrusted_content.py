@@ -78,14 +78,14 @@ def sandbox() -> Any:
     """The demo organisation with SEC-3 and a user poisoned in every field people write."""
     with Sandbox(rate_limit=None) as sandbox:
         store = sandbox.store
-        store.update_title("SEC-3", poisoned("TITLE"), actor_id=ACTOR)
-        store.update_description("SEC-3", poisoned("DESCRIPTION"), actor_id=ACTOR)
+        store.update_case_title("SEC-3", poisoned("TITLE"), actor_id=ACTOR)
+        store.update_case_description("SEC-3", poisoned("DESCRIPTION"), actor_id=ACTOR)
         store.update_attributes(
             "SEC-3",
             {poisoned("tagname"): [poisoned("tagvalue")], "service": [poisoned("svc")]},
             actor_id=ACTOR,
         )
-        store.update_custom_attribute(
+        store.update_case_custom_attribute(
             "SEC-3",
             "affected_hosts",
             type="TEXT",
@@ -94,7 +94,7 @@ def sandbox() -> Any:
             actor_id=ACTOR,
         )
         mallory = store.create_user(email="mallory@demo-org.example", name=poisoned("Mallory"))
-        store.comment("SEC-3", poisoned("COMMENT"), actor_id=mallory["id"])
+        store.comment_case("SEC-3", poisoned("COMMENT"), actor_id=mallory["id"])
         store.create_project(key="EVIL", name=poisoned("PROJECT"), actor_id=ACTOR)
         yield sandbox
 

@@ -331,7 +331,7 @@ async def test_move_case_to_project_gives_a_new_key_and_keeps_the_old_one(
 
     assert case["key"] == "APP-11"
     assert again["key"] == "APP-11"
-    app = next(p for p in sandbox.store.list_projects() if p["key"] == "APP")
+    app = next(p for p in sandbox.store.get_projects() if p["key"] == "APP")
     assert sandbox.store.get_case("OPS-21")["project_id"] == app["id"]
 
 

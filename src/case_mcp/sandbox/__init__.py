@@ -13,6 +13,7 @@ are injected on demand, and ``/_sandbox/`` is a control plane to reset state and
 from ._faults import Faults
 from ._http import serve
 from ._limits import RateLimit
+from ._routes import Operation
 from ._sandbox import Sandbox
 
-__all__ = ["Faults", "RateLimit", "Sandbox", "serve"]
+__all__ = ["Faults", "Operation", "RateLimit", "Sandbox", "serve"]

@@ -1,13 +1,9 @@
-"""Cases and their changes: the rules of each update, and the history they leave.
+"""Cases: how they are named and read, how one is opened, and the history each change leaves.
 
-`CaseStore` extends `Catalog` with cases; `_store.Store` completes it with search and
-comments. A case is named by its UUID, its key (``SEC-12``) or a key it had before it moved
-to another project.
-
-Changing a field to the value it already has is no change: nothing is written, so
-``modified_at`` stays and no timeline cell is added (Datadog answers an unarchive of a case
-that is not archived the same way). Datadog's recordings show custom attribute changes moving
-``modified_at`` but not ``modified_by``; the store does the same.
+`CaseStore` extends `CaseTypes` (and so `Catalog`) with cases; `_case_updates.CaseUpdates`
+adds the rule of each update and `_store.Store` completes them with search and comments. A
+case is named by its UUID, its key (``SEC-12``) or a key it had before it moved to another
+project.
 
 Timeline cells. Datadog documents only COMMENT cells. The sandbox also records every change
 as a cell in the same envelope, so a case's history can be read back: CASE_CREATED,
@@ -26,16 +22,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from . import _rules
-from ._catalog import Catalog, decode_row
+from ._case_types import CaseTypes
+from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
 
-__all__ = ["CaseStore"]
+__all__ = ["CaseStore", "custom_not_found"]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CASE_NOT_FOUND: Final = "case not found"
 
 
-def _custom_not_found(key: str, command: str) -> NotFound:
+def custom_not_found(key: str, command: str) -> NotFound:
     return NotFound(
         "failed to update batch: failed to apply command: failed to apply "
         f"domain.{command} command: custom attribute configuration not found",
@@ -43,8 +40,8 @@ def _custom_not_found(key: str, command: str) -> NotFound:
     )
 
 
-class CaseStore(Catalog):
-    """Cases, with the organisation they live in (see `Catalog`)."""
+class CaseStore(CaseTypes):
+    """Cases, with the organisation they live in (see `Catalog` and `CaseTypes`)."""
 
     # Reading -------------------------------------------------------------------------------
 
@@ -104,38 +101,6 @@ class CaseStore(Catalog):
             (cell_id, case_id, case_id, kind, actor_id, json.dumps(content), self.now()),
         )
         return cell_id
-
-    def _change(
-        self,
-        case_ref: str,
-        actor_id: str,
-        kind: str,
-        field: str,
-        old: Any,
-        new: Any,
-        columns: Mapping[str, Any],
-        *,
-        sets_modified_by: bool = True,
-    ) -> dict[str, Any]:
-        """Write a change of one field (unless it changes nothing) with its timeline cell."""
-        with self.transaction():
-            case_id = self._case_row(case_ref)["id"]
-            if old != new:
-                changes = {**columns, "modified_at": self.now()}
-                if sets_modified_by:
-                    changes["modified_by"] = actor_id
-                assignments = ", ".join(f"{column} = ?" for column in changes)
-                self.conn.execute(
-                    f"UPDATE cases SET {assignments} WHERE id = ?", (*changes.values(), case_id)
-                )
-                self._add_cell(case_id, kind, {"field": field, "from": old, "to": new}, actor_id)
-        return self.get_case(case_id)
-
-    def _user_ref(self, user_id: str | None) -> dict[str, Any] | None:
-        if user_id is None:
-            return None
-        user = self.users_by_id([user_id]).get(user_id)
-        return {"id": user_id, "name": user["name"] if user else None}
 
     def _set_attributes(self, case_id: str, attributes: Mapping[str, list[str]]) -> None:
         self.conn.execute("DELETE FROM case_attributes WHERE case_id = ?", (case_id,))
@@ -246,271 +211,10 @@ class CaseStore(Catalog):
     ) -> dict[str, Any]:
         config = self._custom_config(type_id, key)
         if config is None:
-            raise _custom_not_found(key, command)
+            raise custom_not_found(key, command)
         if not {"type", "is_multi", "value"} <= item.keys():
             raise BadRequest(f"custom attribute {key!r} needs type, is_multi and value")
         value = _rules.check_custom_value(
             key, config, item["type"], item["is_multi"], item["value"]
         )
         return {"type": item["type"], "is_multi": item["is_multi"], "value": value}
-
-    def update_title(self, case_ref: str, title: str, *, actor_id: str) -> dict[str, Any]:
-        """Retitle a case.
-
-        Raises:
-            BadRequest: An empty title.
-            NotFound: No such case.
-        """
-        _rules.nonblank(title, "title")
-        old = self._case_row(case_ref)["title"]
-        return self._change(
-            case_ref, actor_id, "TITLE_CHANGE", "title", old, title, {"title": title}
-        )
-
-    def update_description(
-        self, case_ref: str, description: str, *, actor_id: str
-    ) -> dict[str, Any]:
-        """Replace a case's description (it may be empty).
-
-        Raises:
-            NotFound: No such case.
-        """
-        old = self._case_row(case_ref)["description"]
-        return self._change(
-            case_ref,
-            actor_id,
-            "DESCRIPTION_CHANGE",
-            "description",
-            old,
-            description,
-            {"description": description},
-        )
-
-    def update_status(
-        self,
-        case_ref: str,
-        *,
-        actor_id: str,
-        status: str | None = None,
-        status_name: str | None = None,
-    ) -> dict[str, Any]:
-        """Move a case to a status its type offers; closing sets `closed_at`, reopening clears it.
-
-        Raises:
-            BadRequest: A status outside Datadog's enum or the case type's statuses.
-            NotFound: No such case.
-        """
-        row = self._case_row(case_ref)
-        case_type = self.get_case_type(row["type_id"])
-        value, name, group = _rules.resolve_status(
-            case_type["statuses_config"], case_type["name"], status, status_name
-        )
-        closed_at = row["closed_at"]
-        if group != "SG_CLOSED":
-            closed_at = None
-        elif row["status_group"] != "SG_CLOSED":
-            closed_at = self.now()
-        columns = {
-            "status": value,
-            "status_name": name,
-            "status_group": group,
-            "closed_at": closed_at,
-        }
-        return self._change(
-            case_ref, actor_id, "STATUS_CHANGE", "status", row["status"], value, columns
-        )
-
-    def update_priority(self, case_ref: str, priority: str, *, actor_id: str) -> dict[str, Any]:
-        """Set a case's priority.
-
-        Raises:
-            BadRequest: Not one of P1-P5 or NOT_DEFINED.
-            NotFound: No such case.
-        """
-        _rules.check_priority(priority)
-        old = self._case_row(case_ref)["priority"]
-        return self._change(
-            case_ref,
-            actor_id,
-            "PRIORITY_CHANGE",
-            "priority",
-            old,
-            priority,
-            {"priority": priority, "priority_rank": _rules.PRIORITY_RANKS[priority]},
-        )
-
-    def assign(self, case_ref: str, assignee_id: str, *, actor_id: str) -> dict[str, Any]:
-        """Assign a case to a user.
-
-        Raises:
-            NotFound: No such case, or no such user.
-        """
-        old = self._case_row(case_ref)["assignee_id"]
-        self.get_user(assignee_id)
-        return self._change(
-            case_ref,
-            actor_id,
-            "ASSIGNMENT_CHANGE",
-            "assignee",
-            self._user_ref(old),
-            self._user_ref(assignee_id),
-            {"assignee_id": assignee_id},
-        )
-
-    def unassign(self, case_ref: str, *, actor_id: str) -> dict[str, Any]:
-        """Leave a case without assignee.
-
-        Raises:
-            NotFound: No such case.
-        """
-        old = self._case_row(case_ref)["assignee_id"]
-        return self._change(
-            case_ref,
-            actor_id,
-            "ASSIGNMENT_CHANGE",
-            "assignee",
-            self._user_ref(old),
-            None,
-            {"assignee_id": None},
-        )
-
-    def archive(self, case_ref: str, *, actor_id: str) -> dict[str, Any]:
-        """Archive a case (search leaves it out unless asked); archiving twice is harmless.
-
-        Raises:
-            NotFound: No such case.
-        """
-        archived = self._case_row(case_ref)["archived_at"] is not None
-        return self._change(
-            case_ref,
-            actor_id,
-            "ARCHIVE_CHANGE",
-            "archived",
-            archived,
-            True,
-            {"archived_at": self.now()},
-        )
-
-    def unarchive(self, case_ref: str, *, actor_id: str) -> dict[str, Any]:
-        """Bring an archived case back; unarchiving a live case is harmless.
-
-        Raises:
-            NotFound: No such case.
-        """
-        archived = self._case_row(case_ref)["archived_at"] is not None
-        return self._change(
-            case_ref, actor_id, "ARCHIVE_CHANGE", "archived", archived, False, {"archived_at": None}
-        )
-
-    def update_attributes(
-        self, case_ref: str, attributes: Mapping[str, list[str]], *, actor_id: str
-    ) -> dict[str, Any]:
-        """Replace a case's whole attributes map (names to lists of strings).
-
-        Raises:
-            BadRequest: A value that is not a list of strings.
-            NotFound: No such case.
-        """
-        new = _rules.check_attributes(attributes)
-        with self.transaction():
-            old = self.get_case(case_ref)
-            if old["attributes"] != new:
-                self._set_attributes(old["id"], new)
-            return self._change(
-                case_ref, actor_id, "ATTRIBUTES_CHANGE", "attributes", old["attributes"], new, {}
-            )
-
-    def update_custom_attribute(
-        self, case_ref: str, key: str, *, type: str, is_multi: bool, value: Any, actor_id: str
-    ) -> dict[str, Any]:
-        """Set one custom attribute of a case, as configured for its case type.
-
-        Raises:
-            BadRequest: The type, is_multi or value does not fit the configuration.
-            NotFound: No such case, or the key is not configured for the case's type.
-        """
-        with self.transaction():
-            case = self.get_case(case_ref)
-            item = {"type": type, "is_multi": is_multi, "value": value}
-            checked = self._checked_custom(case["type_id"], key, item, "UpdateCustomAttribute")
-            custom = {**case["custom_attributes"], key: checked}
-            return self._change(
-                case_ref,
-                actor_id,
-                "CUSTOM_ATTRIBUTE_CHANGE",
-                f"custom_attributes.{key}",
-                case["custom_attributes"].get(key, {}).get("value"),
-                checked["value"],
-                {"custom_attributes": json.dumps(custom)},
-                sets_modified_by=False,
-            )
-
-    def delete_custom_attribute(self, case_ref: str, key: str, *, actor_id: str) -> dict[str, Any]:
-        """Clear one custom attribute of a case (clearing an unset one is harmless).
-
-        Raises:
-            NotFound: No such case, or the key is not configured for the case's type.
-        """
-        with self.transaction():
-            case = self.get_case(case_ref)
-            if self._custom_config(case["type_id"], key) is None:
-                raise _custom_not_found(key, "RemoveCustomAttribute")
-            custom = dict(case["custom_attributes"])
-            old = custom.pop(key, {}).get("value")
-            return self._change(
-                case_ref,
-                actor_id,
-                "CUSTOM_ATTRIBUTE_CHANGE",
-                f"custom_attributes.{key}",
-                old,
-                None,
-                {"custom_attributes": json.dumps(custom)},
-                sets_modified_by=False,
-            )
-
-    def move_to_project(self, case_ref: str, project_id: str, *, actor_id: str) -> dict[str, Any]:
-        """Move a case to another project: it gets a key there, and its old key keeps working.
-
-        Raises:
-            NotFound: No such case, or no such project.
-        """
-        with self.transaction():
-            row = self._case_row(case_ref)
-            target = self.conn.execute(
-                "SELECT * FROM projects WHERE id = ?", (project_id,)
-            ).fetchone()
-            if target is None:
-                raise NotFound("project not found")
-            if row["project_id"] == project_id:
-                return self.get_case(row["id"])
-            source = self.get_project(row["project_id"])
-            new_key = f"{target['key']}-{target['next_number']}"
-            self.conn.execute(
-                "UPDATE projects SET next_number = next_number + 1 WHERE id = ?", (project_id,)
-            )
-            self.conn.execute(
-                "INSERT OR REPLACE INTO case_key_aliases (key, case_id) VALUES (?, ?)",
-                (row["key"], row["id"]),
-            )
-            self.conn.execute("DELETE FROM case_key_aliases WHERE key = ?", (new_key,))
-            old = {
-                "id": source["id"],
-                "key": source["key"],
-                "name": source["name"],
-                "case_key": row["key"],
-            }
-            new = {
-                "id": target["id"],
-                "key": target["key"],
-                "name": target["name"],
-                "case_key": new_key,
-            }
-            return self._change(
-                row["id"],
-                actor_id,
-                "PROJECT_CHANGE",
-                "project",
-                old,
-                new,
-                {"project_id": project_id, "key": new_key},
-            )

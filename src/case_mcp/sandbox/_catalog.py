@@ -1,8 +1,9 @@
-"""The organisation around the cases: users, projects, case types and custom attribute configs.
+"""The organisation around the cases: its users and projects.
 
 `Catalog` is the base of the sandbox's `Store` (in `_store`): it owns the connection, the clock,
-id generation and transactions, and the objects cases refer to. No HTTP here; methods take and
-return plain values and raise `_errors` types.
+id generation and transactions, and the people and projects cases refer to (`_case_types`
+adds case types and custom attribute configs). No HTTP here; methods take and return plain
+values and raise `_errors` types.
 """
 
 from __future__ import annotations
@@ -280,18 +281,20 @@ class Catalog:
             raise NotFound("failed to get project: project not found")
         return decode_row(row, bool_columns=("restricted",))
 
-    def list_projects(self) -> list[dict[str, Any]]:
+    def get_projects(self) -> list[dict[str, Any]]:
         """Every project, oldest first."""
         rows = self.conn.execute("SELECT * FROM projects ORDER BY created_at, rowid").fetchall()
         return [decode_row(row, bool_columns=("restricted",)) for row in rows]
 
-    def update_project(self, project_id: str, *, name: str, actor_id: str) -> dict[str, Any]:
-        """Rename a project.
+    def update_project(self, project_id: str, *, name: str | None, actor_id: str) -> dict[str, Any]:
+        """Rename a project; without a name, nothing changes.
 
         Raises:
             BadRequest: An empty name.
             NotFound: No such project.
         """
+        if name is None:
+            return self.get_project(project_id)
         _rules.nonblank(name, "name")
         with self.transaction():
             self.get_project(project_id)
@@ -307,178 +310,3 @@ class Catalog:
         with self.transaction():
             self.get_project(project_id)
             self.conn.execute("DELETE FROM projects WHERE id = ?", (project_id,))
-
-    # Case types ----------------------------------------------------------------------------
-
-    def create_case_type(
-        self,
-        *,
-        name: str,
-        description: str = "",
-        emoji: str = "",
-        internal: bool = False,
-        wire_type: str = "TUNKNOWN",
-        statuses_config: dict[str, Any] | None = None,
-        type_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Add a case type (custom types get Datadog's default Open/In Progress/Closed).
-
-        Raises:
-            BadRequest: An empty name, or an emoji that is not a single emoji.
-        """
-        _rules.nonblank(name, "name")
-        _rules.check_emoji(emoji)
-        config = statuses_config if statuses_config is not None else _rules.DEFAULT_STATUSES_CONFIG
-        if not _rules.status_options(config):
-            raise BadRequest("statuses_config must offer at least one status")
-        type_id = type_id or self.new_id()
-        with self.transaction():
-            self.conn.execute(
-                "INSERT INTO case_types (id, name, description, emoji, internal, wire_type,"
-                " statuses_config) VALUES (?,?,?,?,?,?,?)",
-                (type_id, name, description, emoji, int(internal), wire_type, json.dumps(config)),
-            )
-        return self.get_case_type(type_id)
-
-    def get_case_type(self, type_id: str, *, live: bool = False) -> dict[str, Any]:
-        """One case type, deleted or not (only live ones when `live`).
-
-        Raises:
-            NotFound: No such case type.
-        """
-        row = self.conn.execute("SELECT * FROM case_types WHERE id = ?", (type_id,)).fetchone()
-        if row is None or (live and row["deleted_at"] is not None):
-            raise NotFound("case_type not found")
-        return decode_row(row, "statuses_config", bool_columns=("internal",))
-
-    def list_case_types(self) -> list[dict[str, Any]]:
-        """Every case type, deleted ones included (with `deleted_at`), in creation order."""
-        rows = self.conn.execute("SELECT * FROM case_types ORDER BY rowid").fetchall()
-        return [decode_row(row, "statuses_config", bool_columns=("internal",)) for row in rows]
-
-    def delete_case_type(self, type_id: str) -> None:
-        """Mark a case type deleted; deleting it again changes nothing.
-
-        Raises:
-            NotFound: No such case type.
-        """
-        with self.transaction():
-            self.get_case_type(type_id)
-            self.conn.execute(
-                "UPDATE case_types SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-                (self.now(), type_id),
-            )
-
-    # Custom attribute configs --------------------------------------------------------------
-
-    def create_custom_attribute_config(
-        self,
-        case_type_id: str,
-        *,
-        key: str,
-        display_name: str,
-        type: str,
-        is_multi: bool,
-        description: str | None = None,
-        options: Sequence[str] | None = None,
-        config_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Declare a custom attribute on a case type.
-
-        Raises:
-            BadRequest: An invalid key, name, type, or options (SELECT needs them; others not).
-            NotFound: No such (live) case type.
-            Conflict: The case type already has an attribute with that key.
-        """
-        if not key or len(key) > 100 or not all(char.isalnum() or char in "_-." for char in key):
-            raise BadRequest(
-                f"custom attribute key {key!r} must be 1 to 100 letters, digits, '_', '-' or '.'"
-            )
-        _rules.nonblank(display_name, "display_name")
-        if type not in _rules.CUSTOM_ATTRIBUTE_TYPES:
-            raise BadRequest(
-                f"custom attribute type {type!r} is not one of "
-                f"{', '.join(_rules.CUSTOM_ATTRIBUTE_TYPES)}"
-            )
-        if type == "SELECT":
-            if not options or len(set(options)) != len(options) or not all(options):
-                raise BadRequest(
-                    "a SELECT custom attribute needs type_data.options: distinct non-empty "
-                    'values, as in {"options": [{"value": "us-east-1"}]}'
-                )
-        elif options:
-            raise BadRequest(f"only SELECT custom attributes take options, not {type}")
-        config_id = config_id or self.new_id()
-        with self.transaction():
-            self.get_case_type(case_type_id, live=True)
-            taken = self.conn.execute(
-                "SELECT 1 FROM custom_attribute_configs WHERE case_type_id = ? AND key = ?",
-                (case_type_id, key),
-            ).fetchone()
-            if taken:
-                raise Conflict(f"case type {case_type_id} already has a custom attribute {key!r}")
-            self.conn.execute(
-                "INSERT INTO custom_attribute_configs (id, case_type_id, key, display_name,"
-                " description, type, is_multi, options) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    config_id,
-                    case_type_id,
-                    key,
-                    display_name,
-                    description,
-                    type,
-                    int(is_multi),
-                    json.dumps(list(options)) if type == "SELECT" and options else None,
-                ),
-            )
-        return next(
-            config
-            for config in self.list_custom_attribute_configs(case_type_id)
-            if config["id"] == config_id
-        )
-
-    def list_custom_attribute_configs(
-        self, case_type_id: str | None = None
-    ) -> list[dict[str, Any]]:
-        """The custom attribute configs of one case type (or of all, by case type id).
-
-        Each record carries `wire_type`, the case type's wire type, which Datadog reports as
-        the config's ``case_type``.
-
-        Raises:
-            NotFound: `case_type_id` names no case type.
-        """
-        select = (
-            "SELECT a.*, t.wire_type FROM custom_attribute_configs a"
-            " JOIN case_types t ON t.id = a.case_type_id"
-        )
-        if case_type_id is None:
-            rows = self.conn.execute(f"{select} ORDER BY a.case_type_id, a.rowid").fetchall()
-        else:
-            self.get_case_type(case_type_id)
-            rows = self.conn.execute(
-                f"{select} WHERE a.case_type_id = ? ORDER BY a.rowid", (case_type_id,)
-            ).fetchall()
-        return [decode_row(row, "options", bool_columns=("is_multi",)) for row in rows]
-
-    def delete_custom_attribute_config(self, case_type_id: str, config_id: str) -> None:
-        """Remove a custom attribute config (values already set on cases stay).
-
-        Raises:
-            NotFound: No such case type, or no such config on it.
-        """
-        with self.transaction():
-            self.get_case_type(case_type_id)
-            deleted = self.conn.execute(
-                "DELETE FROM custom_attribute_configs WHERE id = ? AND case_type_id = ?",
-                (config_id, case_type_id),
-            ).rowcount
-            if not deleted:
-                raise NotFound("custom_attribute not found")
-
-    def _custom_config(self, case_type_id: str, key: str) -> dict[str, Any] | None:
-        row = self.conn.execute(
-            "SELECT * FROM custom_attribute_configs WHERE case_type_id = ? AND key = ?",
-            (case_type_id, key),
-        ).fetchone()
-        return None if row is None else decode_row(row, "options", bool_columns=("is_multi",))

@@ -25,7 +25,7 @@ from anyio import sleep
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import _wire
-from ._routes import JSON_API
+from ._answer import JSON_API
 
 __all__ = ["ConnectionDropped", "FaultMiddleware", "Faults"]
 

@@ -16,8 +16,8 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ._answer import error_response
 from ._errors import TooManyRequests
-from ._routes import error_response
 
 __all__ = ["UNLIMITED", "Limiter", "RateLimit", "RateLimitMiddleware"]
 

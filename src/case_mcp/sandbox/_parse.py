@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from ._errors import BadRequest, InvalidParameter
 
 __all__ = [
+    "LAST_PAGE",
     "bool_query",
     "boolean",
     "choice_query",
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 Object = dict[str, Any]
+# Far past any page there is, and small enough that page x size stays an SQLite integer.
+LAST_PAGE: Final = 1_000_000_000
 
 
 def _json_type(value: Any) -> str:

@@ -17,11 +17,13 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import _schema
+from ._answer import http_exception, sandbox_error
+from ._auth import AuthMiddleware
 from ._control import control_routes
 from ._errors import SandboxError
 from ._faults import FaultMiddleware, Faults
 from ._limits import Limiter, RateLimit, RateLimitMiddleware
-from ._routes import AuthMiddleware, api_routes, http_exception, sandbox_error
+from ._routes import OPERATIONS, Operation, api_routes
 from ._seed import ACTOR_ID, seed_demo_org
 from ._store import Store
 from ._transport import SandboxTransport
@@ -100,6 +102,9 @@ class Sandbox:
     Attributes:
         ACTOR_ID: The id of the API user that every request acts as: the author of its
             changes and comments.
+        OPERATIONS: The Datadog operations the sandbox serves: method, path template and
+            operation id, as in Datadog's reference. Any other request is Datadog's 404, or
+            405 for a known path with another method.
         app: The ASGI app: the API under ``/api/v2/``, the control plane under ``/_sandbox/``.
         store: The state and business rules, for direct inspection in tests.
         faults: The faults in force; change its fields or replace it at run time.
@@ -107,6 +112,7 @@ class Sandbox:
     """
 
     ACTOR_ID: ClassVar[str] = ACTOR_ID
+    OPERATIONS: ClassVar[tuple[Operation, ...]] = OPERATIONS
 
     def __init__(
         self,

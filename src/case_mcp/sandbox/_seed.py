@@ -1,4 +1,4 @@
-"""Seeding: the demo organisation of `_demo_org`, built through the `Store` API with histories.
+"""Seeding: the demo organisation of ``demo_org.json``, built through the store with histories.
 
 `seed_demo_org` creates the people, case types, custom attributes and projects, then turns each
 case of the table into dated events: opening, assignment, corrections, custom attributes, the
@@ -22,18 +22,7 @@ from functools import partial
 from itertools import count
 from typing import Any, Final, NamedTuple
 
-from ._demo_org import (
-    CASE_TYPES,
-    CASES,
-    COMMENTS,
-    CUSTOM_ATTRIBUTES,
-    DOMAIN,
-    PROJECTS,
-    TEAMS,
-    USERS,
-    Case,
-    object_id,
-)
+from ._demo_org import DOMAIN, Case, DemoOrg, load_demo_org, object_id
 from ._store import Store
 
 __all__ = ["ACTOR_ID", "seed_demo_org"]
@@ -72,12 +61,13 @@ def _attributes(tags: str) -> dict[str, list[str]]:
     return attributes
 
 
-def _team(case: Case) -> tuple[str, ...]:
+def _team(org: DemoOrg, case: Case) -> tuple[str, ...]:
     """The people who answer a case: its team's, else its assignee's, else SRE."""
+    teams = org.teams
     name = _attributes(case.tags).get("team", [""])[0]
-    if name not in TEAMS:
-        name = next((team for team, people in TEAMS.items() if case.assignee in people), "sre")
-    return TEAMS[name]
+    if name not in teams:
+        name = next((team for team, people in teams.items() if case.assignee in people), "sre")
+    return teams[name]
 
 
 def _insights(case: Case, source: str, index: int) -> list[dict[str, str]]:
@@ -106,12 +96,15 @@ class _Event(NamedTuple):
 class _Script:
     """Dated store calls for each case; `run` plays them in time order on the scripted clock."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, org: DemoOrg) -> None:
         self.store = store
+        self.org = org
         self.moment = _START
         self.events: list[_Event] = []
-        self.configs = {(kind, key): (type_, multi) for kind, key, _, type_, multi, _ in
-                        CUSTOM_ATTRIBUTES}  # fmt: skip
+        self.configs = {
+            (config.case_type, config.key): (config.type, config.is_multi)
+            for config in org.custom_attributes
+        }
 
     def at(self, moment: datetime, call: Callable[..., object], *args: Any, **kwargs: Any) -> None:
         self.events.append(_Event(moment, len(self.events), partial(call, *args, **kwargs)))
@@ -135,7 +128,7 @@ class _Script:
         def later(minutes: float, call: Callable[..., object], *args: Any, **kwargs: Any) -> None:
             self.at(opened + timedelta(minutes=minutes), call, case_id, *args, **kwargs)
 
-        team = _team(case)
+        team = _team(self.org, case)
         owner = _user(case.assignee or team[0])
         mate = _user(next(person for person in team if _user(person) != owner))
         source = case.source or _USUAL_SOURCE.get(case.type, "MANUAL")
@@ -151,7 +144,7 @@ class _Script:
             opened,
             store.create_case,
             title=case.was or case.title,
-            type_id=CASE_TYPES[case.type].id,
+            type_id=self.org.case_types[case.type].id,
             project_id=object_id(f"project:{case.moved_from or case.project}"),
             actor_id=creator,
             priority=priority,
@@ -163,23 +156,31 @@ class _Script:
             case_id=case_id,
         )
         if case.assignee and index % 7 == 3:  # a teammate takes it first, then hands it over
-            later(8, store.assign, mate, actor_id=mate)
-            later(190, store.assign, owner, actor_id=mate)
+            later(8, store.assign_case, mate, actor_id=mate)
+            later(190, store.assign_case, owner, actor_id=mate)
         elif case.assignee:
-            later(12, store.assign, owner, actor_id=owner if index % 2 else mate)
+            later(12, store.assign_case, owner, actor_id=owner if index % 2 else mate)
         elif index % 2:  # taken from the queue, then put back
-            later(10, store.assign, owner, actor_id=owner)
-            later(300, store.unassign, actor_id=owner)
+            later(10, store.assign_case, owner, actor_id=owner)
+            later(300, store.unassign_case, actor_id=owner)
         if region_later:
             later(30, store.update_attributes, attributes, actor_id=owner)
         if case.was:
-            later(35, store.update_title, case.title, actor_id=owner)
+            later(35, store.update_case_title, case.title, actor_id=owner)
         if priority != case.priority:
             later(40, store.update_priority, case.priority, actor_id=owner)
         if case.moved_from:
-            later(45, store.move_to_project, object_id(f"project:{case.project}"), actor_id=owner)
+            later(
+                45, store.move_case_to_project, object_id(f"project:{case.project}"), actor_id=owner
+            )
         for key in [key for key in case.custom or {} if key not in custom_now]:
-            later(90, store.update_custom_attribute, key, actor_id=owner, **self.custom(case, key))
+            later(
+                90,
+                store.update_case_custom_attribute,
+                key,
+                actor_id=owner,
+                **self.custom(case, key),
+            )
         self.add_history(index, case, case_id, (owner, mate), opened)
 
     def add_history(
@@ -199,7 +200,7 @@ class _Script:
             self.at(when, store.update_status, case_id, status_name=status, actor_id=owner)
         if case.archived:
             archived = opened + duration + timedelta(days=9)
-            self.at(archived, store.archive, case_id, actor_id=_user("maya"))
+            self.at(archived, store.archive_case, case_id, actor_id=_user("maya"))
 
         comments = 2 + index % 5 if closes else 1 + index % 4 if steps else index % 3
         if case.type == "ERR":
@@ -216,13 +217,13 @@ class _Script:
                 phase = "triage"
             else:
                 phase = "progress"
-            texts = COMMENTS[case.type][phase]
+            texts = self.org.comments[self.org.case_types[case.type].comments][phase]
             text = case.note if closing and case.note else texts[(index + number) % len(texts)]
             author = owner if number % 2 == 0 or closing else mate
             when = opened + first + (last - first - timedelta(minutes=10)) * number / comments
             if closing:  # the last word comes just before the close
                 when = opened + duration - timedelta(minutes=10)
-            self.at(when, store.comment, case_id, text.format(**fields), actor_id=author)
+            self.at(when, store.comment_case, case_id, text.format(**fields), actor_id=author)
 
 
 @contextmanager
@@ -249,7 +250,8 @@ def seed_demo_org(store: Store) -> None:
         case_mcp.sandbox._errors.Conflict: The store already holds the demo organisation's
             users; nothing was written.
     """
-    script = _Script(store)
+    org = load_demo_org()
+    script = _Script(store, org)
     with _scripted(store, script), store.transaction():
         store.create_user(
             email=f"case-mcp-sandbox@{DOMAIN}",
@@ -258,16 +260,16 @@ def seed_demo_org(store: Store) -> None:
             service_account=True,
             user_id=ACTOR_ID,
         )
-        for alias, (name, title, status) in USERS.items():
-            local = name.lower().replace(" ", ".") if name else alias
+        for alias, user in org.users.items():
+            local = user.name.lower().replace(" ", ".") if user.name else alias
             store.create_user(
                 email=f"{local}@{DOMAIN}",
-                name=name,
-                title=title or None,
-                status=status,
+                name=user.name,
+                title=user.title or None,
+                status=user.status,
                 user_id=_user(alias),
             )
-        for case_type in CASE_TYPES.values():
+        for case_type in org.case_types.values():
             store.create_case_type(
                 name=case_type.name,
                 description=case_type.description,
@@ -277,21 +279,21 @@ def seed_demo_org(store: Store) -> None:
                 statuses_config=dict(case_type.statuses),
                 type_id=case_type.id,
             )
-        for kind, key, display_name, type_, is_multi, options in CUSTOM_ATTRIBUTES:
+        for config in org.custom_attributes:
             store.create_custom_attribute_config(
-                CASE_TYPES[kind].id,
-                key=key,
-                display_name=display_name,
-                type=type_,
-                is_multi=is_multi,
-                options=list(options) or None,
-                config_id=object_id(f"custom-attribute:{kind}:{key}"),
+                org.case_types[config.case_type].id,
+                key=config.key,
+                display_name=config.display_name,
+                type=config.type,
+                is_multi=config.is_multi,
+                options=list(config.options) or None,
+                config_id=object_id(f"custom-attribute:{config.case_type}:{config.key}"),
             )
-        for key, name in PROJECTS.items():
+        for key, name in org.projects.items():
             store.create_project(
                 key=key, name=name, actor_id=ACTOR_ID, project_id=object_id(f"project:{key}")
             )
-        for index, case in enumerate(CASES):
+        for index, case in enumerate(org.cases):
             script.add_case(index, case)
         # Omar's contract has ended: his account is disabled, his cases keep his name.
         script.at(_CONTRACT_ENDS, store.disable_user, _user("omar"))

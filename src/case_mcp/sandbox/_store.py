@@ -1,10 +1,12 @@
 """The sandbox's state and business rules, complete: no HTTP here.
 
-`Store` is `Catalog` (users, projects, case types, custom attribute configs), `CaseStore`
-(cases and their changes) and, here, search, timelines and comments. Every mutating method
-runs in one transaction, so a rejected request changes nothing, and takes `actor_id`, the user
-making the change. Methods return plain dicts (rows, JSON columns decoded) and raise `_errors`
-types.
+`Store` is `Catalog` (users, projects), `CaseTypes` (case types, custom attribute configs),
+`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update) and, here,
+search, timelines and comments. A method that serves a Datadog operation is named by its
+operation id (`assign_case`, `list_case_timeline`), as its route and handler are. Every
+mutating method runs in one transaction, so a rejected request changes nothing, and takes
+`actor_id`, the user making the change. Methods return plain dicts (rows, JSON columns
+decoded) and raise `_errors` types.
 
 Search order. ``sort_field`` is created_at, priority or status; descending (the default) puts
 the largest first: the newest case, the most urgent priority (P1 first, NOT_DEFINED last), the
@@ -17,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from . import _rules, _search
-from ._cases import CaseStore
+from ._case_updates import CaseUpdates
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
 
@@ -30,7 +32,7 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseStore):
+class Store(CaseUpdates):
     """The sandbox's state: the organisation, its cases, their timelines and comments."""
 
     def search_cases(
@@ -76,7 +78,7 @@ class Store(CaseStore):
         ).fetchall()
         return self._records(rows), int(total)
 
-    def timeline(
+    def list_case_timeline(
         self, case_ref: str, *, page_size: int = 25, page_number: int = 0, ascending: bool = False
     ) -> list[dict[str, Any]]:
         """A page of a case's timeline (deleted comments left out), newest first by default.
@@ -96,7 +98,7 @@ class Store(CaseStore):
 
     # Comments ------------------------------------------------------------------------------
 
-    def comment(self, case_ref: str, message: str, *, actor_id: str) -> dict[str, Any]:
+    def comment_case(self, case_ref: str, message: str, *, actor_id: str) -> dict[str, Any]:
         """Add a comment to a case's timeline; returns the new cell.
 
         Raises:
@@ -116,7 +118,7 @@ class Store(CaseStore):
         row = self.conn.execute("SELECT * FROM timeline_cells WHERE id = ?", (cell_id,)).fetchone()
         return decode_row(row, "content")
 
-    def delete_comment(self, case_ref: str, cell_id: str, *, actor_id: str) -> None:
+    def delete_case_comment(self, case_ref: str, cell_id: str, *, actor_id: str) -> None:
         """Delete a comment of a case.
 
         Raises:
