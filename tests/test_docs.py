@@ -366,6 +366,19 @@ def test_the_docs_describe_every_tool_flag_and_variable() -> None:
     assert missing == []
 
 
+def test_the_configuration_table_is_the_one_the_settings_declare() -> None:
+    """docs/configuration.md's table of variables and flags is made from the code; a stale
+    one names the command that brings it up to date."""
+    from case_mcp.config import SECTIONS, configuration_table, with_table
+
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+
+    assert page == with_table(page, configuration_table(SECTIONS)), (
+        "docs/configuration.md's configuration table is stale; regenerate it with: "
+        "python -m case_mcp.config docs/configuration.md"
+    )
+
+
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 
 

@@ -37,10 +37,9 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
 from case_mcp._listener import bind_listener
-from case_mcp.config import ServerOptions
+from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server._auth import (
-    AuthOptions,
     auth_configured,
     install_caller_policy,
     server_auth,
@@ -49,7 +48,6 @@ from case_mcp.server._factory import create_server
 from case_mcp.server._http_health import Readiness, healthz
 from case_mcp.server._http_limits import CallerRateLimit, CallLimit
 from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
-from case_mcp.server._http_options import HttpOptions
 from case_mcp.server._http_server import service_config
 from case_mcp.server._http_streams import EndListenersAtShutdown, let_answers_finish
 from case_mcp.server._state import ClientFactory
