@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -346,3 +347,13 @@ def test_serve_that_fails_to_start_leaves_the_garbage_collector_on(
     assert status == 2
     assert "Unknown toolset 'nope'" in err
     assert gc.isenabled()
+
+
+def test_even_verbose_the_command_keeps_httpx2s_request_lines_quiet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """httpx2's per-request INFO line (it holds the URL and its query) stays silenced with -v."""
+    main(["-v", "call", "--sandbox", "list_projects"])
+
+    assert logging.getLogger("httpx2").getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("case_mcp").getEffectiveLevel() == logging.DEBUG

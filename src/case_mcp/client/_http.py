@@ -58,10 +58,6 @@ from case_mcp.errors import (
 )
 from case_mcp.models import ErrorDocument
 
-# httpx2 logs every request line at INFO; the URL may carry a user's search text, and the
-# MCP host may show INFO logs to the user. Our own DEBUG line below logs the path only.
-logging.getLogger("httpx2").setLevel(logging.WARNING)
-
 logger = logging.getLogger("case_mcp.client")
 
 Method = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
