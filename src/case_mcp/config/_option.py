@@ -147,6 +147,12 @@ class Options(BaseSettings):
         return Option.of(field, cls.model_fields[field]).variable
 
     @classmethod
+    def named(cls, field: str) -> str:
+        """How a message names `field`: ``--flag / VARIABLE``, or the variable alone."""
+        option = Option.of(field, cls.model_fields[field])
+        return f"{option.flag} / {option.variable}" if option.flag else option.variable
+
+    @classmethod
     def load(cls, **flags: Any) -> Self:
         """Read the environment once; each flag value that is not None wins over its variable.
 

@@ -88,7 +88,7 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
     if not auth_configured(auth):
         return None
     entries = parse_static_tokens(
-        (token.get_secret_value() for token in auth.tokens), "CASE_MCP_HTTP_TOKENS"
+        (token.get_secret_value() for token in auth.tokens), AuthOptions.variable("tokens")
     )
     if auth.token_file is not None:
         entries += parse_static_tokens(read_token_file(auth.token_file), "--token-file")
@@ -98,7 +98,8 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
     secret = auth.jwt_secret.get_secret_value() if auth.jwt_secret is not None else None
     if secret is not None and len(secret) < MIN_JWT_SECRET_LENGTH:
         raise ConfigurationError(
-            f"CASE_MCP_JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters long"
+            f"{AuthOptions.variable('jwt_secret')} must be at least {MIN_JWT_SECRET_LENGTH} "
+            "characters long"
         )
     if secret is not None or auth.jwks_file is not None:
         verifiers.append(
@@ -111,7 +112,7 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
             )
         )
     if not verifiers:
-        raise ConfigurationError("--token-file / CASE_MCP_TOKEN_FILE holds no token")
+        raise ConfigurationError(f"{AuthOptions.named('token_file')} holds no token")
     # Static tokens have no authorisation server; the metadata then names this server.
     parts = urlsplit(resource_url)
     settings = AuthSettings(

@@ -4,7 +4,7 @@ The service is the stdio server (`create_server`: the same tools, guardrails and
 behind the SDK's Streamable HTTP transport, made fit to share:
 
 - stateless: no MCP session lives in a process, and the request state of a confirmation
-  round trip is sealed with a key derived from ``CASE_MCP_SECRET`` (`_http_state`), so any
+  round trip is sealed with a key derived from the configured secret (`_http_state`), so any
   replica serves any request of either protocol era;
 - ``Origin`` and ``Host`` are always checked against explicit allow lists (foreign Origin:
   403, foreign Host: 421). The SDK switches both checks off when bound to 0.0.0.0 unless it
@@ -175,8 +175,9 @@ def serve_http(
         use_json_logs(log_level)
         if options is None or options.secret is None:
             logger.warning(
-                "CASE_MCP_SECRET is not set: confirmation tokens and request state are sealed "
-                "with a key of this process only, so no other replica accepts them"
+                "%s is not set: confirmation tokens and request state are sealed "
+                "with a key of this process only, so no other replica accepts them",
+                ServerOptions.variable("secret"),
             )
         port = listener.getsockname()[1]
         logger.info("serving MCP on http://%s:%d%s", http.host, port, MCP_PATH)
