@@ -366,16 +366,18 @@ def test_the_docs_describe_every_tool_flag_and_variable() -> None:
     assert missing == []
 
 
-def test_the_configuration_table_is_the_one_the_settings_declare() -> None:
-    """docs/configuration.md's table of variables and flags is made from the code; a stale
-    one names the command that brings it up to date."""
-    from case_mcp.config import SECTIONS, configuration_table, with_table
+@pytest.mark.parametrize("page", ["README.md", "docs/configuration.md"])
+def test_the_configuration_tables_are_the_ones_the_settings_declare(page: str) -> None:
+    """The README's and docs/configuration.md's tables of variables and flags are made from
+    the code; a stale one names the command that brings it up to date."""
+    from case_mcp.config import SECTIONS, refreshed
 
-    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    text = (ROOT / page).read_text(encoding="utf-8")
 
-    assert page == with_table(page, configuration_table(SECTIONS)), (
-        "docs/configuration.md's configuration table is stale; regenerate it with: "
-        "python -m case_mcp.config docs/configuration.md"
+    assert "<!-- configuration table (" in text
+    assert text == refreshed(text, SECTIONS), (
+        f"{page}'s configuration table is stale; regenerate it with: "
+        "python -m case_mcp.config README.md docs/configuration.md"
     )
 
 

@@ -5,7 +5,7 @@ declared with `option()`: `Settings` (the Datadog connection), `ServerOptions` (
 guardrails), `HttpOptions` (how the HTTP service listens) and `AuthOptions` (who may call
 it). A field's declaration names its environment variable, its flag if it has one, its help
 and its constraints; the CLI's flags (`add_flags`), the validation messages and the
-configuration table of docs/configuration.md (`configuration_table`) are made from it.
+configuration table of docs/configuration.md (`configuration_table`, `refreshed`) are made from it.
 A flag wins over its variable. Keys and tokens are `SecretStr`: never in a repr, a log
 line or an error message.
 """
@@ -16,7 +16,7 @@ from case_mcp.config._flags import add_flags, flag_values
 from case_mcp.config._http import HttpOptions
 from case_mcp.config._option import Option, Options, option
 from case_mcp.config._server import MIN_SECRET_LENGTH, ConfirmMode, ServerOptions
-from case_mcp.config._table import configuration_table, with_table
+from case_mcp.config._table import TableKind, configuration_table, refreshed
 from case_mcp.config._tree import SECTIONS, ServeSettings
 
 __all__ = [
@@ -33,9 +33,10 @@ __all__ = [
     "ServeSettings",
     "ServerOptions",
     "Settings",
+    "TableKind",
     "add_flags",
     "configuration_table",
     "flag_values",
     "option",
-    "with_table",
+    "refreshed",
 ]

@@ -52,10 +52,11 @@ class Settings(Options):
     summary: ClassVar[str] = "how case_mcp reaches Datadog: read from the environment only"
 
     api_key: SecretStr | None = option(
-        None, env="DD_API_KEY", help="Datadog API key (sent as `DD-API-KEY`)"
+        None, glance=True, env="DD_API_KEY", help="Datadog API key (sent as `DD-API-KEY`)"
     )
     app_key: SecretStr | None = option(
         None,
+        glance=True,
         env="DD_APP_KEY",
         also_env=("DD_APPLICATION_KEY",),
         help="Datadog application key (sent as `DD-APPLICATION-KEY`); "
@@ -63,6 +64,7 @@ class Settings(Options):
     )
     site: str = option(
         DEFAULT_SITE,
+        glance=True,
         env="DD_SITE",
         help=f"your organisation's site: {', '.join(f'`{site}`' for site in SITES)}; "
         "anything else stops start-up with the list",

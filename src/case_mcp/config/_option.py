@@ -31,6 +31,7 @@ def option(
     metavar: str | None = None,
     shown_default: str | None = None,
     also_env: tuple[str, ...] = (),
+    glance: bool = False,
     **constraints: Any,
 ) -> Any:
     """Declare a setting: the field's default and constraints, and how a user gives it.
@@ -45,18 +46,19 @@ def option(
         shown_default: The default in words, where the value itself says little
             (``all``, ``the loopback names at --port``).
         also_env: Other variables read when `env` is unset (Datadog's own alternatives).
+        glance: Whether it is one of the few most people set, in the README's short table.
         constraints: pydantic's constraints on the value (``ge``, ``le``, ``gt``, ...).
     """
-    extra: dict[str, str | None] = {
-        "flag": flag,
-        "metavar": metavar,
-        "shown_default": shown_default,
-    }
     return Field(
         default,
         validation_alias=AliasChoices(env, *also_env) if also_env else env,
         description=help,
-        json_schema_extra=dict(extra),
+        json_schema_extra={
+            "flag": flag,
+            "metavar": metavar,
+            "shown_default": shown_default,
+            "glance": glance,
+        },
         **constraints,
     )
 
@@ -78,6 +80,8 @@ class Option:
     secret: bool
     default_is_prose: bool
     """Whether `default` is words (``all``) rather than a value the user could type."""
+    glance: bool
+    """Whether it is one of the few most people set (the README's short table)."""
 
     @classmethod
     def of(cls, name: str, info: FieldInfo) -> Self:
@@ -102,6 +106,7 @@ class Option:
             parse=_PARSERS.get(kind, str),
             secret=kind is SecretStr or SecretStr in get_args(kind),
             default_is_prose=bool(shown),
+            glance=extra.get("glance") is True,
         )
 
 

@@ -43,6 +43,7 @@ class ServerOptions(Options):
 
     read_only: bool = option(
         False,
+        glance=True,
         env="CASE_MCP_READ_ONLY",
         flag="--read-only",
         help="offer only the tools that change nothing; a call to any other is refused. "
@@ -50,6 +51,7 @@ class ServerOptions(Options):
     )
     toolsets: Annotated[frozenset[str] | None, NoDecode] = option(
         None,
+        glance=True,
         env="CASE_MCP_TOOLSETS",
         flag="--toolsets",
         metavar="LIST",
@@ -73,6 +75,7 @@ class ServerOptions(Options):
     )
     projects: Annotated[frozenset[str] | None, NoDecode] = option(
         None,
+        glance=True,
         env="CASE_MCP_PROJECTS",
         flag="--projects",
         metavar="KEYS",
@@ -82,6 +85,7 @@ class ServerOptions(Options):
     )
     no_destructive: bool = option(
         False,
+        glance=True,
         env="CASE_MCP_NO_DESTRUCTIVE",
         flag="--no-destructive",
         help="remove the deleting tools entirely",
@@ -89,6 +93,7 @@ class ServerOptions(Options):
     # Fail closed: a delete needs a person's typed answer unless the operator opts into tokens.
     confirm_mode: ConfirmMode = option(
         "elicit",
+        glance=True,
         env="CASE_MCP_CONFIRM_MODE",
         flag="--confirm-mode",
         help="how deletes get a human's confirmation: elicit (only a person's answer in the "
@@ -109,6 +114,7 @@ class ServerOptions(Options):
     )
     audit_log: Path | None = option(
         None,
+        glance=True,
         env="CASE_MCP_AUDIT_LOG",
         flag="--audit-log",
         metavar="PATH",
