@@ -13,7 +13,7 @@ import gc
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -26,7 +26,7 @@ _WORKER_VARIABLE: Final = "CASE_MCP_WORKER_SETTINGS"
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from case_mcp.config import AuthOptions, HttpOptions, ServerOptions, Settings
+    from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
     from case_mcp.sandbox import Sandbox
     from case_mcp.server._state import ClientFactory
 
@@ -144,22 +144,22 @@ def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
 
 def _http_settings(args: argparse.Namespace) -> tuple[HttpOptions, AuthOptions, bool]:
     """The HTTP options, the authentication options, and whether the server has own keys."""
-    from case_mcp.config import AuthOptions, HttpOptions, Settings, flag_values
+    from case_mcp.config import AuthOptions, HttpOptions, flag_values
 
     http = HttpOptions.load(**flag_values(args, HttpOptions))
     auth = AuthOptions.load(**flag_values(args, AuthOptions))
-    return http, auth, _own_keys(args, auth, Settings.load)
+    return http, auth, _own_keys(args, auth)
 
 
-def _own_keys(
-    backend: argparse.Namespace, auth: AuthOptions, datadog: Callable[[], Settings]
-) -> bool:
+def _own_keys(backend: argparse.Namespace, auth: AuthOptions) -> bool:
     """Whether the server has Datadog keys of its own, or each request brings its caller's."""
+    from case_mcp.config import Settings
+
     return (
         backend.sandbox
         or backend.sandbox_db is not None
         or not auth.per_request_credentials
-        or datadog().auth_kind != "none"
+        or Settings.load().auth_kind != "none"
     )
 
 
@@ -217,7 +217,7 @@ def http_worker_app() -> Starlette:
     Raises:
         ConfigurationError: A secret in the environment is invalid (the parent checked it).
     """
-    from case_mcp.config import ServeSettings, Settings
+    from case_mcp.config import ServeSettings
     from case_mcp.server._http import create_http_app, tune_collector
     from case_mcp.server._http_log import use_json_logs
 
@@ -229,7 +229,7 @@ def http_worker_app() -> Starlette:
             sandbox=plan["sandbox"],
             sandbox_db=None if plan["sandbox_db"] is None else Path(plan["sandbox_db"]),
         )
-        own_keys = _own_keys(backend, settings.auth, Settings.load)
+        own_keys = _own_keys(backend, settings.auth)
         opened = ExitStack()
         atexit.register(opened.close)
         make_client = opened.enter_context(

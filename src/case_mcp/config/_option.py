@@ -86,7 +86,8 @@ class Option:
     @classmethod
     def of(cls, name: str, info: FieldInfo) -> Self:
         alias = info.validation_alias
-        variable = alias if isinstance(alias, str) else str(alias.choices[0])  # type: ignore[union-attr]
+        # `option()` always names a variable: one string, or the choices it prefers first.
+        variable = str(alias.choices[0] if isinstance(alias, AliasChoices) else alias)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         kinds = [kind for kind in get_args(info.annotation) if kind is not type(None)]
         kind = kinds[0] if len(kinds) == 1 else info.annotation
