@@ -39,7 +39,7 @@ def imported(module: str) -> set[str]:
     """The `case_mcp` modules `module` imports, each by its most specific name."""
     path = MODULES[module]
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found = set()
+    found: set[str] = set()
     for node in runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
