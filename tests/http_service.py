@@ -17,9 +17,8 @@ from mcp.types import CallToolResult, TextContent
 from starlette.applications import Starlette
 
 from case_mcp.client import CaseManagementClient
-from case_mcp.config import ServerOptions
+from case_mcp.config import HttpOptions, ServerOptions
 from case_mcp.server._http import create_http_app
-from case_mcp.server._http_options import HttpOptions
 from case_mcp.server._state import ClientFactory
 
 BASE = "http://127.0.0.1:8000"

@@ -366,6 +366,21 @@ def test_the_docs_describe_every_tool_flag_and_variable() -> None:
     assert missing == []
 
 
+@pytest.mark.parametrize("page", ["README.md", "docs/configuration.md"])
+def test_the_configuration_tables_are_the_ones_the_settings_declare(page: str) -> None:
+    """The README's and docs/configuration.md's tables of variables and flags are made from
+    the code; a stale one names the command that brings it up to date."""
+    from case_mcp.config import SECTIONS, refreshed
+
+    text = (ROOT / page).read_text(encoding="utf-8")
+
+    assert "<!-- configuration table (" in text
+    assert text == refreshed(text, SECTIONS), (
+        f"{page}'s configuration table is stale; regenerate it with: "
+        "python -m case_mcp.config README.md docs/configuration.md"
+    )
+
+
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 
 

@@ -10,21 +10,24 @@ from __future__ import annotations
 import argparse
 import atexit
 import gc
+import json
 import logging
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from case_mcp.errors import ConfigurationError
+
+_WORKER_VARIABLE: Final = "CASE_MCP_WORKER_SETTINGS"
+"""How the parent of `serve --workers N` hands its validated settings to its workers."""
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from case_mcp.config import ServerOptions
+    from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
     from case_mcp.sandbox import Sandbox
-    from case_mcp.server._auth import AuthOptions
-    from case_mcp.server._http_options import HttpOptions
     from case_mcp.server._state import ClientFactory
 
 __all__ = ["client_factory", "http_worker_app", "open_sandbox", "run_serve", "server_options"]
@@ -32,18 +35,9 @@ __all__ = ["client_factory", "http_worker_app", "open_sandbox", "run_serve", "se
 
 def server_options(args: argparse.Namespace) -> ServerOptions:
     """The guardrail options: the flags given, over their ``CASE_MCP_*`` variables."""
-    from case_mcp.config import ServerOptions
+    from case_mcp.config import ServerOptions, flag_values
 
-    return ServerOptions.load(
-        read_only=args.read_only,
-        toolsets=args.toolsets,
-        tools=args.tools,
-        exclude_tools=args.exclude_tools,
-        projects=args.projects,
-        no_destructive=args.no_destructive,
-        confirm_mode=args.confirm_mode,
-        audit_log=args.audit_log,
-    )
+    return ServerOptions.load(**flag_values(args, ServerOptions))
 
 
 @contextmanager
@@ -150,43 +144,29 @@ def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
 
 def _http_settings(args: argparse.Namespace) -> tuple[HttpOptions, AuthOptions, bool]:
     """The HTTP options, the authentication options, and whether the server has own keys."""
-    from case_mcp.config import Settings
-    from case_mcp.server._auth import AuthOptions
-    from case_mcp.server._http import HttpOptions
+    from case_mcp.config import AuthOptions, HttpOptions, flag_values
 
-    http = HttpOptions.load(
-        host=args.host,
-        port=args.port,
-        allowed_hosts=args.allowed_hosts,
-        allowed_origins=args.allowed_origins,
-        public_url=args.public_url,
-        max_body_size=args.max_body_size,
-        max_concurrent_calls=args.max_concurrent_calls,
-        calls_per_minute=args.calls_per_minute,
-        shutdown_timeout=args.shutdown_timeout,
-        read_timeout=args.read_timeout,
-        workers=args.workers,
-    )
-    # The authentication flags are added by their own group; absent ones read the env.
-    auth = AuthOptions.load(
-        token_file=getattr(args, "token_file", None),
-        jwks_file=getattr(args, "jwks_file", None),
-        jwt_audience=getattr(args, "jwt_audience", None),
-        jwt_issuer=getattr(args, "jwt_issuer", None),
-        per_request_credentials=getattr(args, "per_request_credentials", None),
-    )
-    own_keys = (
-        args.sandbox
-        or args.sandbox_db is not None
+    http = HttpOptions.load(**flag_values(args, HttpOptions))
+    auth = AuthOptions.load(**flag_values(args, AuthOptions))
+    return http, auth, _own_keys(args, auth)
+
+
+def _own_keys(backend: argparse.Namespace, auth: AuthOptions) -> bool:
+    """Whether the server has Datadog keys of its own, or each request brings its caller's."""
+    from case_mcp.config import Settings
+
+    return (
+        backend.sandbox
+        or backend.sandbox_db is not None
         or not auth.per_request_credentials
         or Settings.load().auth_kind != "none"
     )
-    return http, auth, own_keys
 
 
 def _run_serve_http_workers(
     args: argparse.Namespace, options: ServerOptions, http: HttpOptions, auth: AuthOptions
 ) -> int:
+    from case_mcp.config import ServeSettings
     from case_mcp.server._auth import auth_configured, server_auth
     from case_mcp.server._factory import offered_tools
     from case_mcp.server._http import check_binding
@@ -206,38 +186,59 @@ def _run_serve_http_workers(
     # open it together.
     with client_factory(args, tenants_bring_keys=auth.per_request_credentials):
         pass
+    # The workers get the settings validated here, not the command line to parse again:
+    # one variable of JSON without the secrets, which the workers read from the environment
+    # they inherit, as this process did (a secret never goes into a variable it was not
+    # given in, nor into argv, which any local user may read). The backend's two flags and
+    # -v are not settings, so they travel beside them.
+    os.environ[_WORKER_VARIABLE] = json.dumps(
+        {
+            "settings": ServeSettings(server=options, http=http, auth=auth).public_values(),
+            "sandbox": args.sandbox,
+            "sandbox_db": None if args.sandbox_db is None else str(args.sandbox_db),
+            "verbose": args.verbose,
+        }
+    )
     serve_workers(
-        args.argv, options, http, log_level=logging.DEBUG if args.verbose else logging.INFO
+        f"{__name__}:http_worker_app",
+        options,
+        http,
+        log_level=logging.DEBUG if args.verbose else logging.INFO,
     )
     return 0
 
 
-def http_worker_app(argv: Sequence[str]) -> Starlette:
-    """The app of one worker of `serve --transport http --workers N`, from the parent's argv.
+def http_worker_app() -> Starlette:
+    """uvicorn's app factory in each worker of `serve --transport http --workers N`.
 
-    The worker parses the same command line as the parent and reads the same environment
-    (inherited), so it serves with the same settings; its backend stays open for its life.
+    The worker serves with the settings the parent validated (see `_run_serve_http_workers`)
+    and reads the same environment (inherited); its backend stays open for its life.
 
     Raises:
-        ConfigurationError: The settings are invalid (the parent checked them first).
+        ConfigurationError: A secret in the environment is invalid (the parent checked it).
     """
-    # Imported here: the CLI imports this module to run its commands.
-    from case_mcp.cli import _parser
+    from case_mcp.config import ServeSettings
     from case_mcp.server._http import create_http_app, tune_collector
     from case_mcp.server._http_log import use_json_logs
 
     gc.disable()  # as in `run_serve`: start-up makes almost no garbage
     try:
-        args = _parser().parse_args(argv)
-        options = server_options(args)
-        http, auth, own_keys = _http_settings(args)
-        backend = ExitStack()
-        atexit.register(backend.close)
-        make_client = backend.enter_context(
-            client_factory(args, tenants_bring_keys=auth.per_request_credentials)
+        plan = json.loads(os.environ[_WORKER_VARIABLE])
+        settings = ServeSettings.from_public_values(plan["settings"])
+        backend = argparse.Namespace(
+            sandbox=plan["sandbox"],
+            sandbox_db=None if plan["sandbox_db"] is None else Path(plan["sandbox_db"]),
         )
-        app = create_http_app(make_client, options, http, auth=auth, keys=own_keys)
-        use_json_logs(logging.DEBUG if args.verbose else logging.INFO)
+        own_keys = _own_keys(backend, settings.auth)
+        opened = ExitStack()
+        atexit.register(opened.close)
+        make_client = opened.enter_context(
+            client_factory(backend, tenants_bring_keys=settings.auth.per_request_credentials)
+        )
+        app = create_http_app(
+            make_client, settings.server, settings.http, auth=settings.auth, keys=own_keys
+        )
+        use_json_logs(logging.DEBUG if plan["verbose"] else logging.INFO)
         tune_collector()
     finally:
         gc.enable()

@@ -24,10 +24,9 @@ from case_mcp.errors import ConfigurationError
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `case-mcp` command line; returns the process exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    # `serve --workers N` hands its command line to the worker processes, which parse it again.
-    args.argv = list(sys.argv[1:] if argv is None else argv)
+    words = sys.argv[1:] if argv is None else argv
+    parser = _parser(settings_flags=not _SETTINGS_COMMANDS.isdisjoint(words))
+    args = parser.parse_args(words)
     logging.basicConfig(
         stream=sys.stderr,  # stdout belongs to the MCP protocol in `serve`
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -74,7 +73,13 @@ class _Command(argparse.ArgumentParser):
         return parsed, extras
 
 
-def _parser() -> argparse.ArgumentParser:
+_SETTINGS_COMMANDS = frozenset({"serve", "call"})
+"""The commands whose flags are made from the settings."""
+
+
+def _parser(*, settings_flags: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without `settings_flags`, `serve` and `call` lack theirs
+    (for a command line that names neither, so their flags are never parsed)."""
     parser = argparse.ArgumentParser(
         prog="case-mcp",
         description="Datadog Case Management for AI assistants, over the Model Context Protocol.",
@@ -88,13 +93,19 @@ def _parser() -> argparse.ArgumentParser:
         help="run the MCP server on stdio (what an assistant's MCP configuration starts) "
         "or, with --transport http, as a Streamable HTTP service",
         description="Run the MCP server on stdin/stdout. Against Datadog it needs DD_API_KEY and "
-        "DD_APP_KEY (or CASE_MCP_ACCESS_TOKEN), and DD_SITE for a site other than "
+        "DD_APP_KEY (or an OAuth access token), and DD_SITE for a site other than "
         "datadoghq.com; with --sandbox it serves the embedded sandbox's demo organisation.",
     )
     _add_backend_flags(serve)
-    _add_policy_flags(serve)
-    _add_http_flags(serve)
-    _add_auth_flags(serve)
+    serve.add_argument(
+        "--transport",
+        choices=["stdio", "http"],
+        default="stdio",
+        help="stdio (default): one assistant over stdin/stdout; http: a Streamable HTTP "
+        "service at /mcp for bots and shared deployments",
+    )
+    if settings_flags:
+        _add_settings_flags(serve, http=True)
     serve.set_defaults(run=run_serve)
 
     tools = commands.add_parser(
@@ -127,7 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("tool", help="the tool's name (see `case-mcp tools`)")
     call.add_argument("arguments", nargs="*", metavar="KEY=VALUE", help="the tool's arguments")
     _add_backend_flags(call)
-    _add_policy_flags(call)
+    if settings_flags:
+        _add_settings_flags(call, http=False)
     call.set_defaults(run=_run_call)
 
     demo = commands.add_parser(
@@ -192,181 +204,13 @@ def _add_backend_flags(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_policy_flags(command: argparse.ArgumentParser) -> None:
-    policy = command.add_argument_group(
-        "guardrails", "what the server may do; each flag also has a CASE_MCP_* variable"
-    )
-    policy.add_argument(
-        "--read-only",
-        action="store_true",
-        default=None,
-        help="offer only tools that change nothing; wins over every other flag "
-        "(CASE_MCP_READ_ONLY=1)",
-    )
-    policy.add_argument(
-        "--toolsets",
-        metavar="LIST",
-        help="comma-separated toolsets to offer: cases, comments, projects, lookup "
-        "(default: all; CASE_MCP_TOOLSETS)",
-    )
-    policy.add_argument(
-        "--tools",
-        metavar="LIST",
-        help="comma-separated allow list of tool names (CASE_MCP_TOOLS)",
-    )
-    policy.add_argument(
-        "--exclude-tools",
-        metavar="LIST",
-        help="comma-separated deny list of tool names; wins over --tools (CASE_MCP_EXCLUDE_TOOLS)",
-    )
-    policy.add_argument(
-        "--projects",
-        metavar="KEYS",
-        help="comma-separated project keys: the server sees and touches only their cases "
-        "(CASE_MCP_PROJECTS)",
-    )
-    policy.add_argument(
-        "--no-destructive",
-        action="store_true",
-        default=None,
-        help="remove the deleting tools entirely (CASE_MCP_NO_DESTRUCTIVE=1)",
-    )
-    policy.add_argument(
-        "--confirm-mode",
-        choices=["auto", "elicit", "token"],
-        help="how deletes get a human's confirmation: elicit (only a person's answer in the "
-        "client's prompt; clients without elicitation cannot delete), auto (elicitation when "
-        "the client supports it, else a confirmation token) or token (always a confirmation "
-        "token, which relies on the client asking the user before a destructive tool runs) "
-        "(default: elicit; CASE_MCP_CONFIRM_MODE)",
-    )
-    policy.add_argument(
-        "--audit-log",
-        type=Path,
-        metavar="PATH",
-        help="append one JSON line per write and per refused or confirmed delete "
-        "(CASE_MCP_AUDIT_LOG)",
-    )
+def _add_settings_flags(command: argparse.ArgumentParser, *, http: bool) -> None:
+    # The flags are made from the settings' declarations (`case_mcp.config`), which import
+    # pydantic-settings: only a command that may run pays for it, not `case-mcp --help`.
+    from case_mcp.config import AuthOptions, HttpOptions, ServerOptions, add_flags
 
-
-def _add_http_flags(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--transport",
-        choices=["stdio", "http"],
-        default="stdio",
-        help="stdio (default): one assistant over stdin/stdout; http: a Streamable HTTP "
-        "service at /mcp for bots and shared deployments",
-    )
-    http = command.add_argument_group(
-        "HTTP service", "with --transport http; each flag also has a CASE_MCP_* variable"
-    )
-    http.add_argument(
-        "--host",
-        help="address to bind (default: 127.0.0.1; anything but loopback needs "
-        "authentication; CASE_MCP_HOST)",
-    )
-    http.add_argument("--port", type=int, help="port to bind (default: 8000; CASE_MCP_PORT)")
-    http.add_argument(
-        "--allowed-hosts",
-        metavar="LIST",
-        help="comma-separated Host header values accepted at /mcp, name:port or name:* "
-        "(default: the loopback names at --port; CASE_MCP_ALLOWED_HOSTS)",
-    )
-    http.add_argument(
-        "--allowed-origins",
-        metavar="LIST",
-        help="comma-separated browser Origins accepted at /mcp, such as "
-        "https://chat.example.com (default: the loopback origins; CASE_MCP_ALLOWED_ORIGINS)",
-    )
-    http.add_argument(
-        "--public-url",
-        metavar="URL",
-        help="the URL clients reach /mcp at behind a load balancer (CASE_MCP_PUBLIC_URL)",
-    )
-    http.add_argument(
-        "--max-body-size",
-        type=int,
-        metavar="BYTES",
-        help="largest request body accepted (default: 1048576; CASE_MCP_MAX_BODY_SIZE)",
-    )
-    http.add_argument(
-        "--max-concurrent-calls",
-        type=int,
-        metavar="N",
-        help="requests that reach Datadog (tool calls, resource reads, completions) served "
-        "at once; more are refused at once with a retry message "
-        "(default: 32; CASE_MCP_MAX_CONCURRENT_CALLS)",
-    )
-    http.add_argument(
-        "--calls-per-minute",
-        type=int,
-        metavar="N",
-        help="requests that reach Datadog (tool calls, resource reads, completions) each "
-        "token may make a minute; 0 turns the limit off "
-        "(default: 120; CASE_MCP_CALLS_PER_MINUTE)",
-    )
-    http.add_argument(
-        "--shutdown-timeout",
-        type=int,
-        metavar="SECONDS",
-        help="on SIGTERM, how long calls in flight may finish (default: 25; "
-        "CASE_MCP_SHUTDOWN_TIMEOUT)",
-    )
-    http.add_argument(
-        "--read-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="time a client has to send a whole request, from connecting or from its previous "
-        "answer; slower clients are disconnected (default: 10; CASE_MCP_READ_TIMEOUT)",
-    )
-    http.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="server processes sharing the port, one per core; like replicas, each has its "
-        "own call budgets, --max-concurrent-calls slots and token memory; needs --sandbox-db "
-        "rather than --sandbox (default: 1; CASE_MCP_WORKERS)",
-    )
-
-
-def _add_auth_flags(command: argparse.ArgumentParser) -> None:
-    auth = command.add_argument_group(
-        "HTTP authentication",
-        "who may call the HTTP service; static tokens also come from CASE_MCP_HTTP_TOKENS "
-        "and a JWT secret from CASE_MCP_JWT_SECRET",
-    )
-    auth.add_argument(
-        "--token-file",
-        type=Path,
-        metavar="PATH",
-        help="static bearer tokens, one per line (token, or token:cases:read for read-only "
-        "access); # starts a comment (CASE_MCP_TOKEN_FILE)",
-    )
-    auth.add_argument(
-        "--jwks-file",
-        type=Path,
-        metavar="PATH",
-        help="accept RS256/ES256 JWTs signed by a key of this JWKS file (CASE_MCP_JWKS_FILE)",
-    )
-    auth.add_argument(
-        "--jwt-audience",
-        metavar="AUD",
-        help="the aud claim a JWT must carry (default: the resource URL, "
-        "http://HOST:PORT/mcp or --public-url; CASE_MCP_JWT_AUDIENCE)",
-    )
-    auth.add_argument(
-        "--jwt-issuer",
-        metavar="URL",
-        help="the iss claim a JWT must carry, announced as the authorisation server "
-        "(CASE_MCP_JWT_ISSUER)",
-    )
-    auth.add_argument(
-        "--per-request-credentials",
-        action="store_true",
-        default=None,
-        help="use each request's DD-API-KEY/DD-APPLICATION-KEY headers for the Datadog "
-        "calls it causes (CASE_MCP_PER_REQUEST_CREDENTIALS=1)",
-    )
+    for section in (ServerOptions, HttpOptions, AuthOptions) if http else (ServerOptions,):
+        add_flags(command, section)
 
 
 def _run_tools(args: argparse.Namespace) -> int:

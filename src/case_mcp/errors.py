@@ -235,7 +235,7 @@ class RequestTimeoutError(NetworkError):
 class UnknownHostError(NetworkError):
     """The API host's name does not resolve (no DNS record): a wrong base URL or site.
 
-    Nothing was sent. The host is `host`; it came from ``DD_SITE`` or ``CASE_MCP_BASE_URL``.
+    Nothing was sent. The host is `host`; it came from ``DD_SITE`` or the configured base URL.
     """
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from typing import get_args
 
 import httpx2
@@ -277,9 +279,19 @@ async def test_no_secret_appears_in_errors_or_logs(
     assert leaked == []
 
 
-def test_httpx2_does_not_log_request_urls_at_info() -> None:
-    """httpx2's per-request INFO line (it holds the URL and its query) is silenced."""
-    assert logging.getLogger("httpx2").getEffectiveLevel() >= logging.WARNING
+def test_importing_the_client_configures_no_logger() -> None:
+    """A program that imports the client keeps its own logging: no level is set at import."""
+    script = (
+        "import logging, case_mcp.client, case_mcp.server\n"
+        "print(sorted(name for name, logger in logging.root.manager.loggerDict.items()"
+        " if isinstance(logger, logging.Logger) and logger.level != logging.NOTSET))"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+
+    assert done.stdout.strip() == "[]"
 
 
 async def test_a_closed_client_sends_nothing_more(datadog: FakeDatadog) -> None:

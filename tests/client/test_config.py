@@ -208,3 +208,32 @@ def test_secrets_never_show_in_the_settings_text(monkeypatch: pytest.MonkeyPatch
     texts = (repr(settings), str(settings), settings.model_dump_json())
 
     assert [t for t in texts for s in (API_KEY, APP_KEY, ACCESS_TOKEN) if s in t] == []
+
+
+def test_the_public_surface_of_config_is_its_all() -> None:
+    """Everything `case_mcp.config.__all__` names is there, and nothing private is in it."""
+    import case_mcp.config
+
+    assert all(hasattr(case_mcp.config, name) for name in case_mcp.config.__all__)
+    assert not [name for name in case_mcp.config.__all__ if name.startswith("_")]
+
+
+def test_serve_help_shows_every_declared_flag_with_its_variable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each option that has a flag is offered by `serve`, and its help names its variable."""
+    from case_mcp.cli import main
+    from case_mcp.config import SECTIONS
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+
+    flagged = [option for section in SECTIONS for option in section.options() if option.flag]
+    missing = [
+        option.flag
+        for option in flagged
+        if f"{option.flag} " not in shown or option.variable not in shown
+    ]
+    assert flagged
+    assert missing == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -346,3 +347,34 @@ def test_serve_that_fails_to_start_leaves_the_garbage_collector_on(
     assert status == 2
     assert "Unknown toolset 'nope'" in err
     assert gc.isenabled()
+
+
+def test_even_verbose_the_command_keeps_httpx2s_request_lines_quiet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """httpx2's per-request INFO line (it holds the URL and its query) stays silenced with -v."""
+    main(["-v", "call", "--sandbox", "list_projects"])
+
+    assert logging.getLogger("httpx2").getEffectiveLevel() >= logging.WARNING
+    assert logging.getLogger("case_mcp").getEffectiveLevel() == logging.DEBUG
+
+
+def test_the_top_level_help_does_not_load_the_settings() -> None:
+    """`case-mcp --help` lists the commands without importing pydantic-settings, which only
+    the commands that read settings need, so it answers at once."""
+    script = (
+        "import sys\n"
+        "from case_mcp.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('pydantic_settings' in sys.modules, file=sys.stderr)"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+
+    assert "serve" in done.stdout
+    assert done.stderr.strip() == "False"

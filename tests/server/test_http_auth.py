@@ -18,12 +18,11 @@ from mcp.client.streamable_http import streamable_http_client
 from starlette.applications import Starlette
 
 from case_mcp.client import CaseManagementClient
-from case_mcp.config import ServerOptions
+from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server._auth import AuthOptions, auth_configured, server_auth
+from case_mcp.server._auth import auth_configured, server_auth
 from case_mcp.server._http import create_http_app
-from case_mcp.server._http_options import HttpOptions
 
 BASE = "http://127.0.0.1:8000"
 URL = f"{BASE}/mcp"

@@ -14,10 +14,10 @@ import httpx2
 import pytest
 from anyio.abc import SocketStream
 
+from case_mcp.config import HttpOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
 from case_mcp.server._http import create_http_app
-from case_mcp.server._http_options import HttpOptions
 from case_mcp.server._http_server import service_config
 from http_service import ListeningServer, Recording, factory, loopback_listener
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import signal
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -36,6 +37,7 @@ class Served:
     calls: int = 0
     deleted: list[bool] = field(default_factory=list)
     log: list[dict[str, Any]] = field(default_factory=list)
+    environments: dict[int, dict[str, str]] = field(default_factory=dict)
 
     def pids_serving(self, path: str) -> set[int]:
         """The processes that wrote an access line for a 200 answer at `path`."""
@@ -93,6 +95,23 @@ async def work(port: int, served: Served) -> None:
         )
 
 
+def worker_environments(log: Path) -> dict[int, dict[str, str]]:
+    """The environment each process that served /mcp so far started with (Linux's /proc)."""
+    pids = {
+        line["pid"]
+        for line in map(
+            json.loads, filter(lambda text: text.startswith("{"), log.read_text().splitlines())
+        )
+        if line.get("path") == "/mcp"
+    }
+    environments = {}
+    for pid in pids:
+        entries = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        pairs = (entry.decode().partition("=") for entry in entries if entry)
+        environments[pid] = {name: value for name, _, value in pairs}
+    return environments
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     folder = tmp_path_factory.mktemp("workers")
@@ -101,6 +120,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     with running_replicas(1, database, folder, flags, secret=None) as (server,):
         result = Served(parent_pid=server.process.pid, exit_status=None)
         anyio.run(work, server.port, result)
+        result.environments = worker_environments(server.log)
         server.process.send_signal(signal.SIGTERM)
         result.exit_status = server.process.wait(timeout=30)
     result.log = [
@@ -124,6 +144,20 @@ def test_without_a_secret_the_workers_share_one_key_for_confirmation_tokens(
 ) -> None:
     """A token issued by either worker is accepted by whichever worker takes the redeeming call."""
     assert served.deleted == [True] * CONFIRMATIONS
+
+
+def test_the_workers_get_the_validated_settings_without_secrets_not_the_command_line(
+    served: Served,
+) -> None:
+    """Each worker starts from the settings the parent validated, handed over without the
+    secret (which it inherits in its own variable), never from the parent's flags to parse."""
+    assert len(served.environments) == 2
+    for environment in served.environments.values():
+        handed = [value for value in environment.values() if '"calls_per_minute"' in value]
+        assert len(handed) == 1
+        assert json.loads(handed[0])["settings"]["http"]["calls_per_minute"] == 0
+        assert environment["CASE_MCP_SECRET"] not in handed[0]
+        assert not any("--calls-per-minute" in value for value in environment.values())
 
 
 def test_sigterm_stops_the_parent_and_both_workers_cleanly(served: Served) -> None:
@@ -174,7 +208,7 @@ def test_workers_with_the_in_memory_sandbox_are_refused_with_the_way_out(
 
 def test_one_worker_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the flag or CASE_MCP_WORKERS the service is one process, as before."""
-    from case_mcp.server._http_options import HttpOptions
+    from case_mcp.config import HttpOptions
 
     monkeypatch.delenv("CASE_MCP_WORKERS", raising=False)
 
@@ -184,8 +218,8 @@ def test_one_worker_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_worker_count_out_of_range_names_the_flag() -> None:
     """Zero workers passed in as the flag is a configuration error naming the flag."""
+    from case_mcp.config import HttpOptions
     from case_mcp.errors import ConfigurationError
-    from case_mcp.server._http_options import HttpOptions
 
     with pytest.raises(ConfigurationError, match="--workers must be a whole number from 1 to 64"):
         HttpOptions.load(workers=0)

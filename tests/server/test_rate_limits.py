@@ -12,11 +12,9 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
 from case_mcp.client import CaseManagementClient, RequestLimits
-from case_mcp.config import ServerOptions
+from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server._auth import AuthOptions
 from case_mcp.server._http import create_http_app
-from case_mcp.server._http_options import HttpOptions
 from lossy import FAST, no_backoff
 
 pytestmark = pytest.mark.anyio

@@ -36,7 +36,7 @@ from case_mcp.client._paths import template_of
 from case_mcp.client._rate_limits import RateLimits, retry_after
 from case_mcp.client._recovery import find_created
 from case_mcp.client._retry import OperationKind, RetryPolicy, ambiguous, operation_of, retrying
-from case_mcp.config import AuthKind
+from case_mcp.config import AuthKind, Settings
 from case_mcp.errors import (
     APIError,
     AuthenticationError,
@@ -58,10 +58,6 @@ from case_mcp.errors import (
 )
 from case_mcp.models import ErrorDocument
 
-# httpx2 logs every request line at INFO; the URL may carry a user's search text, and the
-# MCP host may show INFO logs to the user. Our own DEBUG line below logs the path only.
-logging.getLogger("httpx2").setLevel(logging.WARNING)
-
 logger = logging.getLogger("case_mcp.client")
 
 Method = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
@@ -79,6 +75,7 @@ REQUEST_ID: ContextVar[str | None] = ContextVar("case_mcp_request_id", default=N
 # even when the create used it up: the lookup is what keeps a lost answer from becoming a
 # duplicate, and it is worth a few more seconds.
 _RECOVERY_TIME: Final = 5.0
+_BASE_URL: Final = Settings.variable("base_url")
 
 _ERROR_TYPES: Final[Mapping[int, type[APIError]]] = {
     400: BadRequestError,
@@ -323,9 +320,7 @@ class HTTPSession:
             ) from exc
         except httpx2.RequestError as exc:
             if unresolvable(exc):
-                logger.warning(
-                    "%s does not resolve: check CASE_MCP_BASE_URL or DD_SITE", self._host
-                )
+                logger.warning("%s does not resolve: check %s or DD_SITE", self._host, _BASE_URL)
                 raise UnknownHostError(
                     f"The API host {self._host} does not resolve; {method} {path} was not sent",
                     method=method,
@@ -351,12 +346,12 @@ class HTTPSession:
         self.rate_limits.heed(who, operation, response.status_code, response.headers)
         if misdirected(response):
             logger.warning(
-                "%s answered %d to %s %s as no Datadog API endpoint does: "
-                "check CASE_MCP_BASE_URL or DD_SITE",
+                "%s answered %d to %s %s as no Datadog API endpoint does: check %s or DD_SITE",
                 self._host,
                 response.status_code,
                 method,
                 path,
+                _BASE_URL,
             )
             raise WrongBaseURLError(
                 f"{self._host} answered {response.status_code} to {method} {path} as no "

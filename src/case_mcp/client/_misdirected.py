@@ -1,6 +1,6 @@
 """Answers that show the base URL is not Datadog's API, and host names that do not resolve.
 
-A wrong ``CASE_MCP_BASE_URL`` (a path prefix too many, another service, a web page) must not
+A wrong base URL (a path prefix too many, another service, a web page) must not
 read as "the case does not exist" or "there are no projects", and a host name with no DNS
 record is no failure of Datadog's: both are the operator's to fix.
 

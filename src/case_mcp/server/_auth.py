@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, ClassVar, Final
+from typing import Any
 from urllib.parse import urlsplit
 
 from mcp import MCPError
@@ -31,11 +30,10 @@ from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import INVALID_REQUEST, CallToolResult, TextContent
-from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic import AnyHttpUrl, SecretStr
 
 from case_mcp.client._credentials import RequestCredentials, using_credentials
-from case_mcp.config import FlagSettings
+from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server import _audit
 from case_mcp.server._auth_tokens import (
@@ -53,7 +51,6 @@ from case_mcp.server._methods import reaches_datadog
 from case_mcp.server._spec import ToolKind
 
 __all__ = [
-    "AuthOptions",
     "ServerAuth",
     "auth_configured",
     "caller_may",
@@ -61,77 +58,10 @@ __all__ = [
     "server_auth",
 ]
 
-_FLAGS: Final = {
-    "token_file": "--token-file",
-    "jwks_file": "--jwks-file",
-    "jwt_audience": "--jwt-audience",
-    "jwt_issuer": "--jwt-issuer",
-    "per_request_credentials": "--per-request-credentials",
-}
-
-
-class AuthOptions(FlagSettings):
-    """How HTTP callers authenticate, from ``CASE_MCP_*`` variables and flags.
-
-    Build it with `AuthOptions.load()`; flags are passed as overrides and win.
-
-    Attributes:
-        tokens: ``CASE_MCP_HTTP_TOKENS``: comma-separated static bearer tokens, each
-            ``token`` (both scopes) or ``token:cases:read`` / ``token:cases:write``.
-        token_file: ``CASE_MCP_TOKEN_FILE`` / ``--token-file``: more static tokens, one per
-            line in the same form; ``#`` starts a comment line.
-        jwt_secret: ``CASE_MCP_JWT_SECRET``: accept HS256 JWTs signed with this secret.
-        jwks_file: ``CASE_MCP_JWKS_FILE`` / ``--jwks-file``: accept RS256/ES256 JWTs signed
-            by a key of this JWKS file.
-        jwt_audience: ``CASE_MCP_JWT_AUDIENCE`` / ``--jwt-audience``: the ``aud`` a JWT must
-            carry (default: the server's resource URL, ``http://HOST:PORT/mcp``).
-        jwt_issuer: ``CASE_MCP_JWT_ISSUER`` / ``--jwt-issuer``: the ``iss`` a JWT must carry,
-            also announced as the authorisation server (default: not checked).
-        per_request_credentials: ``CASE_MCP_PER_REQUEST_CREDENTIALS`` /
-            ``--per-request-credentials``: use the ``DD-API-KEY`` / ``DD-APPLICATION-KEY``
-            headers of each MCP request for the Datadog calls it causes.
-    """
-
-    model_config = SettingsConfigDict(
-        frozen=True, extra="ignore", validate_by_alias=True, validate_by_name=True
-    )
-    flags: ClassVar[Mapping[str, str]] = _FLAGS
-
-    tokens: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
-        default=(), validation_alias="CASE_MCP_HTTP_TOKENS"
-    )
-    token_file: Path | None = Field(default=None, validation_alias="CASE_MCP_TOKEN_FILE")
-    jwt_secret: SecretStr | None = Field(default=None, validation_alias="CASE_MCP_JWT_SECRET")
-    jwks_file: Path | None = Field(default=None, validation_alias="CASE_MCP_JWKS_FILE")
-    jwt_audience: str | None = Field(default=None, validation_alias="CASE_MCP_JWT_AUDIENCE")
-    jwt_issuer: str | None = Field(default=None, validation_alias="CASE_MCP_JWT_ISSUER")
-    per_request_credentials: bool = Field(
-        default=False, validation_alias="CASE_MCP_PER_REQUEST_CREDENTIALS"
-    )
-
-    @field_validator("tokens", mode="before")
-    @classmethod
-    def _split_tokens(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
-
-    @field_validator("jwt_secret", mode="after")
-    @classmethod
-    def _blank_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None or not value.get_secret_value().strip():
-            return None
-        return value
-
-    @field_validator("jwt_audience", "jwt_issuer", mode="after")
-    @classmethod
-    def _blank_is_unset(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
-
 
 def auth_configured(auth: AuthOptions) -> bool:
     """Whether HTTP callers must show a bearer token (a static token or a JWT key is set)."""
-    return bool(auth.tokens or auth.token_file or auth.jwt_secret or auth.jwks_file)
+    return auth.configured
 
 
 @dataclass(frozen=True)
@@ -158,7 +88,7 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
     if not auth_configured(auth):
         return None
     entries = parse_static_tokens(
-        (token.get_secret_value() for token in auth.tokens), "CASE_MCP_HTTP_TOKENS"
+        (token.get_secret_value() for token in auth.tokens), AuthOptions.variable("tokens")
     )
     if auth.token_file is not None:
         entries += parse_static_tokens(read_token_file(auth.token_file), "--token-file")
@@ -168,7 +98,8 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
     secret = auth.jwt_secret.get_secret_value() if auth.jwt_secret is not None else None
     if secret is not None and len(secret) < MIN_JWT_SECRET_LENGTH:
         raise ConfigurationError(
-            f"CASE_MCP_JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters long"
+            f"{AuthOptions.variable('jwt_secret')} must be at least {MIN_JWT_SECRET_LENGTH} "
+            "characters long"
         )
     if secret is not None or auth.jwks_file is not None:
         verifiers.append(
@@ -181,7 +112,7 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
             )
         )
     if not verifiers:
-        raise ConfigurationError("--token-file / CASE_MCP_TOKEN_FILE holds no token")
+        raise ConfigurationError(f"{AuthOptions.named('token_file')} holds no token")
     # Static tokens have no authorisation server; the metadata then names this server.
     parts = urlsplit(resource_url)
     settings = AuthSettings(

@@ -21,6 +21,7 @@ from typing import Any, Final, Literal, get_args
 import jwt
 from mcp.server.auth.provider import AccessToken
 
+from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def read_token_file(path: Path) -> list[str]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigurationError(
-            f"--token-file / CASE_MCP_TOKEN_FILE: cannot read {str(path)!r} "
+            f"{AuthOptions.named('token_file')}: cannot read {str(path)!r} "
             f"({error.strerror or type(error).__name__})"
         ) from None
     lines = (line.strip() for line in text.splitlines())
@@ -227,7 +228,7 @@ def load_jwks(path: Path) -> jwt.PyJWKSet:
     Raises:
         ConfigurationError: The file cannot be read or holds no usable RS256/ES256 key.
     """
-    where = f"--jwks-file / CASE_MCP_JWKS_FILE {str(path)!r}"
+    where = f"{AuthOptions.named('jwks_file')} {str(path)!r}"
     try:
         keys = jwt.PyJWKSet.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except OSError as error:

@@ -29,7 +29,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from case_mcp.client._rate_limits import KNOWN_BUCKETS
 from case_mcp.client._retry import never_sent, operation_of
-from case_mcp.config import SITES
+from case_mcp.config import SITES, Settings
 from case_mcp.errors import (
     APIError,
     AuthenticationError,
@@ -63,6 +63,7 @@ _CREATED: Final = {
     "create_project": ("the project", "list_projects", "create_project"),
     "comment_case": ("the comment", "get_case_timeline on that case", "add_case_comment"),
 }
+_BASE_URL: Final = Settings.variable("base_url")
 _PERMISSIONS: Final = ("cases_read", "cases_write", "user_access_read")
 
 
@@ -145,7 +146,7 @@ def _unauthenticated(host: str) -> str:
     if site is not None:
         where = f"the Datadog site {site} (DD_SITE; API host {host})"
     elif host:
-        where = f"{host} (set by CASE_MCP_BASE_URL)"
+        where = f"{host} (set by {_BASE_URL})"
     else:
         where = "the configured Datadog site"
     return (
@@ -202,19 +203,19 @@ def _misconfigured(error: WrongBaseURLError | UnknownHostError) -> str:
         else:
             what = (
                 f"the API host {error.host or 'configured'} does not exist (its name does not "
-                "resolve): CASE_MCP_BASE_URL, or DD_SITE if it is not set, names the wrong host"
+                f"resolve): {_BASE_URL}, or DD_SITE if it is not set, names the wrong host"
             )
     else:
         what = (
             f"{error.host or 'the configured host'} answered (HTTP {error.status}) as no endpoint "
-            "of Datadog's API does, so CASE_MCP_BASE_URL (or DD_SITE) does not lead to Datadog's "
-            "API; CASE_MCP_BASE_URL must be the API's root, such as https://api.datadoghq.com, "
+            f"of Datadog's API does, so {_BASE_URL} (or DD_SITE) does not lead to Datadog's "
+            f"API; {_BASE_URL} must be the API's root, such as https://api.datadoghq.com, "
             "with no path"
         )
     return (
         f"case-mcp is misconfigured: {what}. Nothing was read or changed, and this is not about "
         "your request. Retrying will not help: tell the user that the operator of this MCP "
-        "server must fix CASE_MCP_BASE_URL or DD_SITE and restart it."
+        f"server must fix {_BASE_URL} or DD_SITE and restart it."
     )
 
 

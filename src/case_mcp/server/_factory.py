@@ -56,7 +56,7 @@ def create_server(
         version=__version__,
         instructions=INSTRUCTIONS,
         lifespan=lifespan_for(make_client, options),
-        # With CASE_MCP_SECRET, replicas open each other's sealed request state.
+        # With a shared secret (`ServerOptions.secret`), replicas open each other's state.
         request_state_security=request_state_security(options.secret),
         # Inside the SDK's sealing: a nonce in each state makes a person's answer single use.
         middleware=[seal_nonces],

@@ -4,7 +4,7 @@ The service is the stdio server (`create_server`: the same tools, guardrails and
 behind the SDK's Streamable HTTP transport, made fit to share:
 
 - stateless: no MCP session lives in a process, and the request state of a confirmation
-  round trip is sealed with a key derived from ``CASE_MCP_SECRET`` (`_http_state`), so any
+  round trip is sealed with a key derived from the configured secret (`_http_state`), so any
   replica serves any request of either protocol era;
 - ``Origin`` and ``Host`` are always checked against explicit allow lists (foreign Origin:
   403, foreign Host: 421). The SDK switches both checks off when bound to 0.0.0.0 unless it
@@ -37,10 +37,9 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 
 from case_mcp._listener import bind_listener
-from case_mcp.config import ServerOptions
+from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server._auth import (
-    AuthOptions,
     auth_configured,
     install_caller_policy,
     server_auth,
@@ -49,7 +48,6 @@ from case_mcp.server._factory import create_server
 from case_mcp.server._http_health import Readiness, healthz
 from case_mcp.server._http_limits import CallerRateLimit, CallLimit
 from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
-from case_mcp.server._http_options import HttpOptions
 from case_mcp.server._http_server import service_config
 from case_mcp.server._http_streams import EndListenersAtShutdown, let_answers_finish
 from case_mcp.server._state import ClientFactory
@@ -183,8 +181,9 @@ def serve_http(
         use_json_logs(log_level)
         if options is None or options.secret is None:
             logger.warning(
-                "CASE_MCP_SECRET is not set: confirmation tokens and request state are sealed "
-                "with a key of this process only, so no other replica accepts them"
+                "%s is not set: confirmation tokens and request state are sealed "
+                "with a key of this process only, so no other replica accepts them",
+                ServerOptions.variable("secret"),
             )
         port = listener.getsockname()[1]
         logger.info("serving MCP on http://%s:%d%s", http.host, port, MCP_PATH)

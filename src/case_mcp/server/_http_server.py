@@ -24,7 +24,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
-from case_mcp.server._http_options import HttpOptions
+from case_mcp.config import HttpOptions
 
 __all__ = ["ReadBoundProtocol", "ServiceConfig", "service_config"]
 

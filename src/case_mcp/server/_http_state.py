@@ -1,4 +1,4 @@
-"""The key that seals the SDK's request state, derived from ``CASE_MCP_SECRET``.
+"""The key that seals the SDK's request state, derived from the configured secret.
 
 A 2026-07-28 tool call that asks the user something (a delete's confirmation) comes back as a
 second request carrying the server's sealed ``requestState``. Behind a load balancer that

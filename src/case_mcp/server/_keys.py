@@ -1,4 +1,4 @@
-"""The keys derived from ``CASE_MCP_SECRET``: one per use, none of them the secret itself.
+"""The keys derived from the configured secret: one per use, none of them the secret itself.
 
 A confirmation token's MAC and the SDK's sealed request state must never share a key: a
 value made for one use then could never be passed off as the other's, and a key that leaks
@@ -25,7 +25,7 @@ _LABELS: Final[dict[KeyUse, bytes]] = {
 }
 
 
-# Without CASE_MCP_SECRET: a secret of this process only, so what it signs dies with it.
+# Without a configured secret: a secret of this process only, so what it signs dies with it.
 _PROCESS_SECRET: Final = secrets.token_bytes(32)
 
 

@@ -4,7 +4,7 @@ A token reads ``v1.<payload>.<signature>``, both parts base64url without padding
 spelling of the same bytes is accepted (padded, other unused bits, spaces around). The payload
 is compact JSON naming the tool, the target (ids only), a digest of what the delete would
 destroy, the expiry (Unix seconds) and a random id. The signature is HMAC-SHA256 over the
-payload bytes with a key derived (`_keys`) from ``CASE_MCP_SECRET``, or, when none is set, from
+payload bytes with a key derived (`_keys`) from the configured secret, or, when none is set, from
 a random key made when the process starts (tokens then die with the process, and no replica
 accepts another's).
 
