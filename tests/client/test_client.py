@@ -46,8 +46,13 @@ def test_the_public_api_is_what_it_is() -> None:
         "USER_AGENT",
         "CaseManagementClient",
         "CaseSortField",
+        "RequestCredentials",
         "RequestLimits",
         "RetryPolicy",
+        "current_request_id",
+        "current_tenant",
+        "using_credentials",
+        "using_request_id",
     ]
     assert (MAX_PAGE_SIZE, get_args(CaseSortField)) == (100, ("created_at", "priority", "status"))
 

@@ -20,7 +20,6 @@ import platform
 import time
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Final, Literal, TypeVar
 
@@ -29,7 +28,7 @@ import httpx2
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from case_mcp import __version__
-from case_mcp.client._credentials import credential_headers, organisation_of
+from case_mcp.client._credentials import credential_headers, current_request_id, organisation_of
 from case_mcp.client._limits import Limiter, RequestLimits
 from case_mcp.client._misdirected import misdirected, unresolvable
 from case_mcp.client._paths import template_of
@@ -70,10 +69,6 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 USER_AGENT: Final = (
     f"case-mcp/{__version__} (python {platform.python_version()}; httpx2/{httpx2.__version__})"
 )
-
-REQUEST_ID: ContextVar[str | None] = ContextVar("case_mcp_request_id", default=None)
-"""The id of the inbound request being served (set by the HTTP server), sent to Datadog as
-``X-Request-Id`` on every API call it causes, so both sides' logs can be joined."""
 
 # Looking for what a create made gets at least this long (or the whole deadline, if shorter),
 # even when the create used it up: the lookup is what keeps a lost answer from becoming a
@@ -289,7 +284,7 @@ class HTTPSession:
                 held=True,
             )
         headers = {"Content-Type": "application/json"} if content is not None else {}
-        request_id = REQUEST_ID.get()
+        request_id = current_request_id()
         if request_id is not None:
             headers["X-Request-Id"] = request_id
         # A multi-tenant caller's own keys, for this request only (they win over the defaults).

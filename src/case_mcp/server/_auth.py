@@ -34,7 +34,7 @@ from mcp.types import INVALID_REQUEST, CallToolResult, TextContent
 from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from case_mcp.client._credentials import RequestCredentials, using_credentials
+from case_mcp.client import RequestCredentials, using_credentials
 from case_mcp.config import FlagSettings
 from case_mcp.errors import ConfigurationError
 from case_mcp.server import _audit

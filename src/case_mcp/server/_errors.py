@@ -6,7 +6,7 @@ paragraph: what happened, and what to do next (`explain`).
 
 The text is built from trusted parts only: our own words, the HTTP status, the API host the
 operator configured, Datadog's rate-limit reset time, and from Datadog's answers only names
-case-mcp knows: fields of the models and their enum values (`case_mcp.models._names`), found
+case-mcp knows: fields of the models and their enum values (`case_mcp.models.names`), found
 in error messages of a known shape (`case_mcp.server._bad_request`), and Datadog's rate-limit names
 (`KNOWN_BUCKETS`). Whatever else an answer says is never repeated: it may quote a case's title
 or a comment, or, from a server that is not Datadog, echo the keys it was sent. Neither are
