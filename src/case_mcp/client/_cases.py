@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from case_mcp.client._http import parse
+from case_mcp.client._operation import Scope, operation
 from case_mcp.client._operations import Operations, boolean, check_page_size
-from case_mcp.client._paths import api_path
+from case_mcp.client._recovery import find_case, find_comment
 from case_mcp.errors import InvalidRequestError, MalformedResponseError
 from case_mcp.models import (
     Case,
@@ -41,6 +42,13 @@ CaseSortField = Literal["created_at", "priority", "status"]
 class CaseOperations(Operations):
     """The operations of Datadog's Case Management API on cases."""
 
+    @operation(
+        "GET",
+        "/api/v2/cases",
+        effect="read",
+        scope=Scope(query="filter", answer="cases"),
+        response=CasesDocument,
+    )
     async def search_cases(
         self,
         filter: str | None = None,  # Datadog's parameter name
@@ -71,9 +79,18 @@ class CaseOperations(Operations):
             params["filter"] = filter
         if sort_ascending is not None:
             params["sort[asc]"] = boolean(sort_ascending)
-        document = await self._call(CasesDocument, "GET", "/api/v2/cases", params=params)
+        document: CasesDocument = await self._call(params=params)
         return document.to_page(page=page_number, page_size=page_size)
 
+    @operation(
+        "POST",
+        "/api/v2/cases",
+        effect="creates",
+        scope=Scope(project="project_id"),
+        request=CaseCreate,
+        response=CaseDocument,
+        finder=find_case,
+    )
     async def create_case(
         self,
         title: str,
@@ -91,7 +108,7 @@ class CaseOperations(Operations):
         Args:
             title: The case's title.
             type_id: The UUID of its case type (see `get_all_case_types`).
-            project_id: The UUID of its project (see `get_projects`).
+            project_id: The UUID of its project (the project list has it).
             priority: ``P1`` (highest) to ``P5``, or ``NOT_DEFINED``.
             description: Its description.
             assignee_id: The UUID of the user to assign it to.
@@ -112,8 +129,16 @@ class CaseOperations(Operations):
             status_name=status_name,
             custom_attributes=dict(custom_attributes) if custom_attributes is not None else None,
         )
-        return (await self._call(CaseDocument, "POST", "/api/v2/cases", body)).data
+        document: CaseDocument = await self._call(body)
+        return document.data
 
+    @operation(
+        "GET",
+        "/api/v2/cases/{case_id}",
+        effect="read",
+        scope=Scope(answer="case"),
+        response=CaseDocument,
+    )
     async def get_case(self, case_id: str) -> Case:
         """One case.
 
@@ -123,8 +148,17 @@ class CaseOperations(Operations):
         Raises:
             NotFoundError: No such case.
         """
-        return (await self._call(CaseDocument, "GET", api_path("/api/v2/cases/{}", case_id))).data
+        document: CaseDocument = await self._call()
+        return document.data
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/title",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseUpdateTitle,
+        response=CaseDocument,
+    )
     async def update_case_title(self, case_id: str, title: str) -> Case:
         """Change a case's title.
 
@@ -136,8 +170,16 @@ class CaseOperations(Operations):
             BadRequestError: The title is invalid (empty).
             NotFoundError: No such case.
         """
-        return await self._case_action(case_id, "title", CaseUpdateTitle(title=title))
+        return await self._case_action(CaseUpdateTitle(title=title))
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/description",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseUpdateDescription,
+        response=CaseDocument,
+    )
     async def update_case_description(self, case_id: str, description: str) -> Case:
         """Change a case's description.
 
@@ -149,8 +191,16 @@ class CaseOperations(Operations):
             NotFoundError: No such case.
         """
         body = CaseUpdateDescription(description=description)
-        return await self._case_action(case_id, "description", body)
+        return await self._case_action(body)
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/status",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseUpdateStatus,
+        response=CaseDocument,
+    )
     async def update_status(
         self, case_id: str, status: str | None = None, status_name: str | None = None
     ) -> Case:
@@ -169,8 +219,16 @@ class CaseOperations(Operations):
         if status is None and status_name is None:
             raise InvalidRequestError("update_status needs a status or a status_name")
         body = CaseUpdateStatus(status=status, status_name=status_name)
-        return await self._case_action(case_id, "status", body)
+        return await self._case_action(body)
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/priority",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseUpdatePriority,
+        response=CaseDocument,
+    )
     async def update_priority(self, case_id: str, priority: CasePriority) -> Case:
         """Change a case's priority.
 
@@ -182,8 +240,16 @@ class CaseOperations(Operations):
             BadRequestError: The priority is not one Datadog knows.
             NotFoundError: No such case.
         """
-        return await self._case_action(case_id, "priority", CaseUpdatePriority(priority=priority))
+        return await self._case_action(CaseUpdatePriority(priority=priority))
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/assign",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseAssign,
+        response=CaseDocument,
+    )
     async def assign_case(self, case_id: str, assignee_id: str) -> Case:
         """Assign a case to a user.
 
@@ -195,8 +261,16 @@ class CaseOperations(Operations):
             BadRequestError: The user id is not a UUID.
             NotFoundError: No such case or user.
         """
-        return await self._case_action(case_id, "assign", CaseAssign(assignee_id=assignee_id))
+        return await self._case_action(CaseAssign(assignee_id=assignee_id))
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/unassign",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseEmpty,
+        response=CaseDocument,
+    )
     async def unassign_case(self, case_id: str) -> Case:
         """Remove a case's assignee.
 
@@ -206,8 +280,16 @@ class CaseOperations(Operations):
         Raises:
             NotFoundError: No such case.
         """
-        return await self._case_action(case_id, "unassign", CaseEmpty())
+        return await self._case_action(CaseEmpty())
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/archive",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseEmpty,
+        response=CaseDocument,
+    )
     async def archive_case(self, case_id: str) -> Case:
         """Archive a case.
 
@@ -217,8 +299,16 @@ class CaseOperations(Operations):
         Raises:
             NotFoundError: No such case.
         """
-        return await self._case_action(case_id, "archive", CaseEmpty())
+        return await self._case_action(CaseEmpty())
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/unarchive",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseEmpty,
+        response=CaseDocument,
+    )
     async def unarchive_case(self, case_id: str) -> Case:
         """Bring an archived case back.
 
@@ -228,8 +318,16 @@ class CaseOperations(Operations):
         Raises:
             NotFoundError: No such case.
         """
-        return await self._case_action(case_id, "unarchive", CaseEmpty())
+        return await self._case_action(CaseEmpty())
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/attributes",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseUpdateAttributes,
+        response=CaseDocument,
+    )
     async def update_attributes(
         self, case_id: str, attributes: Mapping[str, Sequence[str]]
     ) -> Case:
@@ -244,10 +342,17 @@ class CaseOperations(Operations):
             NotFoundError: No such case.
         """
         values = {key: list(items) for key, items in attributes.items()}
-        return await self._case_action(
-            case_id, "attributes", CaseUpdateAttributes(attributes=values)
-        )
+        return await self._case_action(CaseUpdateAttributes(attributes=values))
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/comment",
+        effect="creates",
+        scope=Scope(case="case_id"),
+        request=CaseComment,
+        response=TimelineDocument,
+        finder=find_comment,
+    )
     async def comment_case(self, case_id: str, comment: str) -> TimelineCell:
         """Comment on a case.
 
@@ -262,8 +367,7 @@ class CaseOperations(Operations):
             BadRequestError: The comment is empty.
             NotFoundError: No such case.
         """
-        path = api_path("/api/v2/cases/{}/comment", case_id)
-        response = await self._http.request("POST", path, body=CaseComment(comment=comment).body())
+        _, path, response = await self._exchange(CaseComment(comment=comment))
         cells = parse(response, TimelineDocument, "POST", path).data
         if not cells:
             raise MalformedResponseError(
@@ -274,6 +378,12 @@ class CaseOperations(Operations):
             )
         return cells[0]
 
+    @operation(
+        "DELETE",
+        "/api/v2/cases/{case_id}/comment/{cell_id}",
+        effect="deletes",
+        scope=Scope(case="case_id"),
+    )
     async def delete_case_comment(self, case_id: str, cell_id: str) -> None:
         """Delete a comment from a case.
 
@@ -285,10 +395,16 @@ class CaseOperations(Operations):
             BadRequestError: The cell id is not a UUID.
             NotFoundError: No such case or comment.
         """
-        await self._http.request(
-            "DELETE", api_path("/api/v2/cases/{}/comment/{}", case_id, cell_id)
-        )
+        await self._call()
 
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/custom_attributes/{key}",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseUpdateCustomAttribute,
+        response=CaseDocument,
+    )
     async def update_case_custom_attribute(
         self,
         case_id: str,
@@ -311,10 +427,17 @@ class CaseOperations(Operations):
             BadRequestError: The value does not fit the attribute's configuration.
             NotFoundError: No such case, or no such attribute on its case type.
         """
-        path = api_path("/api/v2/cases/{}/custom_attributes/{}", case_id, key)
         body = CaseUpdateCustomAttribute(type=type, is_multi=is_multi, value=value)
-        return (await self._call(CaseDocument, "POST", path, body)).data
+        document: CaseDocument = await self._call(body)
+        return document.data
 
+    @operation(
+        "DELETE",
+        "/api/v2/cases/{case_id}/custom_attributes/{key}",
+        effect="deletes",
+        scope=Scope(case="case_id"),
+        response=CaseDocument,
+    )
     async def delete_case_custom_attribute(self, case_id: str, key: str) -> Case:
         """Remove one custom attribute's value from a case.
 
@@ -325,9 +448,17 @@ class CaseOperations(Operations):
         Raises:
             NotFoundError: No such case, or no such attribute on its case type.
         """
-        path = api_path("/api/v2/cases/{}/custom_attributes/{}", case_id, key)
-        return (await self._call(CaseDocument, "DELETE", path)).data
+        document: CaseDocument = await self._call()
+        return document.data
 
+    @operation(
+        "PATCH",
+        "/api/v2/cases/{case_id}/relationships/project",
+        effect="sets",
+        scope=Scope(case="case_id", project="project_id"),
+        request=ProjectRelationship,
+        response=CaseDocument,
+    )
     async def move_case_to_project(self, case_id: str, project_id: str) -> Case:
         """Move a case to another project.
 
@@ -338,10 +469,16 @@ class CaseOperations(Operations):
         Raises:
             NotFoundError: No such case or project.
         """
-        path = api_path("/api/v2/cases/{}/relationships/project", case_id)
-        body = ProjectRelationship(project_id=project_id)
-        return (await self._call(CaseDocument, "PATCH", path, body)).data
+        document: CaseDocument = await self._call(ProjectRelationship(project_id=project_id))
+        return document.data
 
+    @operation(
+        "GET",
+        "/api/v2/cases/{case_id}/timelines",
+        effect="read",
+        scope=Scope(case="case_id", answer="timeline"),
+        response=TimelineDocument,
+    )
     async def list_case_timeline(
         self,
         case_id: str,
@@ -368,9 +505,9 @@ class CaseOperations(Operations):
             params["page[number]"] = str(page_number)
         if sort_ascending is not None:
             params["sort[ascending]"] = boolean(sort_ascending)
-        path = api_path("/api/v2/cases/{}/timelines", case_id)
-        return (await self._call(TimelineDocument, "GET", path, params=params)).data
+        document: TimelineDocument = await self._call(params=params)
+        return document.data
 
-    async def _case_action(self, case_id: str, action: str, body: RequestBody) -> Case:
-        path = api_path("/api/v2/cases/{}/" + action, case_id)
-        return (await self._call(CaseDocument, "POST", path, body)).data
+    async def _case_action(self, body: RequestBody) -> Case:
+        document: CaseDocument = await self._call(body)
+        return document.data
