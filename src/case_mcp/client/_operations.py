@@ -41,6 +41,12 @@ class Operations:
     ) -> tuple[Call, APIPath, httpx2.Response]:
         """Send the current operation's request and return its 2xx answer unparsed."""
         call = calling()
+        declared = call.operation.request
+        if (body is None) != (declared is None) or (declared and not isinstance(body, declared)):
+            # A method that sends what its declaration does not say is a bug, found by any test.
+            raise TypeError(
+                f"{call.operation.id} sends {type(body).__name__}, not its declared body"
+            )
         payload = body.body() if body is not None else None
         response = await self._http.request(call, params=params, body=payload)
         return call, call.path(), response
