@@ -35,7 +35,10 @@ its `attempts` says how many were made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from case_mcp.client import Operation
 
 __all__ = [
     "APIError",
@@ -73,7 +76,13 @@ class InvalidRequestError(CaseMCPError, ValueError):
     """Arguments the client refuses before sending anything (a page size over 100, an empty id).
 
     It is also a `ValueError`, which is what such a mistake is in plain Python terms.
+
+    Attributes:
+        operation: The client operation that refused the arguments (None when raised
+            elsewhere).
     """
+
+    operation: Operation | None = None
 
 
 class DatadogError(CaseMCPError):
@@ -85,14 +94,25 @@ class DatadogError(CaseMCPError):
         host: The API host the request went to (``api.datadoghq.eu``), which names the site;
             empty when unknown.
         attempts: How many times the request was sent (more than 1 after retries).
+        operation: The declared client operation whose request failed (its id, method,
+            path template and effect on state); None for an error not raised by the client.
     """
 
-    def __init__(self, message: str, *, method: str = "", path: str = "", host: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        host: str = "",
+        operation: Operation | None = None,
+    ) -> None:
         super().__init__(message)
         self.method = method
         self.path = path
         self.host = host
         self.attempts = 1
+        self.operation = operation
 
 
 @dataclass(frozen=True)
@@ -280,8 +300,7 @@ class UnknownOutcomeError(DatadogError):
     The failure that lost the answer is the exception's ``__cause__``.
 
     Attributes:
-        operation: What was being created: ``create_case``, ``create_project``,
-            ``comment_case`` (or ``request`` for a creating request the client does not know).
+        operation: The create that was sent (see `DatadogError.operation`).
         checked: Whether the client managed to look for the object (and did not find it);
             False when the lookup itself failed.
     """
@@ -290,14 +309,13 @@ class UnknownOutcomeError(DatadogError):
         self,
         message: str,
         *,
-        operation: str,
+        operation: Operation | None,
         checked: bool,
         method: str = "",
         path: str = "",
         host: str = "",
     ) -> None:
-        super().__init__(message, method=method, path=path, host=host)
-        self.operation = operation
+        super().__init__(message, method=method, path=path, host=host, operation=operation)
         self.checked = checked
 
 

@@ -44,12 +44,25 @@ def test_the_public_api_is_what_it_is() -> None:
     import case_mcp.client as package
 
     assert package.__all__ == [
+        "KNOWN_BUCKETS",
         "MAX_PAGE_SIZE",
+        "OPERATIONS",
+        "ORGANISATION",
         "USER_AGENT",
         "CaseManagementClient",
         "CaseSortField",
+        "Effect",
+        "Operation",
+        "OperationGuard",
+        "RequestCredentials",
         "RequestLimits",
         "RetryPolicy",
+        "Scope",
+        "current_request_id",
+        "current_tenant",
+        "never_sent",
+        "using_credentials",
+        "using_request_id",
     ]
     assert (MAX_PAGE_SIZE, get_args(CaseSortField)) == (100, ("created_at", "priority", "status"))
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import httpx2
@@ -14,8 +15,8 @@ import pytest
 import stamina
 from stamina.instrumentation import RetryDetails, set_on_retry_hooks
 
-from case_mcp.client import CaseManagementClient, RetryPolicy
-from case_mcp.client._retry import OperationKind, operation_of
+from case_mcp.client import OPERATIONS as DECLARED
+from case_mcp.client import CaseManagementClient, Effect, RetryPolicy
 from case_mcp.config import Settings
 from case_mcp.errors import (
     ConfigurationError,
@@ -122,7 +123,8 @@ async def test_a_create_whose_answer_is_lost_is_never_sent_again(
 
     sent = [(request.method, request.url.path) for request in datadog.requests]
     assert sent == [("POST", "/api/v2/cases/projects"), ("GET", "/api/v2/cases/projects")]
-    assert (raised.value.operation, raised.value.checked) == ("create_project", True)
+    assert raised.value.operation is DECLARED["create_project"]
+    assert raised.value.checked is True
 
 
 async def test_a_lost_create_answer_is_replaced_by_what_was_created(
@@ -317,6 +319,14 @@ async def test_network_errors_that_are_not_timeouts_keep_their_type(
     assert raised.value.attempts == 5
 
 
+OperationKind = Literal["read", "write", "create"]
+# What each kind may be retried for: a write sets state or deletes, so it is safe to repeat.
+EFFECTS: dict[OperationKind, set[Effect]] = {
+    "read": {"read"},
+    "write": {"sets", "deletes"},
+    "create": {"creates"},
+}
+
 # Every operation of the client, called with dummy arguments, and the kind it must be.
 OPERATIONS: dict[str, tuple[Callable[[CaseManagementClient], Awaitable[Any]], OperationKind]] = {
     "search_cases": (lambda c: c.search_cases("x"), "read"),
@@ -373,8 +383,9 @@ def test_every_client_operation_has_a_retry_kind() -> None:
 async def test_each_operation_is_classified_by_what_repeating_it_does(
     datadog: FakeDatadog, name: str
 ) -> None:
-    """The request each operation sends is read, write (safe to repeat) or create."""
+    """Each operation is declared read, write (safe to repeat) or create, and sends that."""
     call, kind = OPERATIONS[name]
+    declared = DECLARED[name]
     datadog.answer(200, b"{}")
 
     # "{}" is not every operation's document; only the request sent matters here.
@@ -383,4 +394,7 @@ async def test_each_operation_is_classified_by_what_repeating_it_does(
             await call(client)
 
     request = datadog.requests[0]
-    assert operation_of(request.method, request.url.raw_path.decode().split("?")[0])[0] == kind
+    template = re.sub(r"\{\w+\}", "[^/]+", declared.path)
+    assert declared.effect in EFFECTS[kind]
+    assert request.method == declared.method
+    assert re.fullmatch(template, request.url.raw_path.decode().split("?")[0])

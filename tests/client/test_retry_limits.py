@@ -7,8 +7,12 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from case_mcp.client import CaseManagementClient, RequestLimits
-from case_mcp.client._credentials import RequestCredentials, using_credentials
+from case_mcp.client import (
+    CaseManagementClient,
+    RequestCredentials,
+    RequestLimits,
+    using_credentials,
+)
 from case_mcp.client._limits import Limiter
 from case_mcp.client._rate_limits import RateLimits
 from case_mcp.errors import RateLimitedError, RequestLimitError

@@ -10,6 +10,7 @@ from mcp import Client
 from mcp.types import CallToolResult
 
 import case_mcp.errors as errors_module
+from case_mcp.client import OPERATIONS
 from case_mcp.errors import (
     APIError,
     DatadogError,
@@ -268,7 +269,7 @@ def every_error() -> list[DatadogError | InvalidRequestError]:
         elif issubclass(kind, MalformedResponseError | WrongBaseURLError):
             made.append(kind(INJECTION, status=200))
         elif issubclass(kind, UnknownOutcomeError):
-            made.append(kind(INJECTION, operation="create_case", checked=False))
+            made.append(kind(INJECTION, operation=OPERATIONS["create_case"], checked=False))
         elif issubclass(kind, RequestLimitError):
             made.append(kind(INJECTION, retry_after=2))
         elif kind in (DatadogError, NetworkError) or issubclass(kind, NetworkError):

@@ -12,9 +12,17 @@ import pytest
 from mcp import Client
 from mcp.types import Tool
 
-from case_mcp.client import CaseManagementClient
+from case_mcp.client import CaseManagementClient, Effect, Operation
 from case_mcp.config import ServerOptions
-from case_mcp.server import TOOLSETS, ToolKind, Toolset, create_server
+from case_mcp.sandbox import Sandbox
+from case_mcp.server import (
+    EFFECT_OF_KIND,
+    TOOLSETS,
+    ToolKind,
+    Toolset,
+    ToolSpec,
+    create_server,
+)
 from case_mcp.server._manifest import kind_of
 from case_mcp.server.tools import all_tools
 
@@ -75,6 +83,68 @@ def test_each_tool_has_the_kind_the_issue_gives_it(tools: dict[str, Tool]) -> No
     assert {name: kind_of(tool.annotations) for name, tool in tools.items()} == {
         name: kind for name, (_, kind) in EXPECTED.items()
     }
+
+
+class Effects:
+    """A client guard that notes what each operation called does to state."""
+
+    def __init__(self) -> None:
+        self.seen: set[Effect] = set()
+
+    async def before(self, operation: Operation, arguments: dict[str, Any]) -> dict[str, Any]:
+        self.seen.add(operation.effect)
+        return arguments
+
+    async def after(self, operation: Operation, result: Any) -> Any:
+        return result
+
+
+async def _target_of(client: Client, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """The example's arguments, with what a delete's example names made first."""
+    if tool == "delete_project":
+        await client.call_tool("create_project", {"key": arguments["project"], "name": "Temp"})
+    if tool == "delete_case_comment":
+        made = await client.call_tool(
+            "add_case_comment", {"case_id": arguments["case_id"], "comment": "To delete"}
+        )
+        assert made.structured_content is not None
+        return {**arguments, "comment_id": made.structured_content["id"]}
+    return arguments
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("spec", all_tools(), ids=lambda spec: spec.name)
+async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpec) -> None:
+    """Run with its own example, a tool changes state only as its kind says the client's
+    declarations do: a read tool only reads, a write creates, a destructive one deletes."""
+    effects = Effects()
+    found = EXAMPLE.search(spec.description)
+    assert found, spec.name
+    with Sandbox(rate_limit=None) as sandbox:
+
+        def guarded() -> CaseManagementClient:
+            client = CaseManagementClient(
+                base_url="http://sandbox.invalid",
+                api_key="test-api-key",
+                app_key="test-app-key",
+                transport=sandbox.transport(),
+            )
+            return client.guarded(effects)
+
+        server = create_server(guarded, ServerOptions(confirm_mode="token"))
+        async with Client(server) as client:
+            arguments = await _target_of(client, spec.name, json.loads(found.group(1)))
+            effects.seen.clear()
+            answer = await client.call_tool(spec.name, arguments)
+            token = (answer.structured_content or {}).get("confirmation_token")
+            if token is not None:
+                answer = await client.call_tool(
+                    spec.name, {**arguments, "confirmation_token": token}
+                )
+
+    assert not answer.is_error, answer.content
+    expected = EFFECT_OF_KIND[spec.kind]
+    assert effects.seen - {"read"} == ({expected} if expected is not None else set())
 
 
 def test_each_tool_sits_in_its_toolset() -> None:

@@ -11,12 +11,11 @@ import pytest
 from mcp import Client, MCPError
 from mcp.types import PromptReference, ResourceTemplateReference
 
-from case_mcp.client import CaseManagementClient
+from case_mcp.client import OPERATIONS, CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
-from case_mcp.server._scope import ScopedClient
 from guarded import ERAS, Era, connected, error_text, ok, state_of
 
 pytestmark = pytest.mark.anyio
@@ -76,15 +75,18 @@ async def test_the_matrix_covers_every_tool_that_takes_a_case(mcp: Client) -> No
     }
 
 
-def test_the_scoped_client_classifies_every_operation_of_the_client() -> None:
-    """Each public operation of the client is overridden, so none reaches Datadog unscoped."""
+def test_every_operation_of_the_client_declares_its_project_scope() -> None:
+    """Each public operation is declared, with its scope, so none reaches Datadog unscoped."""
     operations = {
         name
         for name, member in inspect.getmembers(CaseManagementClient)
         if not name.startswith("_") and inspect.iscoroutinefunction(member)
     }
+    undeclared = [name for name in sorted(operations - {"aclose"}) if name not in OPERATIONS]
+    unscoped = [name for name, operation in OPERATIONS.items() if not operation.scope.declared]
 
-    assert operations - {"aclose"} <= set(vars(ScopedClient))
+    assert undeclared == []
+    assert unscoped == []
 
 
 # Every case tool, on a case outside the scope ------------------------------------------------

@@ -1,35 +1,24 @@
-"""The case operations: search, create, read, change, comment and move cases."""
+"""The case operations: search, create and read cases, comment on them, read their timelines."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Literal
 
 from case_mcp.client._http import parse
+from case_mcp.client._operation import Scope, operation
 from case_mcp.client._operations import Operations, boolean, check_page_size
-from case_mcp.client._paths import api_path
-from case_mcp.errors import InvalidRequestError, MalformedResponseError
+from case_mcp.client._recovery import find_case, find_comment
+from case_mcp.errors import MalformedResponseError
 from case_mcp.models import (
     Case,
-    CaseAssign,
     CaseComment,
     CaseCreate,
     CaseDocument,
-    CaseEmpty,
     CasePage,
     CasePriority,
     CasesDocument,
-    CaseUpdateAttributes,
-    CaseUpdateCustomAttribute,
-    CaseUpdateDescription,
-    CaseUpdatePriority,
-    CaseUpdateStatus,
-    CaseUpdateTitle,
-    CustomAttributeData,
-    CustomAttributeType,
     CustomAttributeValue,
-    ProjectRelationship,
-    RequestBody,
     TimelineCell,
     TimelineDocument,
 )
@@ -41,6 +30,13 @@ CaseSortField = Literal["created_at", "priority", "status"]
 class CaseOperations(Operations):
     """The operations of Datadog's Case Management API on cases."""
 
+    @operation(
+        "GET",
+        "/api/v2/cases",
+        effect="read",
+        scope=Scope(query="filter", answer="cases"),
+        response=CasesDocument,
+    )
     async def search_cases(
         self,
         filter: str | None = None,  # Datadog's parameter name
@@ -71,9 +67,18 @@ class CaseOperations(Operations):
             params["filter"] = filter
         if sort_ascending is not None:
             params["sort[asc]"] = boolean(sort_ascending)
-        document = await self._call(CasesDocument, "GET", "/api/v2/cases", params=params)
+        document: CasesDocument = await self._call(params=params)
         return document.to_page(page=page_number, page_size=page_size)
 
+    @operation(
+        "POST",
+        "/api/v2/cases",
+        effect="creates",
+        scope=Scope(project="project_id"),
+        request=CaseCreate,
+        response=CaseDocument,
+        finder=find_case,
+    )
     async def create_case(
         self,
         title: str,
@@ -91,7 +96,7 @@ class CaseOperations(Operations):
         Args:
             title: The case's title.
             type_id: The UUID of its case type (see `get_all_case_types`).
-            project_id: The UUID of its project (see `get_projects`).
+            project_id: The UUID of its project (the project list has it).
             priority: ``P1`` (highest) to ``P5``, or ``NOT_DEFINED``.
             description: Its description.
             assignee_id: The UUID of the user to assign it to.
@@ -112,8 +117,16 @@ class CaseOperations(Operations):
             status_name=status_name,
             custom_attributes=dict(custom_attributes) if custom_attributes is not None else None,
         )
-        return (await self._call(CaseDocument, "POST", "/api/v2/cases", body)).data
+        document: CaseDocument = await self._call(body)
+        return document.data
 
+    @operation(
+        "GET",
+        "/api/v2/cases/{case_id}",
+        effect="read",
+        scope=Scope(answer="case"),
+        response=CaseDocument,
+    )
     async def get_case(self, case_id: str) -> Case:
         """One case.
 
@@ -123,131 +136,18 @@ class CaseOperations(Operations):
         Raises:
             NotFoundError: No such case.
         """
-        return (await self._call(CaseDocument, "GET", api_path("/api/v2/cases/{}", case_id))).data
+        document: CaseDocument = await self._call()
+        return document.data
 
-    async def update_case_title(self, case_id: str, title: str) -> Case:
-        """Change a case's title.
-
-        Args:
-            case_id: The case's UUID or key.
-            title: The new title.
-
-        Raises:
-            BadRequestError: The title is invalid (empty).
-            NotFoundError: No such case.
-        """
-        return await self._case_action(case_id, "title", CaseUpdateTitle(title=title))
-
-    async def update_case_description(self, case_id: str, description: str) -> Case:
-        """Change a case's description.
-
-        Args:
-            case_id: The case's UUID or key.
-            description: The new description.
-
-        Raises:
-            NotFoundError: No such case.
-        """
-        body = CaseUpdateDescription(description=description)
-        return await self._case_action(case_id, "description", body)
-
-    async def update_status(
-        self, case_id: str, status: str | None = None, status_name: str | None = None
-    ) -> Case:
-        """Change a case's status, by status name (preferred) or by the deprecated status.
-
-        Args:
-            case_id: The case's UUID or key.
-            status: ``OPEN``, ``IN_PROGRESS`` or ``CLOSED`` (or another status Datadog knows).
-            status_name: A status name of the case's type, such as ``Pending Approval``.
-
-        Raises:
-            InvalidRequestError: Neither `status` nor `status_name` was given (nothing is sent).
-            BadRequestError: The status is not one Datadog knows.
-            NotFoundError: No such case.
-        """
-        if status is None and status_name is None:
-            raise InvalidRequestError("update_status needs a status or a status_name")
-        body = CaseUpdateStatus(status=status, status_name=status_name)
-        return await self._case_action(case_id, "status", body)
-
-    async def update_priority(self, case_id: str, priority: CasePriority) -> Case:
-        """Change a case's priority.
-
-        Args:
-            case_id: The case's UUID or key.
-            priority: ``P1`` (highest) to ``P5``, or ``NOT_DEFINED``.
-
-        Raises:
-            BadRequestError: The priority is not one Datadog knows.
-            NotFoundError: No such case.
-        """
-        return await self._case_action(case_id, "priority", CaseUpdatePriority(priority=priority))
-
-    async def assign_case(self, case_id: str, assignee_id: str) -> Case:
-        """Assign a case to a user.
-
-        Args:
-            case_id: The case's UUID or key.
-            assignee_id: The user's UUID.
-
-        Raises:
-            BadRequestError: The user id is not a UUID.
-            NotFoundError: No such case or user.
-        """
-        return await self._case_action(case_id, "assign", CaseAssign(assignee_id=assignee_id))
-
-    async def unassign_case(self, case_id: str) -> Case:
-        """Remove a case's assignee.
-
-        Args:
-            case_id: The case's UUID or key.
-
-        Raises:
-            NotFoundError: No such case.
-        """
-        return await self._case_action(case_id, "unassign", CaseEmpty())
-
-    async def archive_case(self, case_id: str) -> Case:
-        """Archive a case.
-
-        Args:
-            case_id: The case's UUID or key.
-
-        Raises:
-            NotFoundError: No such case.
-        """
-        return await self._case_action(case_id, "archive", CaseEmpty())
-
-    async def unarchive_case(self, case_id: str) -> Case:
-        """Bring an archived case back.
-
-        Args:
-            case_id: The case's UUID or key.
-
-        Raises:
-            NotFoundError: No such case.
-        """
-        return await self._case_action(case_id, "unarchive", CaseEmpty())
-
-    async def update_attributes(
-        self, case_id: str, attributes: Mapping[str, Sequence[str]]
-    ) -> Case:
-        """Replace a case's attributes (its free-form tags, such as ``service``).
-
-        Args:
-            case_id: The case's UUID or key.
-            attributes: Every attribute the case should have, each a list of values.
-
-        Raises:
-            BadRequestError: A value is not a list of strings.
-            NotFoundError: No such case.
-        """
-        values = {key: list(items) for key, items in attributes.items()}
-        return await self._case_action(
-            case_id, "attributes", CaseUpdateAttributes(attributes=values)
-        )
-
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/comment",
+        effect="creates",
+        scope=Scope(case="case_id"),
+        request=CaseComment,
+        response=TimelineDocument,
+        finder=find_comment,
+    )
     async def comment_case(self, case_id: str, comment: str) -> TimelineCell:
         """Comment on a case.
 
@@ -262,8 +162,7 @@ class CaseOperations(Operations):
             BadRequestError: The comment is empty.
             NotFoundError: No such case.
         """
-        path = api_path("/api/v2/cases/{}/comment", case_id)
-        response = await self._http.request("POST", path, body=CaseComment(comment=comment).body())
+        _, path, response = await self._exchange(CaseComment(comment=comment))
         cells = parse(response, TimelineDocument, "POST", path).data
         if not cells:
             raise MalformedResponseError(
@@ -274,6 +173,12 @@ class CaseOperations(Operations):
             )
         return cells[0]
 
+    @operation(
+        "DELETE",
+        "/api/v2/cases/{case_id}/comment/{cell_id}",
+        effect="deletes",
+        scope=Scope(case="case_id"),
+    )
     async def delete_case_comment(self, case_id: str, cell_id: str) -> None:
         """Delete a comment from a case.
 
@@ -285,63 +190,15 @@ class CaseOperations(Operations):
             BadRequestError: The cell id is not a UUID.
             NotFoundError: No such case or comment.
         """
-        await self._http.request(
-            "DELETE", api_path("/api/v2/cases/{}/comment/{}", case_id, cell_id)
-        )
+        await self._call()
 
-    async def update_case_custom_attribute(
-        self,
-        case_id: str,
-        key: str,
-        value: CustomAttributeData,
-        *,
-        type: CustomAttributeType,  # Datadog's field name
-        is_multi: bool,
-    ) -> Case:
-        """Set one custom attribute of a case.
-
-        Args:
-            case_id: The case's UUID or key.
-            key: The custom attribute's key (see `get_all_custom_attribute_configs_by_case_type`).
-            value: The value: text or a number, or a list of them when `is_multi`.
-            type: The attribute's type, as configured: ``URL``, ``TEXT``, ``NUMBER``, ``SELECT``.
-            is_multi: Whether the attribute holds a list, as configured.
-
-        Raises:
-            BadRequestError: The value does not fit the attribute's configuration.
-            NotFoundError: No such case, or no such attribute on its case type.
-        """
-        path = api_path("/api/v2/cases/{}/custom_attributes/{}", case_id, key)
-        body = CaseUpdateCustomAttribute(type=type, is_multi=is_multi, value=value)
-        return (await self._call(CaseDocument, "POST", path, body)).data
-
-    async def delete_case_custom_attribute(self, case_id: str, key: str) -> Case:
-        """Remove one custom attribute's value from a case.
-
-        Args:
-            case_id: The case's UUID or key.
-            key: The custom attribute's key.
-
-        Raises:
-            NotFoundError: No such case, or no such attribute on its case type.
-        """
-        path = api_path("/api/v2/cases/{}/custom_attributes/{}", case_id, key)
-        return (await self._call(CaseDocument, "DELETE", path)).data
-
-    async def move_case_to_project(self, case_id: str, project_id: str) -> Case:
-        """Move a case to another project.
-
-        Args:
-            case_id: The case's UUID or key.
-            project_id: The UUID of the project to move it to.
-
-        Raises:
-            NotFoundError: No such case or project.
-        """
-        path = api_path("/api/v2/cases/{}/relationships/project", case_id)
-        body = ProjectRelationship(project_id=project_id)
-        return (await self._call(CaseDocument, "PATCH", path, body)).data
-
+    @operation(
+        "GET",
+        "/api/v2/cases/{case_id}/timelines",
+        effect="read",
+        scope=Scope(case="case_id", answer="timeline"),
+        response=TimelineDocument,
+    )
     async def list_case_timeline(
         self,
         case_id: str,
@@ -368,9 +225,5 @@ class CaseOperations(Operations):
             params["page[number]"] = str(page_number)
         if sort_ascending is not None:
             params["sort[ascending]"] = boolean(sort_ascending)
-        path = api_path("/api/v2/cases/{}/timelines", case_id)
-        return (await self._call(TimelineDocument, "GET", path, params=params)).data
-
-    async def _case_action(self, case_id: str, action: str, body: RequestBody) -> Case:
-        path = api_path("/api/v2/cases/{}/" + action, case_id)
-        return (await self._call(CaseDocument, "POST", path, body)).data
+        document: TimelineDocument = await self._call(params=params)
+        return document.data

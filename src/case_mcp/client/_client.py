@@ -1,24 +1,28 @@
 """`CaseManagementClient`: one method per Datadog Case Management operation.
 
-Method names are Datadog's operation ids (``update_status``, ``comment_case``), so each can
-be found in Datadog's API reference. Every method sends one request and raises one of
-`case_mcp.errors` when it fails: an `APIError` subclass for an error status
+Method names are Datadog's operation ids, so each can be found in Datadog's API reference;
+each method is declared once (`case_mcp.client.Operation`). Every method sends one request
+and raises one of `case_mcp.errors` when it fails: an `APIError` subclass for an error status
 (`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
 `RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
-not the document Datadog sends. The operations live in `_cases` and `_organisation`.
+not the document Datadog sends. The operations live in `_cases`, `_case_changes` and
+`_organisation`.
 """
 
 from __future__ import annotations
 
+import copy
 from types import TracebackType
 from typing import Self
 
 import httpx2
 from pydantic import SecretStr
 
+from case_mcp.client._case_changes import CaseChangeOperations
 from case_mcp.client._cases import CaseOperations
 from case_mcp.client._http import HTTPSession
 from case_mcp.client._limits import RequestLimits
+from case_mcp.client._operation import OperationGuard
 from case_mcp.client._organisation import OrganisationOperations
 from case_mcp.client._retry import RetryPolicy
 from case_mcp.config import DEFAULT_SITE, SITES, AuthKind, Settings
@@ -26,7 +30,7 @@ from case_mcp.config import DEFAULT_SITE, SITES, AuthKind, Settings
 __all__ = ["CaseManagementClient"]
 
 
-class CaseManagementClient(CaseOperations, OrganisationOperations):
+class CaseManagementClient(CaseOperations, CaseChangeOperations, OrganisationOperations):
     """An async client of the Datadog Case Management API.
 
     One pooled connection serves every request; close it with `aclose` or use the client as
@@ -49,6 +53,8 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
         limits: Caps on requests in flight and per second (see `RequestLimits`); None sets
             no cap. `from_settings` sets them.
     """
+
+    _owns_session = True
 
     def __init__(
         self,
@@ -97,6 +103,17 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
             ),
         )
 
+    def guarded(self, guard: OperationGuard) -> Self:
+        """This client with every operation's call passing through `guard`.
+
+        The two share one connection pool, which stays this client's to close: closing the
+        guarded one does nothing. `guard` reads Datadog through this (unguarded) client.
+        """
+        view = copy.copy(self)
+        view._guard = guard
+        view._owns_session = False
+        return view
+
     @property
     def base_url(self) -> str:
         """The base URL requests go to."""
@@ -108,7 +125,8 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
         return self._http.auth_kind
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth_kind!r})"
+        guard = f", guard={self._guard!r}" if self._guard is not None else ""
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth_kind!r}{guard})"
 
     async def __aenter__(self) -> Self:
         return self
@@ -122,8 +140,12 @@ class CaseManagementClient(CaseOperations, OrganisationOperations):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the pooled connections; the client cannot be used afterwards."""
-        await self._http.aclose()
+        """Close the pooled connections; the client cannot be used afterwards.
+
+        A guarded view (`guarded`) closes nothing: the pool is its origin's.
+        """
+        if self._owns_session:
+            await self._http.aclose()
 
 
 def _secret(value: str | SecretStr | None) -> SecretStr | None:

@@ -1,9 +1,12 @@
-"""Datadog credentials for one request of a multi-tenant caller, instead of the configured ones.
+"""What one inbound request changes about the API calls it causes: credentials and request id.
 
 A chat-ops bot serving several organisations sends its own keys with each MCP request; the
 server sets them here for the length of that request and every API call made on its behalf
 carries them (`HTTPSession` reads them when it sends). They live in a context variable, so
 concurrent requests never see each other's keys, and they are never logged or shown.
+
+The id of the inbound request (`using_request_id`, set by the HTTP server) is sent to Datadog
+as ``X-Request-Id`` on every API call it causes, so both sides' logs can be joined.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from pydantic import SecretStr
 __all__ = [
     "RequestCredentials",
     "credential_headers",
+    "current_request_id",
+    "current_tenant",
     "organisation_of",
-    "tenant_of",
     "using_credentials",
+    "using_request_id",
 ]
 
 # Known to this process only: an organisation's name (a keyed hash of its API key) then cannot
@@ -85,7 +90,7 @@ def credential_headers() -> dict[str, str]:
     }
 
 
-def tenant_of() -> str | None:
+def current_tenant() -> str | None:
     """The current request's tenant (see `RequestCredentials`), or None for the configured."""
     credentials = _current.get()
     return credentials.tenant if credentials is not None else None
@@ -95,3 +100,21 @@ def organisation_of() -> str | None:
     """The current request's organisation (see `RequestCredentials`), or None for the configured."""
     credentials = _current.get()
     return credentials.organisation if credentials is not None else None
+
+
+_request_id: ContextVar[str | None] = ContextVar("case_mcp_request_id", default=None)
+
+
+@contextmanager
+def using_request_id(request_id: str | None) -> Iterator[None]:
+    """Send `request_id` as ``X-Request-Id`` on every API request made inside the block."""
+    token = _request_id.set(request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
+
+
+def current_request_id() -> str | None:
+    """The id of the inbound request being served, if the server set one."""
+    return _request_id.get()

@@ -9,7 +9,11 @@ one exception of `case_mcp.errors`, once, after whatever retries its kind allows
   Datadog endpoint gives, or a host that does not resolve, names the setting: `_misdirected`);
 - `_with_retries` repeats attempts as the `RetryPolicy` allows (`_retry`), inside one deadline;
 - `request` adds the one thing a create needs: when its answer is lost after sending, it looks
-  for what the create made (`_recovery`) instead of sending it again.
+  for what the create made (the finder its declaration names, `_recovery`) instead of
+  sending it again.
+
+What a request may be retried for, and how a lost create is found, come from the operation's
+declaration (`_operation`): nothing here looks at a path to decide what an operation is.
 """
 
 from __future__ import annotations
@@ -20,22 +24,21 @@ import platform
 import time
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager, nullcontext
-from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, TypeVar
 
 import anyio
 import httpx2
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from case_mcp import __version__
-from case_mcp.client._credentials import credential_headers, organisation_of
+from case_mcp.client._credentials import credential_headers, current_request_id, organisation_of
 from case_mcp.client._limits import Limiter, RequestLimits
 from case_mcp.client._misdirected import misdirected, unresolvable
-from case_mcp.client._paths import template_of
+from case_mcp.client._operation import Call, Effect, Finder, Method
+from case_mcp.client._paths import APIPath
 from case_mcp.client._rate_limits import RateLimits, retry_after
-from case_mcp.client._recovery import find_created
-from case_mcp.client._retry import OperationKind, RetryPolicy, ambiguous, operation_of, retrying
+from case_mcp.client._retry import RetryPolicy, ambiguous, retrying
 from case_mcp.config import AuthKind, Settings
 from case_mcp.errors import (
     APIError,
@@ -60,16 +63,11 @@ from case_mcp.models import ErrorDocument
 
 logger = logging.getLogger("case_mcp.client")
 
-Method = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 USER_AGENT: Final = (
     f"case-mcp/{__version__} (python {platform.python_version()}; httpx2/{httpx2.__version__})"
 )
-
-REQUEST_ID: ContextVar[str | None] = ContextVar("case_mcp_request_id", default=None)
-"""The id of the inbound request being served (set by the HTTP server), sent to Datadog as
-``X-Request-Id`` on every API call it causes, so both sides' logs can be joined."""
 
 # Looking for what a create made gets at least this long (or the whole deadline, if shorter),
 # even when the create used it up: the lookup is what keeps a lost answer from becoming a
@@ -142,8 +140,7 @@ class HTTPSession:
 
     async def request(
         self,
-        method: Method,
-        path: str,
+        call: Call,
         *,
         params: Mapping[str, str] | None = None,
         body: Mapping[str, Any] | None = None,
@@ -153,12 +150,11 @@ class HTTPSession:
         With a `RetryPolicy`, reads and idempotent writes are retried on 429, 5xx, timeouts,
         dropped connections and unreadable answers; creates only when nothing can have been
         done (see `case_mcp.client._retry`). When a create's answer is lost, the object is
-        looked for and returned if it exists (see `case_mcp.client._recovery`); it is never
-        sent again. Without one, the request is sent once and any failure is raised.
+        looked for by the create's finder and returned if it exists; it is never sent again.
+        Without one, the request is sent once and any failure is raised.
 
         Args:
-            method: The HTTP method.
-            path: The path below the base URL, already quoted (see `path`).
+            call: The declared operation and the arguments it was called with.
             params: Query parameters.
             body: A JSON document to send.
 
@@ -178,35 +174,37 @@ class HTTPSession:
         if body is not None:
             # Compact with sorted keys: byte for byte what Datadog's official client sends.
             content = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
-        kind, operation = operation_of(method, path)
+        operation, path = call.operation, call.path()
+        method = operation.method
         sent_at = datetime.now(UTC)
         started = time.monotonic()
         try:
-            return await self._with_retries(kind, method, path, params, content)
+            return await self._with_retries(operation.effect, method, path, params, content)
         except DatadogError as error:
-            if kind != "create" or not ambiguous(error) or self.retry is None:
+            if operation.finder is None or not ambiguous(error) or self.retry is None:
                 raise
             # The answer to a create was lost: look for what it made, never make it again.
             left = self.retry.deadline - (time.monotonic() - started)
             budget = max(left, min(_RECOVERY_TIME, self.retry.deadline))
-            return await self._recover(error, operation, method, path, body, sent_at, budget)
+            return await self._recover(error, call, operation.finder, path, body, sent_at, budget)
 
     async def _recover(
         self,
         lost: DatadogError,
-        operation: str,
-        method: Method,
-        path: str,
+        call: Call,
+        finder: Finder,
+        path: APIPath,
         body: Mapping[str, Any] | None,
         sent_at: datetime,
         budget: float,
     ) -> httpx2.Response:
-        async def read(where: str, query: Mapping[str, str]) -> httpx2.Response:
+        async def read(where: APIPath, query: Mapping[str, str]) -> httpx2.Response:
             return await self._with_retries("read", "GET", where, query, None, deadline=budget)
 
+        operation, method = call.operation, call.operation.method
         checked = True
         try:
-            found = await find_created(read, operation, path, body, sent_at)
+            found = await finder(read, call.arguments, body, sent_at)
         except DatadogError:
             found, checked = None, False
         if found is not None:
@@ -231,9 +229,9 @@ class HTTPSession:
 
     async def _with_retries(
         self,
-        kind: OperationKind,
+        effect: Effect,
         method: Method,
-        path: str,
+        path: APIPath,
         params: Mapping[str, str] | None,
         content: bytes | None,
         *,
@@ -249,7 +247,7 @@ class HTTPSession:
                     method, path, params, content, budget, heed_spent=not waited_for_reset
                 )
             except NotFoundError:
-                if method == "DELETE" and lost:
+                if effect == "deletes" and lost:
                     # An earlier attempt deleted it and its answer was lost: it is done.
                     return httpx2.Response(204, request=httpx2.Request(method, self.base_url))
                 raise
@@ -259,20 +257,20 @@ class HTTPSession:
                 raise
 
         return await retrying(
-            self._policy, kind, attempt, deadline=deadline, label=f"{method} {path}"
+            self._policy, effect, attempt, deadline=deadline, label=f"{method} {path}"
         )
 
     async def _send(
         self,
         method: Method,
-        path: str,
+        path: APIPath,
         params: Mapping[str, str] | None,
         content: bytes | None,
         budget: float,
         *,
         heed_spent: bool = True,
     ) -> httpx2.Response:
-        who, operation = organisation_of(), f"{method} {template_of(path)}"
+        who, operation = organisation_of(), f"{method} {path.template}"
         held = self.rate_limits.held(who, operation) if heed_spent else None
         if held is not None:
             limit_name, wait = held
@@ -286,7 +284,7 @@ class HTTPSession:
                 held=True,
             )
         headers = {"Content-Type": "application/json"} if content is not None else {}
-        request_id = REQUEST_ID.get()
+        request_id = current_request_id()
         if request_id is not None:
             headers["X-Request-Id"] = request_id
         # A multi-tenant caller's own keys, for this request only (they win over the defaults).

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from case_mcp.client._operation import ORGANISATION, Scope, operation
 from case_mcp.client._operations import Operations, check_page_size
-from case_mcp.client._paths import api_path
+from case_mcp.client._recovery import find_project
 from case_mcp.models import (
     CaseType,
     CaseTypesDocument,
@@ -23,10 +24,25 @@ from case_mcp.models import (
 class OrganisationOperations(Operations):
     """The operations on what cases refer to: projects, case types, attributes, users."""
 
+    @operation(
+        "GET",
+        "/api/v2/cases/projects",
+        effect="read",
+        scope=Scope(answer="projects"),
+        response=ProjectsDocument,
+    )
     async def get_projects(self) -> list[Project]:
         """All projects of the organisation."""
-        return (await self._call(ProjectsDocument, "GET", "/api/v2/cases/projects")).data
+        document: ProjectsDocument = await self._call()
+        return document.data
 
+    @operation(
+        "GET",
+        "/api/v2/cases/projects/{project_id}",
+        effect="read",
+        scope=Scope(answer="project"),
+        response=ProjectDocument,
+    )
     async def get_project(self, project_id: str) -> Project:
         """One project.
 
@@ -36,9 +52,18 @@ class OrganisationOperations(Operations):
         Raises:
             NotFoundError: No such project.
         """
-        path = api_path("/api/v2/cases/projects/{}", project_id)
-        return (await self._call(ProjectDocument, "GET", path)).data
+        document: ProjectDocument = await self._call()
+        return document.data
 
+    @operation(
+        "POST",
+        "/api/v2/cases/projects",
+        effect="creates",
+        scope=Scope(new_project="key"),
+        request=ProjectCreate,
+        response=ProjectDocument,
+        finder=find_project,
+    )
     async def create_project(self, key: str, name: str) -> Project:
         """Create a project.
 
@@ -49,9 +74,15 @@ class OrganisationOperations(Operations):
         Raises:
             BadRequestError: The key is invalid or already taken.
         """
-        body = ProjectCreate(key=key, name=name)
-        return (await self._call(ProjectDocument, "POST", "/api/v2/cases/projects", body)).data
+        document: ProjectDocument = await self._call(ProjectCreate(key=key, name=name))
+        return document.data
 
+    @operation(
+        "DELETE",
+        "/api/v2/cases/projects/{project_id}",
+        effect="deletes",
+        scope=Scope(project="project_id"),
+    )
     async def delete_project(self, project_id: str) -> None:
         """Delete a project.
 
@@ -61,17 +92,35 @@ class OrganisationOperations(Operations):
         Raises:
             NotFoundError: No such project.
         """
-        await self._http.request("DELETE", api_path("/api/v2/cases/projects/{}", project_id))
+        await self._call()
 
+    @operation(
+        "GET", "/api/v2/cases/types", effect="read", scope=ORGANISATION, response=CaseTypesDocument
+    )
     async def get_all_case_types(self) -> list[CaseType]:
         """Every case type, Datadog's built-in ones included."""
-        return (await self._call(CaseTypesDocument, "GET", "/api/v2/cases/types")).data
+        document: CaseTypesDocument = await self._call()
+        return document.data
 
+    @operation(
+        "GET",
+        "/api/v2/cases/types/custom_attributes",
+        effect="read",
+        scope=ORGANISATION,
+        response=CustomAttributeConfigsDocument,
+    )
     async def get_all_custom_attributes(self) -> list[CustomAttributeConfig]:
         """Every custom attribute configured, across all case types."""
-        path = "/api/v2/cases/types/custom_attributes"
-        return (await self._call(CustomAttributeConfigsDocument, "GET", path)).data
+        document: CustomAttributeConfigsDocument = await self._call()
+        return document.data
 
+    @operation(
+        "GET",
+        "/api/v2/cases/types/{case_type_id}/custom_attributes",
+        effect="read",
+        scope=ORGANISATION,
+        response=CustomAttributeConfigsDocument,
+    )
     async def get_all_custom_attribute_configs_by_case_type(
         self, case_type_id: str
     ) -> list[CustomAttributeConfig]:
@@ -83,9 +132,10 @@ class OrganisationOperations(Operations):
         Raises:
             NotFoundError: No such case type.
         """
-        path = api_path("/api/v2/cases/types/{}/custom_attributes", case_type_id)
-        return (await self._call(CustomAttributeConfigsDocument, "GET", path)).data
+        document: CustomAttributeConfigsDocument = await self._call()
+        return document.data
 
+    @operation("GET", "/api/v2/users", effect="read", scope=ORGANISATION, response=UsersDocument)
     async def list_users(
         self,
         filter: str | None = None,  # Datadog's parameter name
@@ -107,9 +157,12 @@ class OrganisationOperations(Operations):
         params = {"page[size]": str(page_size), "page[number]": str(page_number)}
         if filter is not None:
             params["filter"] = filter
-        document = await self._call(UsersDocument, "GET", "/api/v2/users", params=params)
+        document: UsersDocument = await self._call(params=params)
         return document.to_page(page=page_number, page_size=page_size)
 
+    @operation(
+        "GET", "/api/v2/users/{user_id}", effect="read", scope=ORGANISATION, response=UserDocument
+    )
     async def get_user(self, user_id: str) -> User:
         """One user.
 
@@ -119,4 +172,5 @@ class OrganisationOperations(Operations):
         Raises:
             NotFoundError: No such user.
         """
-        return (await self._call(UserDocument, "GET", api_path("/api/v2/users/{}", user_id))).data
+        document: UserDocument = await self._call()
+        return document.data

@@ -2,7 +2,7 @@
 
 ``/api/v2/cases/SEC-1/title`` and ``/api/v2/cases/SEC-2/title`` are one operation, with one
 of Datadog's rate-limit buckets behind it: the session keys what it learns about buckets by
-the path's template (``/api/v2/cases/{}/title``), which `api_path` keeps on the path it makes.
+the path's template (``/api/v2/cases/{case_id}/title``), which `api_path` keeps on the path.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ class APIPath(str):
         return made
 
 
-def api_path(template: str, *segments: str) -> APIPath:
-    """Fill `template`'s ``{}`` with URL-quoted segments, so no id can add to the path."""
-    quoted = []
-    for segment in segments:
+def api_path(template: str, **segments: str) -> APIPath:
+    """Fill `template`'s ``{name}`` with URL-quoted segments, so no id can add to the path."""
+    quoted = {}
+    for name, segment in segments.items():
         if not segment:
             raise InvalidRequestError("an id or key in the request path must not be empty")
         # quote() leaves dots alone, and "." or ".." would be resolved away by the URL parser.
-        quoted.append("%2E" * len(segment) if set(segment) == {"."} else quote(segment, safe=""))
-    return APIPath(template, template.format(*quoted))
+        quoted[name] = "%2E" * len(segment) if set(segment) == {"."} else quote(segment, safe="")
+    return APIPath(template, template.format(**quoted))
 
 
 def template_of(path: str) -> str:

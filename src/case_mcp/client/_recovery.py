@@ -4,16 +4,17 @@ A create whose answer is lost after it was sent (a timeout, a dropped connection
 unreadable body) may or may not have been done. Sending it again could make a duplicate case,
 project or comment, so the session never does; it reads what exists instead:
 
-- create_project: the project list, for a project with the same key and name (keys are
-  unique, so this is exact);
-- create_case: the newest cases (sorted by creation, newest first), for one with the same
-  title, case type and project, created since shortly before the request was sent;
-- comment_case: the case's newest timeline cells, for a comment with the same text, created
-  since shortly before the request was sent.
+- a project (`find_project`): the project list, for a project with the same key and name
+  (keys are unique, so this is exact);
+- a case (`find_case`): the newest cases (sorted by creation, newest first), for one with the
+  same title, case type and project, created since shortly before the request was sent;
+- a comment (`find_comment`): the case's newest timeline cells, for a comment with the same
+  text, created since shortly before the request was sent.
 
-A match is returned as the answer the create would have given, so the caller sees one object,
-made once. No match is not proof that nothing was made (Datadog may still be processing the
-request, or its search may lag), so the caller gets `UnknownOutcomeError` and must check.
+Each create names its finder in its declaration (`case_mcp.client._operation`). A match is
+returned as the answer the create would have given, so the caller sees one object, made once.
+No match is not proof that nothing was made (Datadog may still be processing the request, or
+its search may lag), so the caller gets `UnknownOutcomeError` and must check.
 
 The residual risk: an identical case (same title, type and project) or an identical comment
 made by someone else within `CLOCK_SKEW` before the request is taken for the one requested.
@@ -22,15 +23,18 @@ made by someone else within `CLOCK_SKEW` before the request is taken for the one
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx2
 
-__all__ = ["CLOCK_SKEW", "find_created"]
+from case_mcp.client._paths import api_path
 
-Read = Callable[[str, Mapping[str, str]], Awaitable[httpx2.Response]]
+if TYPE_CHECKING:
+    from case_mcp.client._operation import Read
+
+__all__ = ["CLOCK_SKEW", "find_case", "find_comment", "find_project"]
 
 CLOCK_SKEW: Final = timedelta(seconds=60)
 """How far Datadog's clock may be behind this host's: objects this much older still count."""
@@ -44,55 +48,59 @@ _NEWEST_CASES: Final = {
 _NEWEST_CELLS: Final = {"page[size]": "50", "sort[ascending]": "false"}
 
 
-async def find_created(
-    read: Read, operation: str, path: str, body: Mapping[str, Any] | None, sent_at: datetime
+async def find_project(
+    read: Read, arguments: Mapping[str, Any], body: Mapping[str, Any] | None, sent_at: datetime
 ) -> dict[str, Any] | None:
-    """The document the create would have answered with, if what it creates exists now.
+    """The project a lost create made: same key and name (keys are unique)."""
+    attributes = _get(body, "data", "attributes")
+    if not isinstance(attributes, Mapping):
+        return None
+    key = str(attributes.get("key", "")).upper()
+    for item in _items(await read(api_path("/api/v2/cases/projects"), {})):
+        found = _get(item, "attributes") or {}
+        if str(found.get("key", "")).upper() == key and found.get("name") == attributes.get("name"):
+            return {"data": item}
+    return None
 
-    Args:
-        read: Sends a GET (with retries) and returns its answer.
-        operation: ``create_case``, ``create_project`` or ``comment_case``; anything else
-            is never found.
-        path: The create's path.
-        body: The create's JSON body.
-        sent_at: When the create was first sent, by this host's clock.
 
-    Raises:
-        DatadogError: A read failed.
-    """
+async def find_case(
+    read: Read, arguments: Mapping[str, Any], body: Mapping[str, Any] | None, sent_at: datetime
+) -> dict[str, Any] | None:
+    """The case a lost create made: same title, case type and project, made since."""
     attributes = _get(body, "data", "attributes")
     if not isinstance(attributes, Mapping):
         return None
     since = sent_at - CLOCK_SKEW
-    if operation == "create_project":
-        key = str(attributes.get("key", "")).upper()
-        for item in _items(await read("/api/v2/cases/projects", {})):
-            found = _get(item, "attributes") or {}
-            if str(found.get("key", "")).upper() == key and found.get("name") == attributes.get(
-                "name"
-            ):
-                return {"data": item}
-    elif operation == "create_case":
-        project_id = _get(body, "data", "relationships", "project", "data", "id")
-        for item in _items(await read("/api/v2/cases", _NEWEST_CASES)):
-            found = _get(item, "attributes") or {}
-            if (
-                found.get("title") == attributes.get("title")
-                and found.get("type_id") == attributes.get("type_id")
-                and _get(item, "relationships", "project", "data", "id") == project_id
-                and _created_since(found, since)
-            ):
-                return {"data": item}
-    elif operation == "comment_case" and path.endswith("/comment"):
-        timeline = path.removesuffix("/comment") + "/timelines"
-        for cell in _items(await read(timeline, _NEWEST_CELLS)):
-            found = _get(cell, "attributes") or {}
-            if (
-                found.get("type") == "COMMENT"
-                and _get(found, "cell_content", "message") == attributes.get("comment")
-                and _created_since(found, since)
-            ):
-                return {"data": [cell]}
+    project_id = _get(body, "data", "relationships", "project", "data", "id")
+    for item in _items(await read(api_path("/api/v2/cases"), _NEWEST_CASES)):
+        found = _get(item, "attributes") or {}
+        if (
+            found.get("title") == attributes.get("title")
+            and found.get("type_id") == attributes.get("type_id")
+            and _get(item, "relationships", "project", "data", "id") == project_id
+            and _created_since(found, since)
+        ):
+            return {"data": item}
+    return None
+
+
+async def find_comment(
+    read: Read, arguments: Mapping[str, Any], body: Mapping[str, Any] | None, sent_at: datetime
+) -> dict[str, Any] | None:
+    """The comment a lost create made: the same text on the case's timeline, made since."""
+    attributes = _get(body, "data", "attributes")
+    if not isinstance(attributes, Mapping):
+        return None
+    since = sent_at - CLOCK_SKEW
+    timeline = api_path("/api/v2/cases/{case_id}/timelines", case_id=str(arguments["case_id"]))
+    for cell in _items(await read(timeline, _NEWEST_CELLS)):
+        found = _get(cell, "attributes") or {}
+        if (
+            found.get("type") == "COMMENT"
+            and _get(found, "cell_content", "message") == attributes.get("comment")
+            and _created_since(found, since)
+        ):
+            return {"data": [cell]}
     return None
 
 

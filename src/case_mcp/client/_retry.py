@@ -1,15 +1,12 @@
 """Which failed requests are sent again, how long to wait between attempts, and when to stop.
 
-Every request is one of three kinds, decided by its method and path (`operation_of`):
+What may be retried follows from the operation's declared `Effect`:
 
-- ``read`` (every GET) and ``write`` (the setters: title, description, status, priority,
-  assign, unassign, archive, unarchive, attributes, custom attribute set and delete; the
-  project move; every DELETE): sending one twice leaves the same state as sending it once, so
-  they are retried on 429, 5xx, timeouts, dropped connections and unreadable answers;
-- ``create`` (create_case, create_project, comment_case, and any POST this module does not
-  know, to fail safe): sending one twice makes two. They are retried only when the failure
-  proves nothing was done: a 429 (Datadog refuses before doing anything) or a connection that
-  never opened. Any other failure after sending is *ambiguous*; the session then looks for the
+- ``read``, ``sets`` and ``deletes``: sending one twice leaves the same state as sending it
+  once, so they are retried on 429, 5xx, timeouts, dropped connections and unreadable answers;
+- ``creates``: sending one twice makes two. They are retried only when the failure proves
+  nothing was done: a 429 (Datadog refuses before doing anything) or a connection that never
+  opened. Any other failure after sending is *ambiguous*; the session then looks for the
   created object instead of sending again (see `case_mcp.client._recovery`).
 
 Waits are jittered exponential backoff (stamina's), except after a 429, which waits for
@@ -22,11 +19,10 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import httpx2
 
@@ -39,24 +35,15 @@ from case_mcp.errors import (
     UnknownHostError,
 )
 
-__all__ = ["OperationKind", "RetryPolicy", "ambiguous", "never_sent", "operation_of", "retrying"]
+if TYPE_CHECKING:
+    from case_mcp.client._operation import Effect
+
+__all__ = ["RetryPolicy", "ambiguous", "never_sent", "retrying"]
 
 T = TypeVar("T")
 
 logger = logging.getLogger("case_mcp.client")
 
-OperationKind = Literal["read", "write", "create"]
-"""read: changes nothing. write: sets state, safe to repeat. create: repeating duplicates."""
-
-_CREATES: Final = (
-    (re.compile(r"/api/v2/cases"), "create_case"),
-    (re.compile(r"/api/v2/cases/projects"), "create_project"),
-    (re.compile(r"/api/v2/cases/[^/]+/comment"), "comment_case"),
-)
-_SETTERS: Final = re.compile(
-    r"/api/v2/cases/[^/]+/(title|description|status|priority|assign|unassign|archive"
-    r"|unarchive|attributes|custom_attributes/[^/]+)"
-)
 # Failures that happen before a byte of the request leaves: nothing can have been done.
 _NOT_SENT: Final = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
@@ -91,23 +78,6 @@ class RetryPolicy:
             raise ValueError("retry waits must not be negative")
 
 
-def operation_of(method: str, path: str) -> tuple[OperationKind, str]:
-    """The kind of a request, and for a create the operation's name (else the method).
-
-    Args:
-        method: The HTTP method.
-        path: The request path (quoted, as sent).
-    """
-    if method == "GET":
-        return "read", method
-    if method != "POST" or _SETTERS.fullmatch(path):
-        return "write", method
-    for pattern, name in _CREATES:
-        if pattern.fullmatch(path):
-            return "create", name
-    return "create", "request"
-
-
 def never_sent(error: BaseException) -> bool:
     """Whether the request of `error` certainly never left: the connection never opened."""
     return isinstance(error, NetworkError) and isinstance(error.__cause__, _NOT_SENT)
@@ -120,17 +90,17 @@ def ambiguous(error: BaseException) -> bool:
     )
 
 
-def _retryable(error: BaseException, kind: OperationKind) -> bool:
+def _retryable(error: BaseException, effect: Effect) -> bool:
     if isinstance(error, UnknownHostError):
         return False  # a name with no DNS record will not have one a second later
     if isinstance(error, RateLimitedError) or never_sent(error):
         return True
-    return kind != "create" and ambiguous(error)
+    return effect != "creates" and ambiguous(error)
 
 
 async def retrying(
     policy: RetryPolicy,
-    kind: OperationKind,
+    effect: Effect,
     attempt: Callable[[float], Awaitable[T]],
     *,
     deadline: float | None = None,
@@ -141,7 +111,7 @@ async def retrying(
 
     Args:
         policy: Attempts, deadline and waits.
-        kind: The request's kind (see `operation_of`), which decides what is retried.
+        effect: The operation's effect on state, which decides what is retried.
         attempt: Sends the request once; it gets the seconds left before the deadline.
         deadline: Seconds for this call instead of the policy's.
         clock: Monotonic seconds (injectable for tests).
@@ -164,7 +134,7 @@ async def retrying(
         return decision
 
     def _backoff(error: Exception) -> bool | float:
-        if not _retryable(error, kind):
+        if not _retryable(error, effect):
             return False
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
             wait = error.retry_after + random.uniform(0, policy.wait_jitter)

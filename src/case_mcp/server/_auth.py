@@ -32,7 +32,7 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import INVALID_REQUEST, CallToolResult, TextContent
 from pydantic import AnyHttpUrl, SecretStr
 
-from case_mcp.client._credentials import RequestCredentials, using_credentials
+from case_mcp.client import RequestCredentials, using_credentials
 from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server import _audit

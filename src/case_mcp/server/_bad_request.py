@@ -3,7 +3,7 @@
 Datadog explains a 400 in a handful of message shapes (``missing required attribute "title"``,
 ``invalid priority P9. Must be one of P1, ...``, ``invalid parameter "CommentID" in "path"``).
 Each shape below says its fact in our words, repeating from Datadog's text only names case-mcp
-knows: fields and enum values of the models and their resource types (`case_mcp.models._names`),
+knows: fields and enum values of the models and their resource types (`case_mcp.models.names`),
 JSON type names, and where a parameter goes. Anything else it captured is left out and the fact
 is told without it: an answer may echo a case's text, or, from a server that is not Datadog, the
 keys it was sent, in the very places a field name goes.
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Final
 
 from case_mcp.errors import BadRequestError
-from case_mcp.models._names import enum_values, field_names, resource_types
+from case_mcp.models.names import enum_values, field_names, resource_types
 
 __all__ = ["bad_request"]
 

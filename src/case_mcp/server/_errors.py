@@ -6,15 +6,17 @@ paragraph: what happened, and what to do next (`explain`).
 
 The text is built from trusted parts only: our own words, the HTTP status, the API host the
 operator configured, Datadog's rate-limit reset time, and from Datadog's answers only names
-case-mcp knows: fields of the models and their enum values (`case_mcp.models._names`), found
+case-mcp knows: fields of the models and their enum values (`case_mcp.models.names`), found
 in error messages of a known shape (`case_mcp.server._bad_request`), and Datadog's rate-limit names
 (`KNOWN_BUCKETS`). Whatever else an answer says is never repeated: it may quote a case's title
 or a comment, or, from a server that is not Datadog, echo the keys it was sent. Neither are
 keys, URLs with query strings, or stack traces.
 
-A failure of a request that creates something (a case, a project, a comment) after it was sent
-never says "retry": the model is told the outcome is unknown and which tool checks it, since a
-second call could make a duplicate (see `case_mcp.client._recovery`).
+What kind of request failed is read from the operation the error carries
+(`DatadogError.operation`): a failure of a request that creates something (a case, a project,
+a comment) after it was sent never says "retry": the model is told the outcome is unknown and,
+in the words of the tool that creates it (`Creation`), which tool checks it, since a second
+call could make a duplicate.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from case_mcp.client._rate_limits import KNOWN_BUCKETS
-from case_mcp.client._retry import never_sent, operation_of
+from case_mcp.client import KNOWN_BUCKETS, never_sent
 from case_mcp.config import SITES, Settings
 from case_mcp.errors import (
     APIError,
@@ -51,48 +53,73 @@ from case_mcp.errors import (
 )
 from case_mcp.server._bad_request import bad_request
 
-__all__ = ["explain", "reported", "tool_error"]
+__all__ = ["Creation", "explain", "reported", "tool_error"]
 
-# What was being created, which tool shows whether it exists, and the tool that creates it.
-_CREATED: Final = {
-    "create_case": (
-        "the case",
-        "search_cases (with words of its title and its project, newest first)",
-        "create_case",
-    ),
-    "create_project": ("the project", "list_projects", "create_project"),
-    "comment_case": ("the comment", "get_case_timeline on that case", "add_case_comment"),
-}
+
+@dataclass(frozen=True)
+class Creation:
+    """What a tool that creates something tells a model when the outcome is unknown.
+
+    Attributes:
+        what: What was being created (``the comment``).
+        check: Which tool shows whether it exists (``get_case_timeline on that case``).
+        tool: The tool that creates it, not to be called again straight away.
+    """
+
+    what: str
+    check: str
+    tool: str
+
+
+_SOMETHING: Final = Creation("the object", "the matching list or search tool", "the same tool")
 _BASE_URL: Final = Settings.variable("base_url")
 _PERMISSIONS: Final = ("cases_read", "cases_write", "user_access_read")
 
 
 @contextmanager
-def reported(not_found: str) -> Iterator[None]:
+def reported(
+    not_found: str, *, created: Creation | None = None, conflict: str = ""
+) -> Iterator[None]:
     """Translate the client's exceptions raised inside the block into `ToolError`s.
 
     Args:
         not_found: What to tell the model on a 404: which id was not found, and which
             tool finds valid ones.
+        created: For a tool that creates something: what to say when the outcome is unknown.
+        conflict: What to tell the model on a 409; a generic text when empty.
     """
     try:
         yield
     except (DatadogError, InvalidRequestError) as error:
-        raise tool_error(error, not_found) from error
+        raise tool_error(error, not_found, created=created, conflict=conflict) from error
 
 
-def tool_error(error: DatadogError | InvalidRequestError, not_found: str = "") -> ToolError:
+def tool_error(
+    error: DatadogError | InvalidRequestError,
+    not_found: str = "",
+    *,
+    created: Creation | None = None,
+    conflict: str = "",
+) -> ToolError:
     """The `ToolError` for a client exception (see `explain`)."""
-    return ToolError(explain(error, not_found))
+    return ToolError(explain(error, not_found, created=created, conflict=conflict))
 
 
-def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> str:
+def explain(
+    error: DatadogError | InvalidRequestError,
+    not_found: str = "",
+    *,
+    created: Creation | None = None,
+    conflict: str = "",
+) -> str:
     """What a model is told about a failed request: what happened, and what to do next.
 
     Args:
         error: The client's exception.
         not_found: The text for a 404 (which id, which tool finds valid ones); a generic one
             when empty.
+        created: What a creating tool says when the outcome is unknown (see `Creation`).
+        conflict: The text for a 409; a generic one when empty.
     """
     if isinstance(error, InvalidRequestError):
         return f"{error} Fix that argument and retry."
@@ -101,7 +128,7 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
     if isinstance(error, BadRequestError):
         return bad_request(error)
     if isinstance(error, ConflictError):
-        return _conflict(error)
+        return conflict or _CONFLICT
     if isinstance(error, AuthenticationError):
         return _unauthenticated(error.host)
     if isinstance(error, PermissionDeniedError):
@@ -115,30 +142,24 @@ def explain(error: DatadogError | InvalidRequestError, not_found: str = "") -> s
             f"{_seconds(error.retry_after)} and avoid calling tools in a tight loop."
         )
     if isinstance(error, UnknownOutcomeError):
-        return _unknown_outcome(error.operation, error.__cause__, checked=error.checked)
+        return _unknown_outcome(created, error.__cause__, checked=error.checked)
     if isinstance(error, WrongBaseURLError | UnknownHostError):
         return _misconfigured(error)
-    kind, operation = operation_of(error.method, error.path)
-    if kind == "create" and not never_sent(error):
-        return _unknown_outcome(operation, error, checked=False)
+    effect = error.operation.effect if error.operation is not None else None
+    if effect == "creates" and not never_sent(error):
+        return _unknown_outcome(created, error, checked=False)
     if isinstance(error, ServerError | NetworkError | MalformedResponseError):
-        return _datadog_side(error, safe_to_repeat=kind == "write")
+        return _datadog_side(error, safe_to_repeat=effect in ("sets", "deletes"))
     if isinstance(error, APIError):
         return f"Datadog answered with HTTP {error.status}; the request did not succeed."
     return "The request to Datadog did not succeed."
 
 
-def _conflict(error: ConflictError) -> str:
-    if operation_of(error.method, error.path)[1] == "create_project":
-        return (
-            "A project with this key already exists (409). list_projects shows the keys in "
-            "use; choose another key."
-        )
-    return (
-        "Datadog refused the change: it conflicts with the current state (409), for example "
-        "because what it creates already exists or the object changed meanwhile. Read the "
-        "current state first, then decide whether the change is still needed."
-    )
+_CONFLICT: Final = (
+    "Datadog refused the change: it conflicts with the current state (409), for example "
+    "because what it creates already exists or the object changed meanwhile. Read the "
+    "current state first, then decide whether the change is still needed."
+)
 
 
 def _unauthenticated(host: str) -> str:
@@ -240,10 +261,11 @@ def _datadog_side(error: DatadogError, *, safe_to_repeat: bool) -> str:
     )
 
 
-def _unknown_outcome(operation: str, cause: BaseException | None, *, checked: bool) -> str:
-    what, check, tool = _CREATED.get(
-        operation, ("the object", "the matching list or search tool", "the same tool")
-    )
+def _unknown_outcome(
+    created: Creation | None, cause: BaseException | None, *, checked: bool
+) -> str:
+    creation = created or _SOMETHING
+    what, check, tool = creation.what, creation.check, creation.tool
     if isinstance(cause, ServerError):
         how = f"Datadog failed while answering (HTTP {cause.status})"
     elif isinstance(cause, RequestTimeoutError):

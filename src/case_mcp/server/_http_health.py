@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.errors import DatadogError
+from case_mcp.server._lookup import Lookup
 from case_mcp.server._state import ClientFactory
 
 logger = logging.getLogger("case_mcp.http")
@@ -53,7 +54,8 @@ class Readiness:
             return True
         try:
             with anyio.fail_after(_CHECK_TIMEOUT):
-                await self.client.get_projects()
+                # The project list, read afresh: a Lookup of its own keeps nothing.
+                await Lookup(self.client).projects(fresh=True)
         except (DatadogError, TimeoutError) as error:
             logger.warning("not ready: the backend check failed (%s)", type(error).__name__)
             return False

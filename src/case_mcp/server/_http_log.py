@@ -3,7 +3,7 @@
 Every HTTP request gets an id: the caller's ``X-Request-Id`` when it is a plain token (a
 load balancer or a bot may already have one), else a new random one. The id is echoed in the
 answer's ``X-Request-Id``, stamped on every log line written while the request is served, and
-sent to Datadog on each API call the request causes (`case_mcp.client._http.REQUEST_ID`), so
+sent to Datadog on each API call the request causes (`case_mcp.client.using_request_id`), so
 one chat-ops command can be followed from the bot through this server to Datadog.
 """
 
@@ -23,7 +23,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from case_mcp._log_levels import set_levels
-from case_mcp.client._http import REQUEST_ID
+from case_mcp.client import current_request_id, using_request_id
 
 logger = logging.getLogger("case_mcp.http")
 
@@ -53,7 +53,7 @@ class JsonFormatter(logging.Formatter):
             # With --workers, which of the server's processes wrote the line.
             "pid": record.process,
         }
-        request_id = REQUEST_ID.get()
+        request_id = current_request_id()
         if request_id is not None:
             entry["request_id"] = request_id
         for key, value in record.__dict__.items():
@@ -106,24 +106,23 @@ class RequestIdMiddleware:
                 MutableHeaders(scope=message)["X-Request-Id"] = request_id
             await send(message)
 
-        token = REQUEST_ID.set(request_id)
-        try:
-            await self.app(scope, receive, send_with_id)
-        except ClientDisconnect:
-            # The client went away, or was cut off by the read bound, before its body was
-            # read: nobody is left to answer, and a traceback would only grow the log.
-            status = CLIENT_GONE
-        finally:
-            logger.info(
-                "%s %s %d",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-            REQUEST_ID.reset(token)
+        with using_request_id(request_id):
+            try:
+                await self.app(scope, receive, send_with_id)
+            except ClientDisconnect:
+                # The client went away, or was cut off by the read bound, before its body was
+                # read: nobody is left to answer, and a traceback would only grow the log.
+                status = CLIENT_GONE
+            finally:
+                logger.info(
+                    "%s %s %d",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )

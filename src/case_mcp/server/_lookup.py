@@ -20,8 +20,7 @@ from typing import Final, Generic, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from case_mcp.client import CaseManagementClient
-from case_mcp.client._credentials import tenant_of
+from case_mcp.client import CaseManagementClient, current_tenant
 from case_mcp.errors import NotFoundError
 from case_mcp.models import CaseType, CustomAttributeConfig, Project, User
 from case_mcp.server._sanitize import clean_text
@@ -75,7 +74,7 @@ class _Cached(Generic[T]):
         self._kept: dict[str | None, tuple[list[T], float]] = {}
 
     async def get(self) -> list[T]:
-        tenant = tenant_of()
+        tenant = current_tenant()
         kept = self._kept.get(tenant)
         if kept is None or time.monotonic() - kept[1] > _CATALOG_TTL_SECONDS:
             kept = (await self._fetch(), time.monotonic())
@@ -83,7 +82,7 @@ class _Cached(Generic[T]):
         return kept[0]
 
     def forget(self) -> None:
-        self._kept.pop(tenant_of(), None)
+        self._kept.pop(current_tenant(), None)
 
 
 class Lookup:

@@ -31,6 +31,7 @@ from mcp.types import CallToolResult, ToolAnnotations
 from mcp_types.methods import is_input_required
 from pydantic import ValidationError
 
+from case_mcp.client import Effect
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server import _audit
@@ -44,6 +45,15 @@ TOOLSETS: Final[tuple[Toolset, ...]] = get_args(Toolset)
 ToolKind = Literal["read", "write", "idempotent_write", "destructive"]
 """read: changes nothing. write: creates something; repeating creates another.
 idempotent_write: sets state; repeating changes nothing more. destructive: deletes."""
+
+EFFECT_OF_KIND: Final[Mapping[ToolKind, Effect | None]] = {
+    "read": None,
+    "write": "creates",
+    "idempotent_write": "sets",
+    "destructive": "deletes",
+}
+"""What a tool of each kind does to state, in the words of the client's declarations: the
+one effect, besides reading, of the operations its tools call (None: they only read)."""
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def lifespan_for(
     @asynccontextmanager
     async def lifespan(_server: MCPServer[ServerState]) -> AsyncIterator[ServerState]:
         async with make_client() as client:
-            # With a project scope, everything reaches Datadog through the scoped client.
+            # With a project scope, everything reaches Datadog through the guarded client.
             client = scoped(client, options.projects)
             yield ServerState(client=client, lookup=Lookup(client), options=options)
 

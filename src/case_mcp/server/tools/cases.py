@@ -10,7 +10,7 @@ from pydantic import Field
 
 from case_mcp.models import CustomAttributeValue, Project
 from case_mcp.server._custom_values import CustomValueInput, check_value
-from case_mcp.server._errors import reported
+from case_mcp.server._errors import Creation, reported
 from case_mcp.server._lookup import Lookup, user_handle
 from case_mcp.server._render import result
 from case_mcp.server._search_query import facet
@@ -41,6 +41,12 @@ ProjectKey = Annotated[
 
 # Datadog's built-in Standard case type has this id in every organisation.
 STANDARD_TYPE_ID: Final = "00000000-0000-0000-0000-000000000001"
+
+_A_CASE: Final = Creation(
+    "the case",
+    "search_cases (with words of its title and its project, newest first)",
+    "create_case",
+)
 
 
 def not_found(case_id: str) -> str:
@@ -178,7 +184,7 @@ async def create_case(
     """
     state = state_of(ctx)
     lookup = state.lookup
-    with reported("The project, case type or assignee was not found."):
+    with reported("The project, case type or assignee was not found.", created=_A_CASE):
         project_id = (await _project_for_new_case(lookup, project)).id
         kind = await lookup.case_type(case_type or STANDARD_TYPE_ID)
         assignee_id = (await lookup.user(assignee)).id if assignee else None

@@ -21,7 +21,7 @@ from case_mcp.server._confirm import (
     ask,
     settle,
 )
-from case_mcp.server._errors import reported
+from case_mcp.server._errors import Creation, reported
 from case_mcp.server._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
 from case_mcp.server._render import result
 from case_mcp.server._sanitize import clean_text
@@ -112,7 +112,8 @@ async def add_case_comment(
     """
     if not comment.strip():
         raise ToolError("The comment is blank. Write the text to post.")
-    with reported(not_found(case_id)):
+    created = Creation("the comment", "get_case_timeline on that case", "add_case_comment")
+    with reported(not_found(case_id), created=created):
         cell = await state_of(ctx).client.comment_case(case_id, comment)
     return result(
         CommentView(

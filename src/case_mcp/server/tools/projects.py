@@ -20,7 +20,7 @@ from case_mcp.server._confirm import (
     ask,
     settle,
 )
-from case_mcp.server._errors import reported
+from case_mcp.server._errors import Creation, reported
 from case_mcp.server._question import identifier, quoted
 from case_mcp.server._render import result
 from case_mcp.server._search_query import facet
@@ -88,7 +88,14 @@ async def create_project(
     Example: {"key": "NET", "name": "Network Operations"}
     """
     state = state_of(ctx)
-    with reported("Datadog could not find where to create the project."):
+    with reported(
+        "Datadog could not find where to create the project.",
+        created=Creation("the project", "list_projects", "create_project"),
+        conflict=(
+            "A project with this key already exists (409). list_projects shows the keys in "
+            "use; choose another key."
+        ),
+    ):
         project = await state.client.create_project(key.upper(), name.strip())
     state.lookup.projects_changed()
     return result(project_view(project))
