@@ -19,7 +19,7 @@ Era = Literal["2026-07-28", "legacy"]
 ERAS: tuple[Era, ...] = ("2026-07-28", "legacy")
 
 
-async def decline(_ctx: ClientRequestContext, _params: ElicitRequestParams) -> ElicitResult:
+async def decline(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
     """An elicitation callback that always declines (passing one declares the capability)."""
     return ElicitResult(action="decline")
 

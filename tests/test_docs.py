@@ -229,7 +229,9 @@ class Session:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-                raise AssertionError(f"a service did not stop on Ctrl-C: {process.args}") from None
+                raise AssertionError(
+                    f"a service did not stop on Ctrl-C: {process.args!r}"
+                ) from None
 
 
 def wait_until_listening(process: subprocess.Popen[bytes], port: int, log: Path) -> None:

@@ -208,8 +208,10 @@ async def test_replay_notices_a_wrong_status(http: httpx2.AsyncClient) -> None:
 
 def test_shape_comparison_compares_user_keyed_maps_by_their_values() -> None:
     """Different attribute names are data, but a custom attribute value missing a key is not."""
-    recorded = {"attributes": {"attributes": {"service": ["a"]}, "custom_attributes": {}}}
-    ours = {"attributes": {"attributes": {"env": ["b"]}, "custom_attributes": {}}}
+    recorded: dict[str, Any] = {
+        "attributes": {"attributes": {"service": ["a"]}, "custom_attributes": {}}
+    }
+    ours: dict[str, Any] = {"attributes": {"attributes": {"env": ["b"]}, "custom_attributes": {}}}
     assert shape_differences(recorded, ours) == []
     recorded["attributes"]["custom_attributes"] = {"x": {"type": "TEXT", "value": "1"}}
     ours["attributes"]["custom_attributes"] = {"y": {"type": "TEXT"}}

@@ -31,6 +31,7 @@ from datadog_api_client.v2.model.case_create_relationships import CaseCreateRela
 from datadog_api_client.v2.model.case_create_request import CaseCreateRequest
 from datadog_api_client.v2.model.case_empty import CaseEmpty
 from datadog_api_client.v2.model.case_empty_request import CaseEmptyRequest
+from datadog_api_client.v2.model.case_object_attributes import CaseObjectAttributes
 from datadog_api_client.v2.model.case_priority import CasePriority
 from datadog_api_client.v2.model.case_resource_type import CaseResourceType
 from datadog_api_client.v2.model.case_sortable_field import CaseSortableField
@@ -195,7 +196,7 @@ def test_official_client_walks_a_case_through_its_life(api_client: ApiClient) ->
         CaseUpdateAttributesRequest(
             data=CaseUpdateAttributes(
                 attributes=CaseUpdateAttributesAttributes(
-                    attributes={"service": ["checkout-api"], "env": ["prod"]}
+                    attributes=CaseObjectAttributes(service=["checkout-api"], env=["prod"])
                 ),
                 type=CaseResourceType.CASE,
             )

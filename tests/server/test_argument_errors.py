@@ -136,7 +136,7 @@ async def test_an_unknown_tool_that_is_not_an_identifier_is_not_repeated(mcp: Cl
 def accepting(content: dict[str, Any] | None) -> ElicitationFnT:
     """An elicitation callback that accepts with `content`, fitting the question or not."""
 
-    async def callback(_ctx: ClientRequestContext, _params: ElicitRequestParams) -> ElicitResult:
+    async def callback(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
         return ElicitResult.model_construct(action="accept", content=content)
 
     return callback

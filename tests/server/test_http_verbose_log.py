@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def restored_logging() -> Iterator[logging.Logger]:
 
 
 @pytest.fixture
-def verbose_log() -> Iterator[Callable[[], list[dict[str, str]]]]:
+def verbose_log() -> Iterator[Callable[[], list[dict[str, Any]]]]:
     """The server's JSON log lines, set up as `serve --transport http -v` does."""
     with restored_logging() as root:
         # Whatever came before (`-v` used to set every logger to DEBUG), the service's own
@@ -56,7 +57,7 @@ def verbose_log() -> Iterator[Callable[[], list[dict[str, str]]]]:
         written = io.StringIO()
         service_handler.setStream(written)
 
-        def lines() -> list[dict[str, str]]:
+        def lines() -> list[dict[str, Any]]:
             entries = [json.loads(line) for line in written.getvalue().splitlines()]
             return [entry for entry in entries if not entry["logger"].startswith(CLIENT_LOGGERS)]
 
@@ -65,7 +66,7 @@ def verbose_log() -> Iterator[Callable[[], list[dict[str, str]]]]:
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_verbose_logs_carry_requests_and_timings_but_no_token_or_case_content(
-    sandbox: Sandbox, verbose_log: Callable[[], list[dict[str, str]]], mode: str
+    sandbox: Sandbox, verbose_log: Callable[[], list[dict[str, Any]]], mode: str
 ) -> None:
     """A new case read back and a delete preview log their request lines, statuses, timings,
     ids and Datadog paths, but neither the case's title and description nor the token."""

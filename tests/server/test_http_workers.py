@@ -60,12 +60,13 @@ async def work(port: int, served: Served) -> None:
     async def client(index: int) -> None:
         async with connect([port]) as (mcp, _):
             for n in range(CALLS_PER_CLIENT):
-                tool, arguments = [
+                calls: list[tuple[str, dict[str, Any]]] = [
                     ("get_case", {"case_id": "SEC-1"}),
                     ("search_cases", {"status": "open", "page_size": 5}),
                     ("add_case_comment", {"case_id": "OPS-1", "comment": f"worker {index}/{n}"}),
                     ("get_case_timeline", {"case_id": "OPS-1", "page_size": 5}),
-                ][n]
+                ]
+                tool, arguments = calls[n]
                 answer = await mcp.call_tool(tool, arguments)
                 served.calls += 1
                 if answer.is_error:
