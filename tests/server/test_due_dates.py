@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from mcp import Client
 
@@ -77,3 +80,18 @@ async def test_read_only_mode_refuses_to_set_a_due_date(sandbox: Sandbox) -> Non
 
     assert error_text(answer).startswith("This server is read-only")
     assert state_of(sandbox) == before
+
+
+async def test_a_due_date_change_is_audited_with_its_case(sandbox: Sandbox, tmp_path: Path) -> None:
+    """The audit log records the change as a write to its case, without the date itself."""
+    log = tmp_path / "audit.jsonl"
+    async with connected(sandbox, ServerOptions(audit_log=log)) as client:
+        await ok(client, "update_case_due_date", {"case_id": "SEC-3", "due_date": "2026-12-31"})
+
+    (record,) = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert (record["tool"], record["target"], record["outcome"]) == (
+        "update_case_due_date",
+        {"case": "SEC-3"},
+        "ok",
+    )
+    assert "2026-12-31" not in log.read_text(encoding="utf-8")
