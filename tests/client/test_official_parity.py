@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
 from typing import Any
 from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
@@ -47,6 +48,9 @@ from datadog_api_client.v2.model import (
     case_update_description,
     case_update_description_attributes,
     case_update_description_request,
+    case_update_due_date,
+    case_update_due_date_attributes,
+    case_update_due_date_request,
     case_update_priority,
     case_update_priority_attributes,
     case_update_priority_request,
@@ -310,6 +314,22 @@ OPERATIONS: list[Any] = [
         ),
         {"data": {"id": CASE, "type": "case"}},
         id="update_status-by-name",
+    ),
+    pytest.param(
+        lambda c: c.update_case_due_date(CASE, date(2026, 12, 31)),
+        lambda api: _cases(api).update_case_due_date(
+            CASE,
+            case_update_due_date_request.CaseUpdateDueDateRequest(
+                data=case_update_due_date.CaseUpdateDueDate(
+                    attributes=case_update_due_date_attributes.CaseUpdateDueDateAttributes(
+                        due_date="2026-12-31"
+                    ),
+                    type=CASE_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": CASE, "type": "case"}},
+        id="update_case_due_date",
     ),
     pytest.param(
         lambda c: c.update_priority(CASE, "P1"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from typing import Any
 
@@ -178,3 +179,16 @@ async def test_a_failure_inside_a_guards_own_read_names_that_read(datadog: FakeD
             await client.guarded(ReadFirst()).archive_case(CASE)
 
     assert raised.value.operation is OPERATIONS["get_case"]
+
+
+async def test_clearing_a_due_date_sends_null_as_datadog_asks(datadog: FakeDatadog) -> None:
+    """update_case_due_date with None sends ``"due_date": null``, which clears it."""
+    datadog.answer(200, A_CASE)
+
+    async with _client(datadog) as client:
+        await client.update_case_due_date(CASE, None)
+
+    assert datadog.request.url.path == f"/api/v2/cases/{CASE}/due_date"
+    assert json.loads(datadog.request.content) == {
+        "data": {"type": "case", "attributes": {"due_date": None}}
+    }

@@ -346,6 +346,7 @@ OPERATIONS: dict[str, tuple[Callable[[CaseManagementClient], Awaitable[Any]], Op
     "update_case_description": (lambda c: c.update_case_description(CASE, "d"), "write"),
     "update_status": (lambda c: c.update_status(CASE, "OPEN"), "write"),
     "update_priority": (lambda c: c.update_priority(CASE, "P1"), "write"),
+    "update_case_due_date": (lambda c: c.update_case_due_date(CASE, None), "write"),
     "assign_case": (lambda c: c.assign_case(CASE, PROJECT), "write"),
     "unassign_case": (lambda c: c.unassign_case(CASE), "write"),
     "archive_case": (lambda c: c.archive_case(CASE), "write"),

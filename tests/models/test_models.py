@@ -61,7 +61,7 @@ def test_unknown_fields_are_kept_at_every_level() -> None:
             future_top_level=1,
             attributes={
                 "title": "Disk full",
-                "due_date": "2026-01-01",
+                "sla_breach_at": "2026-01-01",
                 "custom_attributes": {
                     "cost": {"type": "CURRENCY", "is_multi": False, "value": 3, "unit": "EUR"}
                 },
@@ -82,7 +82,7 @@ def test_unknown_fields_are_kept_at_every_level() -> None:
     assert dumped["links"] == {"self": "/api/v2/cases/c1"}
     assert dumped["data"]["future_top_level"] == 1
     attributes = dumped["data"]["attributes"]
-    assert attributes["due_date"] == "2026-01-01"
+    assert attributes["sla_breach_at"] == "2026-01-01"
     assert attributes["custom_attributes"]["cost"]["unit"] == "EUR"
     assert attributes["insights"][0]["score"] == 9
     assert attributes["created_by_author"]["content"]["avatar"] == "x.png"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 import uvicorn
@@ -52,6 +53,11 @@ from datadog_api_client.v2.model.case_update_description_attributes import (
 from datadog_api_client.v2.model.case_update_description_request import (
     CaseUpdateDescriptionRequest,
 )
+from datadog_api_client.v2.model.case_update_due_date import CaseUpdateDueDate
+from datadog_api_client.v2.model.case_update_due_date_attributes import (
+    CaseUpdateDueDateAttributes,
+)
+from datadog_api_client.v2.model.case_update_due_date_request import CaseUpdateDueDateRequest
 from datadog_api_client.v2.model.case_update_priority import CaseUpdatePriority
 from datadog_api_client.v2.model.case_update_priority_attributes import (
     CaseUpdatePriorityAttributes,
@@ -241,6 +247,41 @@ def test_official_client_walks_a_case_through_its_life(api_client: ApiClient) ->
     cases.delete_case_comment(case_id, comment.data[0].id)
     cases.unassign_case(case_id, CaseEmptyRequest(data=CaseEmpty(type=CaseResourceType.CASE)))
     assert "assignee" not in cases.get_case(case_id).data.relationships.to_dict()
+
+
+def test_official_client_sets_a_due_date(api_client: ApiClient) -> None:
+    """Datadog's client sets a case's due date and reads it back, in a search as in the case."""
+    cases = CaseManagementApi(api_client)
+    project_id = cases.get_projects().data[0].id
+    case_id = new_case(cases, project_id, "Rotate the signing keys")
+
+    updated = cases.update_case_due_date(
+        case_id,
+        CaseUpdateDueDateRequest(
+            data=CaseUpdateDueDate(
+                attributes=CaseUpdateDueDateAttributes(due_date="2026-12-31"),
+                type=CaseResourceType.CASE,
+            )
+        ),
+    )
+
+    # The client's case model predates the field: it keeps it as an extra attribute, a date.
+    assert updated.data.id == case_id
+    assert updated.data.attributes["due_date"] == date(2026, 12, 31)
+    assert cases.get_case(case_id).data.attributes["due_date"] == date(2026, 12, 31)
+    found = cases.search_cases(filter=f"due_date:2026-12-31 key:{updated.data.attributes.key}")
+    assert [case.id for case in found.data] == [case_id]
+    with pytest.raises(ApiException) as refused:
+        cases.update_case_due_date(
+            case_id,
+            CaseUpdateDueDateRequest(
+                data=CaseUpdateDueDate(
+                    attributes=CaseUpdateDueDateAttributes(due_date="31/12/2026"),
+                    type=CaseResourceType.CASE,
+                )
+            ),
+        )
+    assert refused.value.status == 400
 
 
 def test_official_client_moves_a_case_and_sets_custom_attributes(api_client: ApiClient) -> None:

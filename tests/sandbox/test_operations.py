@@ -85,3 +85,49 @@ async def test_each_operation_is_routed(http: httpx2.AsyncClient, operation: Ope
     body: Any = {} if operation.method in ("POST", "PUT", "PATCH") else None
     answer = await http.request(operation.method, placeholder_path(operation), json=body)
     assert not answer.content or answer.json() not in ROUTING_ERRORS
+
+
+async def case_key(http: httpx2.AsyncClient) -> str:
+    """The key of a live case of the seeded organisation."""
+    found = (await http.get("/api/v2/cases", params={"page[size]": 1})).json()
+    return str(found["data"][0]["attributes"]["key"])
+
+
+def due_date_body(due_date: object) -> dict[str, Any]:
+    return {"data": {"type": "case", "attributes": {"due_date": due_date}}}
+
+
+async def test_update_case_due_date_sets_and_clears_it(http: httpx2.AsyncClient) -> None:
+    """A due date is set as a YYYY-MM-DD date, cleared by null; each change is in the timeline."""
+    key = await case_key(http)
+    path = f"/api/v2/cases/{key}/due_date"
+
+    set_answer = await http.post(path, json=due_date_body("2026-12-31"))
+    cleared = await http.post(path, json=due_date_body(None))
+
+    assert set_answer.status_code == 200
+    assert set_answer.json()["data"]["attributes"]["due_date"] == "2026-12-31"
+    assert cleared.status_code == 200
+    assert "due_date" not in cleared.json()["data"]["attributes"]
+    cells = (await http.get(f"/api/v2/cases/{key}/timelines", params={"page[size]": 2})).json()[
+        "data"
+    ]
+    changes = [cell["attributes"]["cell_content"] for cell in cells]
+    assert changes == [
+        {"field": "due_date", "from": "2026-12-31", "to": None},
+        {"field": "due_date", "from": None, "to": "2026-12-31"},
+    ]
+
+
+@pytest.mark.parametrize("due_date", ["31/12/2026", "2026-02-30", "2026-12-31T00:00:00Z", 20261231])
+async def test_update_case_due_date_refuses_what_is_not_a_date(
+    http: httpx2.AsyncClient, due_date: object
+) -> None:
+    """Anything but a calendar date written YYYY-MM-DD (or null) is a 400 that says so."""
+    key = await case_key(http)
+
+    answer = await http.post(f"/api/v2/cases/{key}/due_date", json=due_date_body(due_date))
+
+    assert answer.status_code == 400
+    assert "YYYY-MM-DD" in str(answer.json()["errors"])
+    assert "due_date" not in (await http.get(f"/api/v2/cases/{key}")).json()["data"]["attributes"]

@@ -239,6 +239,23 @@ async def test_times_compare_with_dates_times_and_now(
     assert await found(http, "-closed_at:>2026-01-01") == {"Older", "Newer"}
 
 
+async def test_due_date_compares_with_dates_and_finds_cases_with_none(
+    http: httpx2.AsyncClient, sandbox: Sandbox, new_case: Any
+) -> None:
+    """due_date: takes a date, a comparison with one, * (has one) or none (has none)."""
+    store, actor = sandbox.store, sandbox.ACTOR_ID
+    for title, due_date in (("Due at year end", "2026-12-31"), ("Due in autumn", "2026-10-01")):
+        case = await new_case(title)
+        store.update_case_due_date(case["id"], due_date, actor_id=actor)
+    await new_case("No due date")
+    assert await found(http, "due_date:2026-12-31") == {"Due at year end"}
+    assert await found(http, "due_date:<2026-12-31") == {"Due in autumn"}
+    assert await found(http, "due_date:>=2026-10-01") == {"Due at year end", "Due in autumn"}
+    assert await found(http, "due_date:*") == {"Due at year end", "Due in autumn"}
+    assert await found(http, "due_date:none") == {"No due date"}
+    assert await found(http, "-due_date:<2026-12-31") == {"Due at year end", "No due date"}
+
+
 async def test_creation_source_is_a_facet(http: httpx2.AsyncClient, new_case: Any) -> None:
     """creation_source: matches how the case was opened, in any case."""
     await new_case("Typed by hand")
@@ -266,6 +283,8 @@ async def test_values_are_data_never_sql(http: httpx2.AsyncClient, new_case: Any
         ("status_group:done", "in_progress"),
         ("archived:maybe", "archived:any"),
         ("created_at:>yesterday", "now-7d"),
+        ("due_date:>next-week", "due_date:<=2026-12-31"),
+        ("due_date:2026-02-30", "YYYY-MM-DD"),
         ("(disk", "')'"),
         ("disk)", "'('"),
         ("disk OR", "term"),

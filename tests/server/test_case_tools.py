@@ -21,6 +21,7 @@ CASE_CALLS: dict[str, dict[str, Any]] = {
     "update_case_description": {"description": "New description"},
     "update_case_status": {"status": "CLOSED"},
     "update_case_priority": {"priority": "P1"},
+    "update_case_due_date": {"due_date": "2026-12-31"},
     "assign_case": {"assignee": MAYA},
     "unassign_case": {},
     "archive_case": {},

@@ -27,7 +27,7 @@ from case_mcp.server._manifest import kind_of
 from case_mcp.server.tools import all_tools
 
 # The issue's table: every tool, its toolset, and its kind ("write, idempotent" is
-# idempotent_write; the deletes are destructive).
+# idempotent_write; the deletes are destructive), with update_case_due_date added since.
 EXPECTED: dict[str, tuple[Toolset, ToolKind]] = {
     "list_projects": ("projects", "read"),
     "get_project": ("projects", "read"),
@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[Toolset, ToolKind]] = {
     "update_case_description": ("cases", "idempotent_write"),
     "update_case_status": ("cases", "idempotent_write"),
     "update_case_priority": ("cases", "idempotent_write"),
+    "update_case_due_date": ("cases", "idempotent_write"),
     "assign_case": ("cases", "idempotent_write"),
     "unassign_case": ("cases", "idempotent_write"),
     "archive_case": ("cases", "idempotent_write"),
@@ -70,12 +71,12 @@ def tools() -> dict[str, Tool]:
     return {tool.name: tool for tool in anyio.run(listing)}
 
 
-def test_the_server_offers_exactly_the_issues_25_tools(tools: dict[str, Tool]) -> None:
+def test_the_server_offers_exactly_the_issues_tools(tools: dict[str, Tool]) -> None:
     """tools/list holds the issue's names and nothing else; no spec registers a name twice."""
     specs = [spec.name for spec in all_tools()]
 
     assert sorted(tools) == sorted(EXPECTED)
-    assert len(specs) == len(set(specs)) == 25
+    assert len(specs) == len(set(specs)) == 26
 
 
 def test_each_tool_has_the_kind_the_issue_gives_it(tools: dict[str, Tool]) -> None:

@@ -38,6 +38,7 @@ WRITES: dict[str, dict[str, Any]] = {
     "update_case_description": {"case_id": "OPS-1", "description": "Rewritten"},
     "update_case_status": {"case_id": "OPS-1", "status": "CLOSED"},
     "update_case_priority": {"case_id": "OPS-1", "priority": "P1"},
+    "update_case_due_date": {"case_id": "OPS-1", "due_date": "2026-12-31"},
     "assign_case": {"case_id": "OPS-1", "assignee": "maya.chen@demo-org.example"},
     "unassign_case": {"case_id": "OPS-1"},
     "archive_case": {"case_id": "OPS-1"},

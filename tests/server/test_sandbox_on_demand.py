@@ -11,6 +11,7 @@ import case_mcp.sandbox
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
 from case_mcp.server._launch import sandbox_on_demand
+from case_mcp.server.tools import all_tools
 
 
 class CountingSandbox(Sandbox):
@@ -42,7 +43,7 @@ async def test_listing_the_tools_builds_no_sandbox(built: list[CountingSandbox])
     with sandbox_on_demand() as make_client:
         async with Client(create_server(make_client)) as client:
             tools = await client.list_tools()
-    assert len(tools.tools) == 25
+    assert len(tools.tools) == len(all_tools())
     assert built == []
 
 

@@ -49,6 +49,7 @@ CASE_TOOLS: dict[str, Callable[[str], dict[str, Any]]] = {
     "update_case_description": lambda case: {"description": "Rewritten"},
     "update_case_status": lambda case: {"status": "CLOSED"},
     "update_case_priority": lambda case: {"priority": "P1"},
+    "update_case_due_date": lambda case: {"due_date": "2026-12-31"},
     "assign_case": lambda case: {"assignee": "maya.chen@demo-org.example"},
     "unassign_case": lambda case: {},
     "archive_case": lambda case: {},

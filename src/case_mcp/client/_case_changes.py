@@ -7,6 +7,7 @@ each may be retried; removing a custom attribute's value is a delete.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from case_mcp.client._operation import Scope, operation
 from case_mcp.client._operations import Operations
@@ -20,6 +21,7 @@ from case_mcp.models import (
     CaseUpdateAttributes,
     CaseUpdateCustomAttribute,
     CaseUpdateDescription,
+    CaseUpdateDueDate,
     CaseUpdatePriority,
     CaseUpdateStatus,
     CaseUpdateTitle,
@@ -123,6 +125,27 @@ class CaseChangeOperations(Operations):
             NotFoundError: No such case.
         """
         return await self._case_action(CaseUpdatePriority(priority=priority))
+
+    @operation(
+        "POST",
+        "/api/v2/cases/{case_id}/due_date",
+        effect="sets",
+        scope=Scope(case="case_id"),
+        request=CaseUpdateDueDate,
+        response=CaseDocument,
+    )
+    async def update_case_due_date(self, case_id: str, due_date: date | None) -> Case:
+        """Set the date a case should be resolved by, or clear it.
+
+        Args:
+            case_id: The case's UUID or key.
+            due_date: The date, or None to clear the case's due date.
+
+        Raises:
+            BadRequestError: Datadog refused the date.
+            NotFoundError: No such case.
+        """
+        return await self._case_action(CaseUpdateDueDate(due_date=due_date))
 
     @operation(
         "POST",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from pydantic import Field, model_validator
@@ -106,6 +106,7 @@ class CaseAttributes(DatadogModel):
         status_name: The status as the case type names it (``Open``, ``Pending Approval``).
         attributes: Free-form tags, each a list of strings (``{"service": ["web"]}``).
         custom_attributes: Custom attribute values by key.
+        due_date: The date the case should be resolved by, if one is set.
     """
 
     key: str | None = None
@@ -132,6 +133,7 @@ class CaseAttributes(DatadogModel):
     modified_at: datetime | None = None
     closed_at: datetime | None = None
     archived_at: datetime | None = None
+    due_date: date | None = None
 
 
 class RelationshipData(DatadogModel):

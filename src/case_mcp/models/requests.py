@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -23,6 +24,7 @@ __all__ = [
     "CaseUpdateAttributes",
     "CaseUpdateCustomAttribute",
     "CaseUpdateDescription",
+    "CaseUpdateDueDate",
     "CaseUpdatePriority",
     "CaseUpdateStatus",
     "CaseUpdateTitle",
@@ -110,6 +112,17 @@ class CaseUpdateDescription(RequestBody):
     def body(self) -> dict[str, Any]:
         """The JSON document to send."""
         return _case({"description": self.description})
+
+
+class CaseUpdateDueDate(RequestBody):
+    """``POST /api/v2/cases/{case_id}/due_date``: a date, or None to clear it."""
+
+    due_date: date | None
+
+    def body(self) -> dict[str, Any]:
+        """The JSON document to send; clearing sends ``"due_date": null``, as Datadog asks."""
+        due_date = None if self.due_date is None else self.due_date.isoformat()
+        return {"data": {"type": "case", "attributes": {"due_date": due_date}}}
 
 
 class CaseUpdatePriority(RequestBody):

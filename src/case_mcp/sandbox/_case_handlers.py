@@ -133,6 +133,18 @@ class Handlers(CatalogHandlers):
             self.store.update_priority(case_id, priority, actor_id=self.actor_id)
         )
 
+    async def update_case_due_date(self, request: Request) -> Response:
+        attributes = await _case_attributes(request)
+        if "due_date" not in attributes:
+            raise BadRequest(
+                'missing required attribute "due_date": a date written YYYY-MM-DD, or null '
+                "to clear it"
+            )
+        case_id = request.path_params["case_id"]
+        return self._case_answer(
+            self.store.update_case_due_date(case_id, attributes["due_date"], actor_id=self.actor_id)
+        )
+
     async def update_status(self, request: Request) -> Response:
         attributes = await _case_attributes(request)
         case = self.store.update_status(

@@ -139,6 +139,27 @@ class CaseUpdates(CaseStore):
             {"priority": priority, "priority_rank": _rules.PRIORITY_RANKS[priority]},
         )
 
+    def update_case_due_date(
+        self, case_ref: str, due_date: str | None, *, actor_id: str
+    ) -> dict[str, Any]:
+        """Set a case's due date (``YYYY-MM-DD``), or clear it with None.
+
+        Raises:
+            BadRequest: Not a calendar date written ``YYYY-MM-DD``.
+            NotFound: No such case.
+        """
+        due_date = _rules.check_due_date(due_date)
+        old = self._case_row(case_ref)["due_date"]
+        return self._change(
+            case_ref,
+            actor_id,
+            "DUE_DATE_CHANGE",
+            "due_date",
+            old,
+            due_date,
+            {"due_date": due_date},
+        )
+
     def assign_case(self, case_ref: str, assignee_id: str, *, actor_id: str) -> dict[str, Any]:
         """Assign a case to a user.
 

@@ -78,6 +78,7 @@ OPERATIONS: Final = (
         "update_case_custom_attribute",
     ),
     Operation("POST", f"{_CASE}/description", "update_case_description"),
+    Operation("POST", f"{_CASE}/due_date", "update_case_due_date"),
     Operation("POST", f"{_CASE}/priority", "update_priority"),
     Operation("PATCH", f"{_CASE}/relationships/project", "move_case_to_project"),
     Operation("POST", f"{_CASE}/status", "update_status"),

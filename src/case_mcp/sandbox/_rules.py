@@ -10,6 +10,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ __all__ = [
     "StatusOption",
     "check_attributes",
     "check_custom_value",
+    "check_due_date",
     "check_emoji",
     "check_priority",
     "check_project_key",
@@ -67,6 +69,7 @@ DEFAULT_STATUSES_CONFIG: Final[dict[str, Any]] = {
 }
 
 _PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9]{0,9}")
+_DUE_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def nonblank(value: str, field: str) -> str:
@@ -74,6 +77,22 @@ def nonblank(value: str, field: str) -> str:
     if not value.strip():
         raise BadRequest(f"{field} must not be empty")
     return value
+
+
+def check_due_date(due_date: object) -> str | None:
+    """A due date as Datadog's model has it: a calendar date ``YYYY-MM-DD``, or None to clear it."""
+    if due_date is None:
+        return None
+    if isinstance(due_date, str) and _DUE_DATE.fullmatch(due_date):
+        try:
+            return date.fromisoformat(due_date).isoformat()
+        except ValueError:
+            pass
+    shown = json.dumps(due_date, ensure_ascii=False)
+    raise BadRequest(
+        f"due_date must be a date written YYYY-MM-DD, such as 2026-12-31, or null to clear it; "
+        f"got {shown}"
+    )
 
 
 def check_priority(priority: str) -> str:

@@ -18,8 +18,9 @@ from case_mcp.errors import ConfigurationError
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database"]
 
-SCHEMA_VERSION: Final = 2
-"""Version 2 added ``cases_text``, the trigram index of case titles and descriptions."""
+SCHEMA_VERSION: Final = 3
+"""Version 2 added ``cases_text``, the trigram index of case titles and descriptions; version 3
+added ``cases.due_date``."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
@@ -101,6 +102,7 @@ CREATE TABLE cases (
     modified_at TEXT,
     closed_at TEXT,
     archived_at TEXT,
+    due_date TEXT,                        -- YYYY-MM-DD, or NULL when the case has none
     creation_source TEXT NOT NULL DEFAULT 'MANUAL',
     insights TEXT NOT NULL DEFAULT '[]',
     custom_attributes TEXT NOT NULL DEFAULT '{}',
@@ -126,6 +128,7 @@ CREATE INDEX cases_type ON cases (type_id, created_at);
 CREATE INDEX cases_creation_source ON cases (creation_source);
 CREATE INDEX cases_modified ON cases (modified_at);
 CREATE INDEX cases_closed ON cases (closed_at);
+CREATE INDEX cases_due ON cases (due_date);
 
 -- Free-text search: every substring of three characters or more of a title or description
 -- (trigrams, case folded), so a search reads the few matching cases instead of running LIKE

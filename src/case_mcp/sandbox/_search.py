@@ -19,6 +19,8 @@ Terms separated by spaces must all match. Values are case-insensitive.
   created_at:<op><t>   also modified_at, closed_at. <op> is >, >=, < or <=; <t> is a date
                        (2026-09-01 = its midnight UTC), a UTC time (2026-09-01T08:00:00Z)
                        or now-<n><m|h|d|w> (now-7d). created_at:2026-09-01 = that whole day.
+  due_date:<op><d>     <d> is a date (2026-12-31), <op> as above or none for that day;
+                       due_date:* = has one, due_date:none = has none
   <name>:<value>       any other name is a case attribute (names are exact):
                        service:web-api env:prod team:sre
 
@@ -41,6 +43,7 @@ Examples:
   service:checkout-* env:prod 5xx
   type:"change request" status:pending_approval
   created_at:>=now-7d priority:(p1 OR p2)
+  due_date:<=2026-12-31 -status_group:closed
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ _CASE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9]*-[0-9]+")
 _RELATIVE_TIME = re.compile(r"now(?:-([0-9]{1,6})([mhdw]))?")
 _TIME_UNITS: Final = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _COMPARISONS: Final = (">=", "<=", ">", "<")  # longest first, so ">=" is not read as ">"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NULLABLE_TIMES: Final = ("modified_at", "closed_at")
 _TEXT_INDEX: Final = "c.rowid IN (SELECT rowid FROM cases_text WHERE cases_text MATCH ?)"
 _USER_MATCH: Final = "u.id = ? OR u.email = ? COLLATE NOCASE OR u.handle = ? COLLATE NOCASE"
@@ -169,6 +173,7 @@ class _Parser:
             "created_at": self.time,
             "modified_at": self.time,
             "closed_at": self.time,
+            "due_date": self.due_date,
         }
 
     def peek(self) -> Token | None:
@@ -377,6 +382,27 @@ class _Parser:
         if name in _NULLABLE_TIMES:  # NOT of NULL is NULL: keep negations true for unset times
             return f"({column} IS NOT NULL AND {column} {operator} ?)", self.utc(token, moment)
         return f"{column} {operator} ?", self.utc(token, moment)
+
+    def due_date(self, name: str, token: Token) -> Sql:
+        if token.is_any:
+            return "c.due_date IS NOT NULL", []
+        if not token.quoted and token.text.lower() == "none":
+            return "c.due_date IS NULL", []
+        operator = next((op for op in _COMPARISONS if token.text.startswith(op)), "=")
+        text = token.text.removeprefix(operator)
+        try:
+            day = date.fromisoformat(text) if _DATE.fullmatch(text) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise self.fail(
+                f"{token.text!r} is not a date; write a date as YYYY-MM-DD, such as "
+                f"{name}:2026-12-31, {name}:<=2026-12-31, {name}:* or {name}:none",
+                token,
+            )
+        # Dates are stored as YYYY-MM-DD text, which sorts as the dates do. The IS NOT NULL
+        # keeps a negation true for a case without a due date (NOT of NULL is NULL).
+        return f"(c.due_date IS NOT NULL AND c.due_date {operator} ?)", [day.isoformat()]
 
     def moment(self, name: str, token: Token, text: str, *, whole_day: bool) -> datetime:
         relative = _RELATIVE_TIME.fullmatch(text.lower())

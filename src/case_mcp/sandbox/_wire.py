@@ -117,6 +117,10 @@ def _case_resource(case: Record, users: Users, *, with_author: bool) -> dict[str
         creation_source=case["creation_source"],
         custom_attributes=case["custom_attributes"],
         description=case["description"],
+    )
+    if case["due_date"]:
+        attributes["due_date"] = case["due_date"]
+    attributes.update(
         insights=case["insights"],
         internal_id=case["id"],
         key=case["key"],

@@ -3,8 +3,8 @@
 The SDK answers with pydantic's own report: the argument model's name, each rejected value
 (``input_value=...``) and a link to pydantic's site. A model learns little from it, and the
 value it sent, which may be anything, is repeated back. Here each wrong argument is named
-with what it takes, read from the tool's input schema (type, allowed values, pattern, length,
-range), in the voice of every other error; the value is never repeated.
+with what it takes, read from the tool's input schema (type, allowed values, pattern, date
+format, length, range), in the voice of every other error; the value is never repeated.
 
 An argument the tool does not have is named with the closest one it has: the SDK would drop
 it without a word, so ``caseid`` would read as a missing ``case_id`` and ``force: true`` as
@@ -167,6 +167,8 @@ def _takes(schema: Mapping[str, Any]) -> str:
     if "enum" in schema:
         return f"one of {_either([repr(value) for value in schema['enum']])}"
     kind = schema.get("type")
+    if kind == "string" and schema.get("format") == "date":
+        return "a date written YYYY-MM-DD"
     if kind == "string":
         pattern = schema.get("pattern")
         shape = f" matching {pattern}" if isinstance(pattern, str) else ""

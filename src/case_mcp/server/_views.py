@@ -9,7 +9,7 @@ schema, so they are written for the model too.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
@@ -113,6 +113,7 @@ class CaseView(View):
     )
     closed_at: Moment | None = absent()
     archived_at: Moment | None = absent(description="Set when the case is archived.")
+    due_date: date | None = absent(description="The date it should be resolved by.")
     description: str | None = absent()
     attributes: dict[str, list[str]] = Field(
         default_factory=dict, description="Free-form tags, e.g. {'service': ['web-api']}."
@@ -143,6 +144,7 @@ class CaseSummary(View):
     project: str | None = absent(description="The project key.")
     assignee: str | None = absent(description=PERSON)
     created_at: Moment | None = absent()
+    due_date: date | None = absent()
     archived: bool | None = absent(description="True for archived cases.")
 
 
@@ -372,6 +374,7 @@ async def case_view(case: Case, lookup: Lookup) -> CaseView:
         modified_at=modified_at,
         closed_at=attributes.closed_at,
         archived_at=attributes.archived_at,
+        due_date=attributes.due_date,
         description=attributes.description,
         attributes=attributes.attributes,
         custom_attributes={
@@ -403,6 +406,7 @@ def case_summary(case: Case, project_keys: dict[str, str]) -> CaseSummary:
         project=project,
         assignee=person(case.assignee),
         created_at=attributes.created_at,
+        due_date=attributes.due_date,
         archived=True if attributes.archived_at else None,
     )
 

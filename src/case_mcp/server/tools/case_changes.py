@@ -6,11 +6,13 @@ each returns the case as it is afterwards.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from case_mcp.models import CaseType, StatusesConfig, StatusGroupConfig
 from case_mcp.server._errors import reported
@@ -23,6 +25,17 @@ from case_mcp.server.tools.cases import Assignee, CaseId, Priority, ProjectKey, 
 Changed = Annotated[CallToolResult, CaseView]
 StatusGroup = Literal["OPEN", "IN_PROGRESS", "CLOSED"]
 _GROUPS: dict[StatusGroup, str] = {"OPEN": "open", "IN_PROGRESS": "in_progress", "CLOSED": "closed"}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _written_as_a_date(value: object) -> object:
+    """Only ``YYYY-MM-DD`` text (or null), as Datadog takes it: pydantic alone would also take
+    a time of day or a Unix timestamp as a date."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("not a date written YYYY-MM-DD")
 
 
 async def update_case_title(
@@ -147,6 +160,26 @@ async def update_case_priority(
         return result(await case_view(case, state.lookup))
 
 
+async def update_case_due_date(
+    case_id: CaseId,
+    due_date: Annotated[
+        date | None,
+        BeforeValidator(_written_as_a_date),
+        Field(description="The date it should be resolved by, YYYY-MM-DD; null clears it."),
+    ],
+    ctx: ToolContext,
+) -> Changed:
+    """Set the date a case should be resolved by, or clear it with null.
+
+    Use this tool when a case gets a deadline or its deadline moves.
+    Example: {"case_id": "SEC-4", "due_date": "2026-12-31"}
+    """
+    state = state_of(ctx)
+    with reported(not_found(case_id)):
+        case = await state.client.update_case_due_date(case_id, due_date)
+        return result(await case_view(case, state.lookup))
+
+
 async def assign_case(case_id: CaseId, assignee: Assignee, ctx: ToolContext) -> Changed:
     """Assign a case to a user, replacing any assignee.
 
@@ -233,6 +266,13 @@ TOOLS = [
         "cases",
         "idempotent_write",
         update_case_priority,
+    ),
+    ToolSpec(
+        "update_case_due_date",
+        "Set or clear a case's due date",
+        "cases",
+        "idempotent_write",
+        update_case_due_date,
     ),
     ToolSpec("assign_case", "Assign a case", "cases", "idempotent_write", assign_case),
     ToolSpec("unassign_case", "Unassign a case", "cases", "idempotent_write", unassign_case),
