@@ -25,11 +25,10 @@ from mcp.server import MCPServer
 from mcp.types import Tool, ToolAnnotations
 
 from case_mcp.client import CaseManagementClient
-from case_mcp.sandbox import Sandbox
 from case_mcp.server._factory import SERVER_NAME, create_server
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
-from case_mcp.server._spec import ToolKind
 from case_mcp.server._state import ServerState
+from case_mcp.server.guardrails._spec import ToolKind
 from case_mcp.server.tools import all_tools
 
 REGENERATE: Final = "case-mcp tools --json > manifests/tools.json"
@@ -114,6 +113,9 @@ class AnswerCost:
 
 async def get_case_costs() -> list[AnswerCost]:
     """The cost of ``get_case`` for every live case of a fresh sandbox's demo organisation."""
+    # Only this report runs the sandbox: the manifest's readers never pay for importing it.
+    from case_mcp.sandbox import Sandbox
+
     with Sandbox(rate_limit=None) as sandbox:
         server = create_server(sandbox_client_factory(sandbox))
         async with (

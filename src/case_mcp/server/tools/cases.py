@@ -9,14 +9,14 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import CustomAttributeValue, Project
-from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import Creation, reported
-from case_mcp.server._lookup import Lookup, user_handle
-from case_mcp.server._render import result
-from case_mcp.server._search_query import facet
-from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import CaseSearchResult, CaseView, case_summary, case_view
+from case_mcp.server.guardrails._spec import ToolSpec
+from case_mcp.server.tools._custom_values import CustomValueInput, check_value
+from case_mcp.server.tools._lookup import Lookup, user_handle
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._search_query import facet
+from case_mcp.server.tools._views import CaseSearchResult, CaseView, case_summary, case_view
 
 CaseId = Annotated[
     str,

@@ -11,7 +11,9 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import TimelineCell
-from case_mcp.server._confirm import (
+from case_mcp.server._errors import Creation, reported
+from case_mcp.server._state import ServerState, ToolContext, state_of
+from case_mcp.server.guardrails._confirm import (
     Answer,
     ConfirmationToken,
     Deletion,
@@ -21,13 +23,11 @@ from case_mcp.server._confirm import (
     ask,
     settle,
 )
-from case_mcp.server._errors import Creation, reported
-from case_mcp.server._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
-from case_mcp.server._render import result
-from case_mcp.server._sanitize import clean_text
-from case_mcp.server._spec import ToolSpec
-from case_mcp.server._state import ServerState, ToolContext, state_of
-from case_mcp.server._views import (
+from case_mcp.server.guardrails._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
+from case_mcp.server.guardrails._sanitize import clean_text
+from case_mcp.server.guardrails._spec import ToolSpec
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._views import (
     CommentView,
     Timeline,
     View,

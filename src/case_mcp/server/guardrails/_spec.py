@@ -34,8 +34,8 @@ from pydantic import ValidationError
 from case_mcp.client import Effect
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server import _audit
-from case_mcp.server._sanitize import clean_text
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.guardrails._sanitize import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ def register(
     *,
     options: ServerOptions | None = None,
     inventory: Iterable[ToolSpec] = (),
+    audit: _audit.AuditLog | None = None,
 ) -> None:
     """Add each spec to the server as a tool with structured output, and the guard.
 
@@ -151,6 +152,8 @@ def register(
         options: The operator's options (refusals, audit log); default: everything allowed.
         inventory: Every tool the server knows, offered or not, so a call to a withheld
             one is refused with its reason (default: only `specs`).
+        audit: The server's audit log (the one in its lifespan state); default: the
+            options' file, callers named by the SDK's authenticated user.
 
     Raises:
         ConfigurationError: The audit log cannot be opened for appending.
@@ -175,15 +178,19 @@ def register(
             structured_output=True,
         )
     known = {spec.name: spec for spec in [*specs, *inventory]}
-    server.middleware.append(_Guard(options, known))
+    audit = audit or _audit.AuditLog(options.audit_log)
+    server.middleware.append(_Guard(options, known, audit))
 
 
 class _Guard:
     """The middleware around every ``tools/call`` (see the module docstring)."""
 
-    def __init__(self, options: ServerOptions, known: Mapping[str, ToolSpec]) -> None:
+    def __init__(
+        self, options: ServerOptions, known: Mapping[str, ToolSpec], audit: _audit.AuditLog
+    ) -> None:
         self._options = options
         self._known = known
+        self._audit = audit
 
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -196,7 +203,7 @@ class _Guard:
         raw = params.get("arguments")
         arguments: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         reason = withheld(spec, self._options)
-        caller = _audit.identify(ctx.request)
+        caller = self._audit.identify(ctx.request)
         with _audit.audited_call(caller=caller, arguments=arguments) as call:
             if reason is not None:
                 # Not registered, so it is answered as an unknown tool in this era's
@@ -236,8 +243,7 @@ class _Guard:
         structured: Mapping[str, Any] | None = None,
     ) -> None:
         try:
-            _audit.record(
-                self._options,
+            self._audit.record(
                 tool=spec.name,
                 target=audit_target(spec.name, arguments, structured),
                 arguments=arguments,

@@ -35,8 +35,9 @@ from pydantic import AnyHttpUrl, SecretStr
 from case_mcp.client import RequestCredentials, using_credentials
 from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server import _audit
-from case_mcp.server._auth_tokens import (
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.guardrails._spec import ToolKind
+from case_mcp.server.http._bearer import (
     MIN_JWT_SECRET_LENGTH,
     READ_SCOPE,
     WRITE_SCOPE,
@@ -47,8 +48,7 @@ from case_mcp.server._auth_tokens import (
     parse_static_tokens,
     read_token_file,
 )
-from case_mcp.server._methods import reaches_datadog
-from case_mcp.server._spec import ToolKind
+from case_mcp.server.http._methods import reaches_datadog
 
 __all__ = [
     "ServerAuth",
@@ -142,7 +142,8 @@ def caller_may(kind: ToolKind, request: object | None) -> bool:
     return WRITE_SCOPE in token.scopes
 
 
-def _identity(request: object | None) -> str | None:
+def caller_identity(request: object | None) -> str | None:
+    """Who made `request`, for the audit log: the token's client and subject, never the token."""
     token = caller_of(request)
     if token is None:
         return None
@@ -159,8 +160,9 @@ def install_caller_policy(
 ) -> None:
     """Add the scope checks and per-request credentials to `server` (see the module doc).
 
-    Call it after `create_server`, so it runs inside the tool guard, which then audits a
-    refused call as refused. It also makes the audit log name the token's client and subject.
+    Call it after `create_server` (given ``identity=caller_identity``, so the audit log
+    names the token's client and subject), so it runs inside the tool guard, which then
+    audits a refused call as refused.
 
     Args:
         server: The server `create_server` built.
@@ -169,7 +171,6 @@ def install_caller_policy(
         keys: Whether Datadog credentials are configured; if not, with per-request
             credentials, a request that needs Datadog and brings no keys is refused.
     """
-    _audit.set_identity_provider(_identity)
     server.middleware.append(_CallerPolicy(kinds, auth.per_request_credentials, keys))
 
 
