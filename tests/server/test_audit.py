@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
 from case_mcp.server.guardrails import _audit
 from case_mcp.server.guardrails._audit import arguments_digest
-from case_mcp.server.guardrails._spec import _Guard
+from case_mcp.server.guardrails._spec import _Guard, audit_target
 from case_mcp.server.tools import all_tools
 from guarded import ERAS, Era, connected, ok
 
@@ -427,3 +428,11 @@ async def test_without_a_log_nothing_is_written_anywhere(
         await ok(client, "update_case_priority", {"case_id": "SEC-3", "priority": "P1"})
 
     assert files_in(tmp_path) == []
+
+
+def test_a_tools_audit_target_is_declared_by_its_spec_not_found_from_its_name() -> None:
+    """The target a record names follows the tool's spec, whatever the tool is called."""
+    create_project = next(spec for spec in all_tools() if spec.name == "create_project")
+    renamed = replace(create_project, name="make_project")
+
+    assert audit_target(renamed, {"key": "NEW", "name": "New"}) == {"project": "NEW"}

@@ -1,4 +1,4 @@
-"""What every tool, resource and prompt shares: one API client and the lookups built on it."""
+"""What every tool, resource and prompt shares: client, lookups, audit log and token book."""
 
 from __future__ import annotations
 

@@ -90,8 +90,8 @@ def create_http_app(
     identity = caller_identity if verifier is not None else None
     server = create_server(readiness.follow(make_client), options, auth=verifier, identity=identity)
     if auth is not None and verifier is not None:
-        kinds = {spec.name: spec.kind for spec in all_tools()}
-        install_caller_policy(server, kinds, auth, keys=keys)
+        scopes = {spec.name: spec.scope for spec in all_tools()}
+        install_caller_policy(server, scopes, auth, keys=keys)
     # Inside the caller policy: a call refused for its scope never takes one of the slots.
     server.middleware.append(CallLimit(http.max_concurrent_calls))
     if http.calls_per_minute:

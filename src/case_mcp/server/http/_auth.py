@@ -36,11 +36,9 @@ from case_mcp.client import RequestCredentials, using_credentials
 from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server.guardrails import _audit
-from case_mcp.server.guardrails._spec import ToolKind
+from case_mcp.server.guardrails._spec import READ_SCOPE, WRITE_SCOPE, HttpScope
 from case_mcp.server.http._bearer import (
     MIN_JWT_SECRET_LENGTH,
-    READ_SCOPE,
-    WRITE_SCOPE,
     EitherVerifier,
     JwtVerifier,
     StaticTokenVerifier,
@@ -134,12 +132,13 @@ def caller_of(request: object | None) -> AccessToken | None:
     return get_access_token()
 
 
-def caller_may(kind: ToolKind, request: object | None) -> bool:
-    """Whether the caller of `request` may use a tool of `kind` (no token: yes)."""
+def caller_may(scope: HttpScope, request: object | None) -> bool:
+    """Whether the caller of `request` may use a tool that needs `scope` (no token: yes)."""
     token = caller_of(request)
-    if token is None or kind == "read":
+    # Every authenticated caller has cases:read: the verifier requires it of each token.
+    if token is None or scope == READ_SCOPE:
         return True
-    return WRITE_SCOPE in token.scopes
+    return scope in token.scopes
 
 
 def caller_identity(request: object | None) -> str | None:
@@ -153,7 +152,7 @@ def caller_identity(request: object | None) -> str | None:
 
 def install_caller_policy(
     server: MCPServer[Any],
-    kinds: Mapping[str, ToolKind],
+    scopes: Mapping[str, HttpScope],
     auth: AuthOptions,
     *,
     keys: bool = True,
@@ -166,17 +165,17 @@ def install_caller_policy(
 
     Args:
         server: The server `create_server` built.
-        kinds: Each tool's kind, by name (the whole inventory).
+        scopes: The scope each tool needs, by name (the whole inventory).
         auth: The operator's authentication options.
         keys: Whether Datadog credentials are configured; if not, with per-request
             credentials, a request that needs Datadog and brings no keys is refused.
     """
-    server.middleware.append(_CallerPolicy(kinds, auth.per_request_credentials, keys))
+    server.middleware.append(_CallerPolicy(scopes, auth.per_request_credentials, keys))
 
 
 class _CallerPolicy:
-    def __init__(self, kinds: Mapping[str, ToolKind], per_request: bool, keys: bool) -> None:
-        self._kinds = kinds
+    def __init__(self, scopes: Mapping[str, HttpScope], per_request: bool, keys: bool) -> None:
+        self._scopes = scopes
         self._per_request = per_request
         self._keys = keys
 
@@ -188,8 +187,8 @@ class _CallerPolicy:
             if ctx.method == "tools/list":
                 return self._visible(await call_next(ctx), ctx.request)
             name = ctx.params.get("name") if ctx.method == "tools/call" and ctx.params else None
-            kind = self._kinds.get(name) if isinstance(name, str) else None
-            if kind is not None and not caller_may(kind, ctx.request):
+            scope = self._scopes.get(name) if isinstance(name, str) else None
+            if scope is not None and not caller_may(scope, ctx.request):
                 _audit.note_refusal("insufficient_scope")
                 return CallToolResult(
                     content=[TextContent(type="text", text=_scope_refusal(str(name)))],
@@ -219,7 +218,7 @@ class _CallerPolicy:
         return None
 
     def _visible(self, answer: HandlerResult, request: object | None) -> HandlerResult:
-        hidden = {name for name, kind in self._kinds.items() if not caller_may(kind, request)}
+        hidden = {name for name, scope in self._scopes.items() if not caller_may(scope, request)}
         if not hidden:
             return answer
         if isinstance(answer, Mapping) and isinstance(answer.get("tools"), list):

@@ -226,6 +226,14 @@ async def _held_cases(state: ServerState, key: str) -> set[str]:
 TOOLS = [
     ToolSpec("list_projects", "List projects", "projects", "read", list_projects),
     ToolSpec("get_project", "Get a project", "projects", "read", get_project),
-    ToolSpec("create_project", "Create a project", "projects", "write", create_project),
+    ToolSpec(
+        "create_project",
+        "Create a project",
+        "projects",
+        "write",
+        create_project,
+        # Its `key` is the new project's key, not an attribute's.
+        audit_target=lambda arguments, _answer: {"project": arguments.get("key")},
+    ),
     ToolSpec("delete_project", "Delete a project", "projects", "destructive", delete_project),
 ]
