@@ -14,7 +14,6 @@ for the same case.
 from __future__ import annotations
 
 import json
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -144,6 +143,9 @@ def _key_order(key: str) -> tuple[str, int]:
 
 def cost_report(costs: Sequence[AnswerCost], example: str = "SEC-1") -> str:
     """A few lines that state the figure: one example case and the spread over all."""
+    # Here, not at the top: `case_mcp.server` exports this module, and serving needs no median.
+    import statistics
+
     chosen = next((cost for cost in costs if cost.key == example), costs[0])
     ratios = [cost.ratio for cost in costs]
     total_answer = sum(cost.answer for cost in costs)
