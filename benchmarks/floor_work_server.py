@@ -18,7 +18,7 @@ from case_mcp.client import CaseManagementClient
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
 from case_mcp.server._launch import sandbox_client_factory
-from case_mcp.server._views import CaseView
+from case_mcp.server.tools._views import CaseView
 
 server = MCPServer("floor-with-work")
 sandbox = Sandbox()

@@ -13,7 +13,7 @@ from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextCon
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
+from case_mcp.server import IdentityProvider, create_server
 
 Era = Literal["2026-07-28", "legacy"]
 ERAS: tuple[Era, ...] = ("2026-07-28", "legacy")
@@ -31,6 +31,7 @@ async def connected(
     *,
     era: Era = "2026-07-28",
     elicit: bool = False,
+    identity: IdentityProvider | None = None,
 ) -> AsyncIterator[Client]:
     """An MCP client in memory, talking to a server with `options` over `sandbox`."""
     server = create_server(
@@ -41,6 +42,7 @@ async def connected(
             transport=sandbox.transport(),
         ),
         options,
+        identity=identity,
     )
     async with Client(server, mode=era, elicitation_callback=decline if elicit else None) as client:
         yield client

@@ -1,4 +1,4 @@
-"""The modules of `case_mcp` import each other without a cycle."""
+"""The modules of `case_mcp` import each other without a cycle, and only through public API."""
 
 from __future__ import annotations
 
@@ -92,3 +92,23 @@ def cycles() -> list[list[str]]:
 def test_no_module_imports_one_that_imports_it_back() -> None:
     """No chain of imports, at module level or inside a function, leads back where it started."""
     assert cycles() == []
+
+
+def private_imports() -> list[str]:
+    """Each import of a package's private module (`case_mcp.X._y`) from outside package X."""
+    found = []
+    for module in sorted(MODULES):
+        for target in imported(module):
+            parts = target.split(".")
+            private = next((i for i, part in enumerate(parts) if part.startswith("_")), None)
+            if private is None or private < 2:
+                continue
+            owner = ".".join(parts[:2])
+            if module != owner and not module.startswith(f"{owner}."):
+                found.append(f"{module} -> {target}")
+    return found
+
+
+def test_no_module_imports_another_packages_private_module() -> None:
+    """What a neighbour needs is public API of its package: cli, demo and _serve included."""
+    assert private_imports() == []

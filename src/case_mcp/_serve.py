@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
     from case_mcp.sandbox import Sandbox
-    from case_mcp.server._state import ClientFactory
+    from case_mcp.server import ClientFactory
 
 __all__ = ["client_factory", "http_worker_app", "open_sandbox", "run_serve", "server_options"]
 
@@ -51,7 +51,7 @@ def client_factory(
     """
     from case_mcp.client import CaseManagementClient
     from case_mcp.config import Settings
-    from case_mcp.server._launch import (
+    from case_mcp.server import (
         datadog_client_factory,
         sandbox_client_factory,
         sandbox_on_demand,
@@ -86,8 +86,7 @@ def open_sandbox(path: Path | None, *, flag: str, **options: Any) -> Sandbox:
     Raises:
         ConfigurationError: The file cannot be used; the message names `flag` and what to fix.
     """
-    from case_mcp.sandbox import Sandbox
-    from case_mcp.sandbox._schema import DatabaseError
+    from case_mcp.sandbox import DatabaseError, Sandbox
 
     try:
         return Sandbox(db_path=path, **options)
@@ -108,7 +107,7 @@ def run_serve(args: argparse.Namespace) -> int:
         options = server_options(args)
         if args.transport == "http":
             return _run_serve_http(args, options)
-        from case_mcp.server._stdio import run_stdio
+        from case_mcp.server import run_stdio
 
         with client_factory(args) as make_client:
             server = create_server(make_client, options)
@@ -123,7 +122,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
-    from case_mcp.server._http import serve_http
+    from case_mcp.server.http import serve_http
 
     http, auth, own_keys = _http_settings(args)
     if http.workers > 1:
@@ -167,10 +166,8 @@ def _run_serve_http_workers(
     args: argparse.Namespace, options: ServerOptions, http: HttpOptions, auth: AuthOptions
 ) -> int:
     from case_mcp.config import ServeSettings
-    from case_mcp.server._auth import auth_configured, server_auth
-    from case_mcp.server._factory import offered_tools
-    from case_mcp.server._http import check_binding
-    from case_mcp.server._http_app import serve_workers
+    from case_mcp.server import offered_tools
+    from case_mcp.server.http import auth_configured, check_binding, serve_workers, server_auth
 
     if args.sandbox and args.sandbox_db is None:
         raise ConfigurationError(
@@ -218,8 +215,7 @@ def http_worker_app() -> Starlette:
         ConfigurationError: A secret in the environment is invalid (the parent checked it).
     """
     from case_mcp.config import ServeSettings
-    from case_mcp.server._http import create_http_app, tune_collector
-    from case_mcp.server._http_log import use_json_logs
+    from case_mcp.server.http import create_http_app, tune_collector, use_json_logs
 
     gc.disable()  # as in `run_serve`: start-up makes almost no garbage
     try:

@@ -231,7 +231,7 @@ def _add_settings_flags(command: argparse.ArgumentParser, *, http: bool) -> None
 def _run_tools(args: argparse.Namespace) -> int:
     import anyio
 
-    from case_mcp.server._manifest import cost_report, get_case_costs, manifest_text, tool_table
+    from case_mcp.server import cost_report, get_case_costs, manifest_text, tool_table
 
     if args.snapshots or args.table:
         return _write_tool_files(args.snapshots, args.table or [])
@@ -273,7 +273,7 @@ def _run_call(args: argparse.Namespace) -> int:
 
     import anyio
 
-    from case_mcp.server._launch import CallUsageError, call_tool
+    from case_mcp.server import CallUsageError, call_tool
 
     options = server_options(args)
     with client_factory(args) as make_client:
@@ -299,8 +299,7 @@ def _text_of(content: Sequence[object]) -> str:
 
 def _run_sandbox(args: argparse.Namespace) -> int:
     from case_mcp._listener import bind_listener
-    from case_mcp.sandbox import RateLimit
-    from case_mcp.sandbox._http import server
+    from case_mcp.sandbox import RateLimit, server
 
     rate_limit = (
         RateLimit(limit=args.rate_limit, period=args.rate_period) if args.rate_limit else None

@@ -16,8 +16,7 @@ import httpx2
 from mcp import Client
 
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
+from case_mcp.server import SANDBOX_BASE_URL, create_server, sandbox_client_factory
 
 _WIDTH = 100
 

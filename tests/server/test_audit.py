@@ -6,7 +6,7 @@ import json
 import os
 import stat
 import threading
-from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,10 @@ from case_mcp.cli import main
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import _audit, create_server
-from case_mcp.server._audit import arguments_digest
-from case_mcp.server._spec import _Guard
+from case_mcp.server import create_server
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.guardrails._audit import arguments_digest
+from case_mcp.server.guardrails._spec import _Guard, audit_target
 from case_mcp.server.tools import all_tools
 from guarded import ERAS, Era, connected, ok
 
@@ -209,7 +210,11 @@ def guarded_call(tool: str, arguments: dict[str, Any]) -> ServerRequestContext[A
 
 async def test_a_write_that_ends_in_a_protocol_error_is_still_recorded(log: Path) -> None:
     """A call that raises a protocol error instead of answering leaves an error record."""
-    guard = _Guard(ServerOptions(audit_log=log), {spec.name: spec for spec in all_tools()})
+    guard = _Guard(
+        ServerOptions(audit_log=log),
+        {spec.name: spec for spec in all_tools()},
+        _audit.AuditLog(log),
+    )
 
     async def protocol_error(_ctx: ServerRequestContext[Any, Any]) -> HandlerResult:
         raise MCPError(INVALID_PARAMS, "Invalid or expired requestState")
@@ -222,7 +227,11 @@ async def test_a_write_that_ends_in_a_protocol_error_is_still_recorded(log: Path
 
 async def test_a_write_cancelled_midway_is_recorded_as_interrupted(log: Path) -> None:
     """A call cancelled while it waits on Datadog may have changed something: it is recorded."""
-    guard = _Guard(ServerOptions(audit_log=log), {spec.name: spec for spec in all_tools()})
+    guard = _Guard(
+        ServerOptions(audit_log=log),
+        {spec.name: spec for spec in all_tools()},
+        _audit.AuditLog(log),
+    )
 
     async def waiting(_ctx: ServerRequestContext[Any, Any]) -> HandlerResult:
         await anyio.Event().wait()
@@ -281,12 +290,6 @@ async def test_a_declined_elicitation_is_recorded_as_not_confirmed(
 # Who is calling ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def restore_identity() -> Iterator[None]:
-    yield
-    _audit.set_identity_provider(_audit._default_identity)
-
-
 async def test_an_authenticated_callers_identity_is_recorded_without_the_token(
     sandbox: Sandbox, log: Path
 ) -> None:
@@ -311,15 +314,17 @@ def test_the_identity_comes_from_the_transports_authenticated_user() -> None:
     class Request:
         user = AuthenticatedUser(AccessToken(token="t0k", client_id="ci-bot", scopes=[]))
 
-    assert _audit.identify(Request()) == "ci-bot"
-    assert _audit.identify(None) is None
+    assert _audit.default_identity(Request()) == "ci-bot"
+    assert _audit.default_identity(None) is None
 
 
-@pytest.mark.usefixtures("restore_identity")
 async def test_the_identity_hook_can_be_replaced(sandbox: Sandbox, log: Path) -> None:
     """An HTTP transport can supply its own notion of the caller."""
-    _audit.set_identity_provider(lambda request: "oidc:bob@example.com")
-    async with connected(sandbox, ServerOptions(audit_log=log)) as client:
+
+    def identity(request: object | None) -> str:
+        return "oidc:bob@example.com"
+
+    async with connected(sandbox, ServerOptions(audit_log=log), identity=identity) as client:
         await ok(client, "unassign_case", {"case_id": "SEC-3"})
 
     assert [record["caller"] for record in records(log)] == ["oidc:bob@example.com"]
@@ -343,12 +348,11 @@ async def test_concurrent_writes_never_interleave_lines(sandbox: Sandbox, log: P
 
 def test_threads_appending_at_once_keep_every_line_whole(log: Path) -> None:
     """Records appended from several threads never mix: every line parses, none is lost."""
-    options = ServerOptions(audit_log=log)
+    audit = _audit.AuditLog(log)
 
     def append(worker: int) -> None:
         for number in range(50):
-            _audit.record(
-                options,
+            audit.record(
                 tool="add_case_comment",
                 target={"case": f"SEC-{worker}", "comment": str(number)},
                 arguments={"comment": "x" * 2000},
@@ -424,3 +428,11 @@ async def test_without_a_log_nothing_is_written_anywhere(
         await ok(client, "update_case_priority", {"case_id": "SEC-3", "priority": "P1"})
 
     assert files_in(tmp_path) == []
+
+
+def test_a_tools_audit_target_is_declared_by_its_spec_not_found_from_its_name() -> None:
+    """The target a record names follows the tool's spec, whatever the tool is called."""
+    create_project = next(spec for spec in all_tools() if spec.name == "create_project")
+    renamed = replace(create_project, name="make_project")
+
+    assert audit_target(renamed, {"key": "NEW", "name": "New"}) == {"project": "NEW"}

@@ -351,7 +351,7 @@ def test_a_multi_tenant_http_server_starts_without_keys_of_its_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With per-request credentials and no DD keys, serve starts and refuses keyless calls."""
-    import case_mcp.server._http as http_module
+    import case_mcp.server.http as http_module
 
     for variable in ("DD_API_KEY", "DD_APP_KEY", "DD_APPLICATION_KEY", "CASE_MCP_ACCESS_TOKEN"):
         monkeypatch.delenv(variable, raising=False)

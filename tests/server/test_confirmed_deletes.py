@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -23,9 +24,7 @@ from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextCon
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._launch import sandbox_client_factory
-from case_mcp.server._tokens import BOOK
+from case_mcp.server import TokenBook, create_server, sandbox_client_factory
 
 pytestmark = pytest.mark.anyio
 
@@ -184,9 +183,14 @@ def serve(sandbox: Sandbox) -> Serve:
 
     @asynccontextmanager
     async def connect(
-        era: str, person: ElicitationFnT | None = None, **options: Any
+        era: str,
+        person: ElicitationFnT | None = None,
+        tokens: TokenBook | None = None,
+        **options: Any,
     ) -> AsyncIterator[Client]:
-        server = create_server(sandbox_client_factory(sandbox), ServerOptions(**options))
+        server = create_server(
+            sandbox_client_factory(sandbox), ServerOptions(**options), tokens=tokens
+        )
         async with Client(server, mode=ERAS[era], elicitation_callback=person) as client:
             assert client.protocol_version == era
             yield client
@@ -352,14 +356,13 @@ async def test_a_token_for_another_tool_deletes_nothing(
     assert "was issued for another tool" in text_of(answer)
 
 
-async def test_an_expired_token_deletes_nothing(
-    serve: Serve, target: Target, era: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_an_expired_token_deletes_nothing(serve: Serve, target: Target, era: str) -> None:
     """Past its time to live, a token is refused."""
-    async with serve(era, confirm_mode="token", confirm_ttl=60) as client:
+    now = [time.time()]
+    book = TokenBook(clock=lambda: now[0])
+    async with serve(era, tokens=book, confirm_mode="token", confirm_ttl=60) as client:
         token = await token_for(client, target.tool, target.arguments)
-        now = BOOK.clock()
-        monkeypatch.setattr(BOOK, "clock", lambda: now + 61)
+        now[0] += 61
         answer = await client.call_tool(
             target.tool, {**target.arguments, "confirmation_token": token}
         )

@@ -13,9 +13,9 @@ from mcp.types import CallToolResult, PromptReference, ReadResourceResult
 
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
-from case_mcp.server._http_limits import RETRY_LATER, busy_text
 from case_mcp.server._launch import sandbox_client_factory
-from case_mcp.server._methods import NO_DATADOG
+from case_mcp.server.http._limits import RETRY_LATER, busy_text
+from case_mcp.server.http._methods import NO_DATADOG
 from http_service import Recording, mcp_over, service, text_of
 
 pytestmark = pytest.mark.anyio

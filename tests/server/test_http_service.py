@@ -25,17 +25,17 @@ from case_mcp.cli import main
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server._http import (
+from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server.http._app import (
     GC_THRESHOLDS,
     HttpOptions,
     check_binding,
     create_http_app,
     tune_collector,
 )
-from case_mcp.server._http_limits import CallerRateLimit, busy_text
-from case_mcp.server._http_log import JsonFormatter
-from case_mcp.server._http_server import service_config
-from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server.http._limits import CallerRateLimit, busy_text
+from case_mcp.server.http._log import JsonFormatter
+from case_mcp.server.http._uvicorn import service_config
 from http_service import (
     BASE,
     ListeningServer,
@@ -537,7 +537,7 @@ _OLD_GARBAGE = textwrap.dedent(
     """
     import gc, weakref
     gc.disable()
-    from case_mcp.server._http import tune_collector
+    from case_mcp.server.http._app import tune_collector
     tune_collector()
     gc.enable()
 

@@ -262,3 +262,9 @@ def _typed(schema: dict[str, Any], root: dict[str, Any]) -> bool:
         return _typed(root.get("$defs", {}).get(name, {}), root)
     options = schema.get("anyOf") or schema.get("oneOf") or []
     return bool(options) and all(_typed(option, root) for option in options)
+
+
+def test_each_tool_declares_the_http_scope_its_kind_needs() -> None:
+    """Over HTTP with tokens, the read tools need cases:read and every other tool cases:write."""
+    for spec in all_tools():
+        assert spec.scope == ("cases:read" if spec.kind == "read" else "cases:write"), spec.name

@@ -11,7 +11,7 @@ from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
-from case_mcp.server._spec import withheld
+from case_mcp.server.guardrails._spec import withheld
 from case_mcp.server.tools import all_tools
 from guarded import ERAS, Era, connected, error_text, state_of
 

@@ -11,8 +11,8 @@ from mcp.types import TextResourceContents
 
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
-from case_mcp.server._instructions import INSTRUCTIONS
 from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server.tools._instructions import INSTRUCTIONS
 
 pytestmark = pytest.mark.anyio
 

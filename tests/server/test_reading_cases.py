@@ -11,7 +11,7 @@ from mcp import Client
 
 from case_mcp.sandbox import Sandbox
 from case_mcp.sandbox._search_tokens import tokenize
-from case_mcp.server._search_query import facet
+from case_mcp.server.tools._search_query import facet
 from guarded import ok
 
 pytestmark = pytest.mark.anyio

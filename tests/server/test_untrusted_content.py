@@ -13,7 +13,7 @@ from mcp.types import CallToolResult, TextContent, TextResourceContents
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server._sanitize import clean_data, clean_text, encodes_clean_data
+from case_mcp.server.guardrails._sanitize import clean_data, clean_text, encodes_clean_data
 from guarded import connected, text_of
 
 pytestmark = pytest.mark.anyio

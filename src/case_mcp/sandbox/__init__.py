@@ -11,9 +11,10 @@ are injected on demand, and ``/_sandbox/`` is a control plane to reset state and
 """
 
 from ._faults import Faults
-from ._http import serve
+from ._http import serve, server
 from ._limits import RateLimit
 from ._routes import Operation
 from ._sandbox import Sandbox
+from ._schema import DatabaseError
 
-__all__ = ["Faults", "Operation", "RateLimit", "Sandbox", "serve"]
+__all__ = ["DatabaseError", "Faults", "Operation", "RateLimit", "Sandbox", "serve", "server"]

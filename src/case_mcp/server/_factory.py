@@ -10,20 +10,22 @@ from mcp.server import MCPServer
 from case_mcp import __version__
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server._approvals import seal_nonces
-from case_mcp.server._http_state import request_state_security
-from case_mcp.server._instructions import INSTRUCTIONS
-from case_mcp.server._prompts import register_prompts
-from case_mcp.server._resources import register_resources
-from case_mcp.server._scope import check_scope
 from case_mcp.server._server import CaseServer
-from case_mcp.server._spec import TOOLSETS, ToolSpec, register, withheld
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
+from case_mcp.server.guardrails._approvals import seal_nonces
+from case_mcp.server.guardrails._audit import AuditLog, IdentityProvider, default_identity
+from case_mcp.server.guardrails._request_state import request_state_security
+from case_mcp.server.guardrails._scope import check_scope
+from case_mcp.server.guardrails._spec import TOOLSETS, ToolSpec, register, withheld
+from case_mcp.server.guardrails._tokens import TokenBook
 from case_mcp.server.tools import all_tools
+from case_mcp.server.tools._instructions import INSTRUCTIONS
+from case_mcp.server.tools._prompts import register_prompts
+from case_mcp.server.tools._resources import register_resources
 
 if TYPE_CHECKING:
     # Only the HTTP transport authenticates; stdio should not pay for importing JWT support.
-    from case_mcp.server._auth import ServerAuth
+    from case_mcp.server.http._auth import ServerAuth
 
 SERVER_NAME = "case-mcp"
 
@@ -33,6 +35,8 @@ def create_server(
     options: ServerOptions | None = None,
     *,
     auth: ServerAuth | None = None,
+    identity: IdentityProvider | None = None,
+    tokens: TokenBook | None = None,
 ) -> MCPServer[ServerState]:
     """The case_mcp MCP server.
 
@@ -43,6 +47,10 @@ def create_server(
             project scope, confirmation); by default everything, deletes confirmed.
         auth: Bearer-token authentication for the HTTP transport (`_auth.server_auth`);
             None: none (stdio, in memory, or a loopback-only HTTP service).
+        identity: How the audit log names the caller, from the transport's request object;
+            default: the SDK's authenticated user (the bearer token's client and subject).
+        tokens: The book of confirmation tokens this server issues and spends; default: a
+            new one with the wall clock (a test passes one with its own clock).
 
     Raises:
         ConfigurationError: `options` names a tool or toolset that does not exist; the
@@ -50,12 +58,13 @@ def create_server(
     """
     options = options or ServerOptions()
     check_scope(options.projects)
+    audit = AuditLog(options.audit_log, identity or default_identity)
     server = CaseServer(
         SERVER_NAME,
         title="Datadog Case Management",
         version=__version__,
         instructions=INSTRUCTIONS,
-        lifespan=lifespan_for(make_client, options),
+        lifespan=lifespan_for(make_client, options, audit=audit, tokens=tokens or TokenBook()),
         # With a shared secret (`ServerOptions.secret`), replicas open each other's state.
         request_state_security=request_state_security(options.secret),
         # Inside the SDK's sealing: a nonce in each state makes a person's answer single use.
@@ -63,7 +72,7 @@ def create_server(
         token_verifier=auth.verifier if auth is not None else None,
         auth=auth.settings if auth is not None else None,
     )
-    register(server, offered_tools(options), options=options, inventory=all_tools())
+    register(server, offered_tools(options), options=options, inventory=all_tools(), audit=audit)
     register_resources(server)
     register_prompts(server)
     return server

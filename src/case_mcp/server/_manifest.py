@@ -17,7 +17,6 @@ for the same case.
 from __future__ import annotations
 
 import json
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +28,10 @@ from mcp.server import MCPServer
 from mcp.types import Tool, ToolAnnotations
 
 from case_mcp.client import CaseManagementClient
-from case_mcp.sandbox import Sandbox
 from case_mcp.server._factory import SERVER_NAME, create_server
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
-from case_mcp.server._spec import ToolKind
 from case_mcp.server._state import ServerState
+from case_mcp.server.guardrails._spec import ToolKind
 from case_mcp.server.tools import all_tools
 
 REGENERATE: Final = "case-mcp tools --snapshots manifests/tools --table docs/tools.md"
@@ -176,6 +174,9 @@ class AnswerCost:
 
 async def get_case_costs() -> list[AnswerCost]:
     """The cost of ``get_case`` for every live case of a fresh sandbox's demo organisation."""
+    # Only this report runs the sandbox: the manifest's readers never pay for importing it.
+    from case_mcp.sandbox import Sandbox
+
     with Sandbox(rate_limit=None) as sandbox:
         server = create_server(sandbox_client_factory(sandbox))
         async with (
@@ -204,6 +205,9 @@ def _key_order(key: str) -> tuple[str, int]:
 
 def cost_report(costs: Sequence[AnswerCost], example: str = "SEC-1") -> str:
     """A few lines that state the figure: one example case and the spread over all."""
+    # Here, not at the top: `case_mcp.server` exports this module, and serving needs no median.
+    import statistics
+
     chosen = next((cost for cost in costs if cost.key == example), costs[0])
     ratios = [cost.ratio for cost in costs]
     total_answer = sum(cost.answer for cost in costs)

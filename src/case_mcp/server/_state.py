@@ -1,4 +1,4 @@
-"""What every tool, resource and prompt shares: one API client and the lookups built on it."""
+"""What every tool, resource and prompt shares: client, lookups, audit log and token book."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from mcp.server.mcpserver import Context
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
-from case_mcp.server._lookup import Lookup
-from case_mcp.server._scope import scoped
+from case_mcp.server.guardrails._audit import AuditLog
+from case_mcp.server.guardrails._scope import scoped
+from case_mcp.server.guardrails._tokens import TokenBook
+from case_mcp.server.tools._lookup import Lookup
 
 
 @dataclass(frozen=True)
@@ -24,11 +26,15 @@ class ServerState:
         client: The one pooled Datadog client every call goes through.
         lookup: Resolves the identifiers a model has (keys, emails, names) to Datadog ids.
         options: What the operator allows (scope, confirmation, audit).
+        audit: Where the audit records go, and how the caller is named.
+        tokens: The book of confirmation tokens issued and spent by this server.
     """
 
     client: CaseManagementClient
     lookup: Lookup
     options: ServerOptions
+    audit: AuditLog
+    tokens: TokenBook
 
 
 # The context type handlers declare; the SDK injects it and keeps it out of the input schema.
@@ -38,7 +44,7 @@ ClientFactory = Callable[[], CaseManagementClient]
 
 
 def lifespan_for(
-    make_client: ClientFactory, options: ServerOptions
+    make_client: ClientFactory, options: ServerOptions, *, audit: AuditLog, tokens: TokenBook
 ) -> Callable[[MCPServer[ServerState]], Any]:
     """A lifespan that opens one client for the server's life and closes it afterwards."""
 
@@ -47,7 +53,9 @@ def lifespan_for(
         async with make_client() as client:
             # With a project scope, everything reaches Datadog through the guarded client.
             client = scoped(client, options.projects)
-            yield ServerState(client=client, lookup=Lookup(client), options=options)
+            yield ServerState(
+                client=client, lookup=Lookup(client), options=options, audit=audit, tokens=tokens
+            )
 
     return lifespan
 

@@ -1,20 +1,31 @@
-"""The tool inventory, one module per toolset (the `cases` toolset spans three)."""
+"""The tool surface: the tools, one module per toolset (the `cases` toolset spans three), and
+what they are built from: views (`_views`), rendering (`_render`), resources, prompts,
+completions, and the lookups that turn keys, emails and names into Datadog ids.
+
+The guardrails and the server's state use the building blocks (`_lookup`, `_views`,
+`_render`), so this package imports no toolset until `all_tools` is called: importing a
+building block never pulls in the tools that depend on the guardrails.
+"""
 
 from __future__ import annotations
 
-from case_mcp.server._spec import ToolSpec
-from case_mcp.server.tools import (
-    case_attributes,
-    case_changes,
-    cases,
-    comments,
-    lookup,
-    projects,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from case_mcp.server.guardrails._spec import ToolSpec
 
 
 def all_tools() -> list[ToolSpec]:
     """Every tool the server can offer, toolset by toolset."""
+    from case_mcp.server.tools import (
+        case_attributes,
+        case_changes,
+        cases,
+        comments,
+        lookup,
+        projects,
+    )
+
     return [
         *cases.TOOLS,
         *case_changes.TOOLS,

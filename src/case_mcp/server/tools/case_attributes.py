@@ -16,7 +16,9 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import Case, CaseType
-from case_mcp.server._confirm import (
+from case_mcp.server._errors import reported
+from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server.guardrails._confirm import (
     Answer,
     ConfirmationToken,
     Deletion,
@@ -26,14 +28,12 @@ from case_mcp.server._confirm import (
     ask,
     settle,
 )
-from case_mcp.server._custom_values import CustomValueInput, check_value
-from case_mcp.server._errors import reported
-from case_mcp.server._lookup import Lookup
-from case_mcp.server._question import identifier, quoted, shown_value
-from case_mcp.server._render import result
-from case_mcp.server._spec import ToolSpec
-from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import CaseView, CustomValue, View, case_view
+from case_mcp.server.guardrails._question import identifier, quoted, shown_value
+from case_mcp.server.guardrails._spec import ToolSpec
+from case_mcp.server.tools._custom_values import CustomValueInput, check_value
+from case_mcp.server.tools._lookup import Lookup
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._views import CaseView, CustomValue, View, case_view
 from case_mcp.server.tools.cases import CaseId, not_found
 
 AttributeKey = Annotated[

@@ -16,10 +16,10 @@ from pydantic import BeforeValidator, Field
 
 from case_mcp.models import CaseType, StatusesConfig, StatusGroupConfig
 from case_mcp.server._errors import reported
-from case_mcp.server._render import result
-from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import CaseView, case_view
+from case_mcp.server.guardrails._spec import ToolSpec
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._views import CaseView, case_view
 from case_mcp.server.tools.cases import Assignee, CaseId, Priority, ProjectKey, not_found
 
 Changed = Annotated[CallToolResult, CaseView]

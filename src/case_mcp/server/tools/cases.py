@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Final, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import CustomAttributeValue, Project
-from case_mcp.server._custom_values import CustomValueInput, check_value
 from case_mcp.server._errors import Creation, reported
-from case_mcp.server._lookup import Lookup, user_handle
-from case_mcp.server._render import result
-from case_mcp.server._search_query import facet
-from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import CaseSearchResult, CaseView, case_summary, case_view
+from case_mcp.server.guardrails._spec import ToolSpec, named_by_arguments
+from case_mcp.server.tools._custom_values import CustomValueInput, check_value
+from case_mcp.server.tools._lookup import Lookup, user_handle
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._search_query import facet
+from case_mcp.server.tools._views import CaseSearchResult, CaseView, case_summary, case_view
 
 CaseId = Annotated[
     str,
@@ -218,8 +219,18 @@ async def _project_for_new_case(lookup: Lookup, project: str | None) -> Project:
     )
 
 
+def _created_case(arguments: Mapping[str, Any], answer: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The new case's key (its id while it has none) and the project it was filed in."""
+    target = named_by_arguments(arguments)
+    if answer is not None:
+        target["case"] = answer.get("key") or answer.get("id")
+    return target
+
+
 TOOLS = [
     ToolSpec("search_cases", "Search cases", "cases", "read", search_cases),
     ToolSpec("get_case", "Get a case", "cases", "read", get_case),
-    ToolSpec("create_case", "Create a case", "cases", "write", create_case),
+    ToolSpec(
+        "create_case", "Create a case", "cases", "write", create_case, audit_target=_created_case
+    ),
 ]

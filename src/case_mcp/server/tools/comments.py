@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import Elicit, Resolve
@@ -11,7 +12,9 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import TimelineCell
-from case_mcp.server._confirm import (
+from case_mcp.server._errors import Creation, reported
+from case_mcp.server._state import ServerState, ToolContext, state_of
+from case_mcp.server.guardrails._confirm import (
     Answer,
     ConfirmationToken,
     Deletion,
@@ -21,13 +24,11 @@ from case_mcp.server._confirm import (
     ask,
     settle,
 )
-from case_mcp.server._errors import Creation, reported
-from case_mcp.server._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
-from case_mcp.server._render import result
-from case_mcp.server._sanitize import clean_text
-from case_mcp.server._spec import ToolSpec
-from case_mcp.server._state import ServerState, ToolContext, state_of
-from case_mcp.server._views import (
+from case_mcp.server.guardrails._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
+from case_mcp.server.guardrails._sanitize import clean_text
+from case_mcp.server.guardrails._spec import ToolSpec, named_by_arguments
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._views import (
     CommentView,
     Timeline,
     View,
@@ -269,9 +270,24 @@ async def delete_case_comment(
     )
 
 
+def _new_comment(arguments: Mapping[str, Any], answer: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The case commented on and, once Datadog answered, the new comment's id."""
+    target = named_by_arguments(arguments)
+    if answer is not None:
+        target["comment"] = answer.get("id")
+    return target
+
+
 TOOLS = [
     ToolSpec("get_case_timeline", "Get a case's timeline", "comments", "read", get_case_timeline),
-    ToolSpec("add_case_comment", "Comment on a case", "comments", "write", add_case_comment),
+    ToolSpec(
+        "add_case_comment",
+        "Comment on a case",
+        "comments",
+        "write",
+        add_case_comment,
+        audit_target=_new_comment,
+    ),
     ToolSpec(
         "delete_case_comment", "Delete a comment", "comments", "destructive", delete_case_comment
     ),

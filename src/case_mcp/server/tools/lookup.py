@@ -8,10 +8,10 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.server._errors import reported
-from case_mcp.server._render import result
-from case_mcp.server._spec import ToolSpec
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import (
+from case_mcp.server.guardrails._spec import ToolSpec
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._views import (
     CaseTypeList,
     CustomAttributeList,
     UserList,

@@ -10,7 +10,9 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.errors import BadRequestError
-from case_mcp.server._confirm import (
+from case_mcp.server._errors import Creation, reported
+from case_mcp.server._state import ServerState, ToolContext, state_of
+from case_mcp.server.guardrails._confirm import (
     Answer,
     ConfirmationToken,
     Deletion,
@@ -20,13 +22,11 @@ from case_mcp.server._confirm import (
     ask,
     settle,
 )
-from case_mcp.server._errors import Creation, reported
-from case_mcp.server._question import identifier, quoted
-from case_mcp.server._render import result
-from case_mcp.server._search_query import facet
-from case_mcp.server._spec import ToolSpec
-from case_mcp.server._state import ServerState, ToolContext, state_of
-from case_mcp.server._views import ProjectList, ProjectView, View, project_view
+from case_mcp.server.guardrails._question import identifier, quoted
+from case_mcp.server.guardrails._spec import ToolSpec
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._search_query import facet
+from case_mcp.server.tools._views import ProjectList, ProjectView, View, project_view
 
 # How many cases a project's delete can show for confirmation: 20 pages of 100.
 _PAGE: Final = 100
@@ -226,6 +226,14 @@ async def _held_cases(state: ServerState, key: str) -> set[str]:
 TOOLS = [
     ToolSpec("list_projects", "List projects", "projects", "read", list_projects),
     ToolSpec("get_project", "Get a project", "projects", "read", get_project),
-    ToolSpec("create_project", "Create a project", "projects", "write", create_project),
+    ToolSpec(
+        "create_project",
+        "Create a project",
+        "projects",
+        "write",
+        create_project,
+        # Its `key` is the new project's key, not an attribute's.
+        audit_target=lambda arguments, _answer: {"project": arguments.get("key")},
+    ),
     ToolSpec("delete_project", "Delete a project", "projects", "destructive", delete_project),
 ]

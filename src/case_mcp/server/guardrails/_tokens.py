@@ -35,7 +35,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from case_mcp.server._keys import derived_key
+from case_mcp.server.guardrails._keys import derived_key
 
 TokenProblem = Literal[
     "malformed", "forged", "other_tool", "other_target", "expired", "spent", "changed"
@@ -80,6 +80,9 @@ class _Payload(BaseModel):
 
 class TokenBook:
     """Issues and redeems confirmation tokens; remembers what was used until it expires.
+
+    Each server has one, in its lifespan state (`ServerState.tokens`): the ids of the tokens
+    redeemed there and the nonces of the answers that confirmed a delete there (`_approvals`).
 
     Args:
         clock: The current time in Unix seconds (wall time, so replicas agree on expiry).
@@ -189,8 +192,3 @@ def _decode(text: str) -> bytes:
     if _encode(data) != text:
         raise TokenRejected("malformed")
     return data
-
-
-BOOK: Final = TokenBook()
-"""The process's book of used approvals: the ids of the tokens redeemed here and the nonces
-of the answers that confirmed a delete here (`_approvals`)."""

@@ -19,8 +19,8 @@ from starlette.responses import JSONResponse, Response
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.errors import DatadogError
-from case_mcp.server._lookup import Lookup
 from case_mcp.server._state import ClientFactory
+from case_mcp.server.tools._lookup import Lookup
 
 logger = logging.getLogger("case_mcp.http")
 

@@ -20,9 +20,9 @@ from pydantic import Field
 
 from case_mcp.errors import NotFoundError
 from case_mcp.server._errors import reported
-from case_mcp.server._render import compact_text
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import Timeline, case_view
+from case_mcp.server.tools._render import compact_text
+from case_mcp.server.tools._views import Timeline, case_view
 from case_mcp.server.tools.comments import read_timeline
 
 CASE_URI: Final = "case://{case_id}"

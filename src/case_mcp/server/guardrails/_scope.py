@@ -34,9 +34,9 @@ from typing import Any, Final
 from case_mcp.client import OPERATIONS, CaseManagementClient, Operation
 from case_mcp.errors import ConfigurationError, InvalidRequestError, NotFoundError
 from case_mcp.models import Case, CasePage, Project, TimelineCell
-from case_mcp.server import _audit
-from case_mcp.server._scope_timeline import confine
-from case_mcp.server._search_query import facet
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.guardrails._scope_timeline import confine
+from case_mcp.server.tools._search_query import facet
 
 __all__ = ["ProjectScope", "check_scope", "scoped"]
 

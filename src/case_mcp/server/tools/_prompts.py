@@ -13,7 +13,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver.prompts.base import UserMessage
 from pydantic import Field
 
-from case_mcp.server._completions import register_completions
+from case_mcp.server.tools._completions import register_completions
 
 CaseArgument = Annotated[
     str,

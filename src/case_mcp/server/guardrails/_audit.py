@@ -16,7 +16,7 @@ Each record is one ``write`` of one line to a file opened with ``O_APPEND``, und
 file: concurrent calls never interleave lines, and neither do several processes appending to
 the same local file.
 
-Tool calls are recorded by the guard that `case_mcp.server._spec.register` installs. Code
+Tool calls are recorded by the guard that `case_mcp.server.guardrails._spec.register` installs. Code
 that knows more about an attempt (the confirmation flow of the deleting tools) calls
 `record` itself; the guard then adds nothing for that call, so each attempt is one line.
 """
@@ -38,19 +38,17 @@ from typing import Any, Final, Literal
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
 
-from case_mcp.config import ServerOptions
-
 __all__ = [
+    "AuditLog",
     "AuditOutcome",
     "AuditTarget",
     "CallAudit",
+    "IdentityProvider",
     "arguments_digest",
     "audited_call",
     "check_writable",
-    "identify",
+    "default_identity",
     "note_refusal",
-    "record",
-    "set_identity_provider",
 ]
 
 AuditOutcome = Literal[
@@ -103,7 +101,8 @@ def _token_identity(token: AccessToken) -> str:
     return f"{token.client_id}/{token.subject}" if token.subject else token.client_id
 
 
-def _default_identity(request: object | None) -> str | None:
+def default_identity(request: object | None) -> str | None:
+    """The caller as the SDK's bearer-token auth knows it: the token's client and subject."""
     try:
         user = getattr(request, "user", None)
     except AssertionError:
@@ -116,23 +115,6 @@ def _default_identity(request: object | None) -> str | None:
     return _token_identity(token) if token is not None else None
 
 
-_provider: list[IdentityProvider] = [_default_identity]
-
-
-def set_identity_provider(provider: IdentityProvider) -> None:
-    """Replace how the caller's identity is found (the hook for an HTTP transport).
-
-    The default reads the SDK's authenticated user (bearer-token auth): its client id and,
-    when the authorisation server names one, the subject the token was issued to.
-    """
-    _provider[0] = provider
-
-
-def identify(request: object | None) -> str | None:
-    """The caller's identity for `request`, the transport's request object (None: stdio)."""
-    return _provider[0](request)
-
-
 def arguments_digest(arguments: Mapping[str, Any]) -> str:
     """``sha256:`` and the hex digest of the arguments as canonical JSON (sorted keys)."""
     canonical = json.dumps(
@@ -141,52 +123,67 @@ def arguments_digest(arguments: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def record(
-    options: ServerOptions,
-    *,
-    tool: str,
-    target: AuditTarget,
-    arguments: Mapping[str, Any],
-    outcome: AuditOutcome,
-    reason: str | None = None,
-) -> None:
-    """Append one record to the operator's audit log; do nothing when there is none.
+@dataclass(frozen=True)
+class AuditLog:
+    """One server's audit log: the file it appends to, and how it names the caller.
 
-    Inside a tool call, the guard then writes no record of its own for that call.
+    It lives in the server's lifespan state, so each server (and each test) has its own.
 
-    Args:
-        options: The server's options; ``options.audit_log`` names the file.
-        tool: The tool's name.
-        target: Identifiers of what was acted on (keys and ids; never titles or text).
-        arguments: The call's arguments; only their digest is written. Inside a tool call
-            the digest is of the arguments as the client sent them (the guard knows them),
-            so every record of one call, whoever writes it, has the same digest.
-        outcome: How the attempt ended.
-        reason: A short fixed code saying why (``"read_only"``, ``"token_expired"``...);
-            never text that came from a person or from Datadog.
-
-    Raises:
-        OSError: The log cannot be written (the guard logs it; the server checked at
-            start-up that it can append).
+    Attributes:
+        path: The operator's log file (`ServerOptions.audit_log`); None: nothing is written.
+        identify: Finds who is calling from the transport's request object (None over
+            stdio). The default reads the SDK's authenticated user (bearer-token auth): its
+            client id and, when the authorisation server names one, the token's subject.
     """
-    call = _current.get()
-    if call is not None:
-        call.recorded = True
-    if options.audit_log is None:
-        return
-    entry: dict[str, Any] = {
-        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "tool": tool,
-        "target": {key: value for key, value in target.items() if value is not None},
-        "arguments_digest": arguments_digest(
-            call.arguments if call is not None and call.arguments is not None else arguments
-        ),
-        "outcome": outcome,
-    }
-    if reason is not None:
-        entry["reason"] = reason
-    entry["caller"] = call.caller if call is not None else identify(None)
-    _append(options.audit_log, json.dumps(entry, ensure_ascii=True, separators=(",", ":")))
+
+    path: Path | None = None
+    identify: IdentityProvider = default_identity
+
+    def record(
+        self,
+        *,
+        tool: str,
+        target: AuditTarget,
+        arguments: Mapping[str, Any],
+        outcome: AuditOutcome,
+        reason: str | None = None,
+    ) -> None:
+        """Append one record to the log; do nothing when there is none.
+
+        Inside a tool call, the guard then writes no record of its own for that call.
+
+        Args:
+            tool: The tool's name.
+            target: Identifiers of what was acted on (keys and ids; never titles or text).
+            arguments: The call's arguments; only their digest is written. Inside a tool
+                call the digest is of the arguments as the client sent them (the guard knows
+                them), so every record of one call, whoever writes it, has the same digest.
+            outcome: How the attempt ended.
+            reason: A short fixed code saying why (``"read_only"``, ``"token_expired"``...);
+                never text that came from a person or from Datadog.
+
+        Raises:
+            OSError: The log cannot be written (the guard logs it; the server checked at
+                start-up that it can append).
+        """
+        call = _current.get()
+        if call is not None:
+            call.recorded = True
+        if self.path is None:
+            return
+        entry: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "tool": tool,
+            "target": {key: value for key, value in target.items() if value is not None},
+            "arguments_digest": arguments_digest(
+                call.arguments if call is not None and call.arguments is not None else arguments
+            ),
+            "outcome": outcome,
+        }
+        if reason is not None:
+            entry["reason"] = reason
+        entry["caller"] = call.caller if call is not None else self.identify(None)
+        _append(self.path, json.dumps(entry, ensure_ascii=True, separators=(",", ":")))
 
 
 def note_refusal(reason: str) -> None:

@@ -14,7 +14,7 @@ from typing import Final
 from mcp.server.request_state import RequestStateSecurity
 from pydantic import SecretStr
 
-from case_mcp.server._keys import derived_key
+from case_mcp.server.guardrails._keys import derived_key
 
 STATE_TTL: Final = 600.0
 """Seconds a sealed request state is accepted after it was sealed: the time a person has to

@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any, Final
 
-from case_mcp.server._sanitize import clean_text
+from case_mcp.server.guardrails._sanitize import clean_text
 
 __all__ = ["LINE_LENGTH", "NAME_LENGTH", "identifier", "quoted", "shown_value"]
 

@@ -61,17 +61,16 @@ from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, Field
 
 from case_mcp.config import ServerOptions
-from case_mcp.server import _audit
-from case_mcp.server._approvals import approval_nonce
-from case_mcp.server._http_state import STATE_TTL
-from case_mcp.server._keys import derived_key
-from case_mcp.server._render import result
 from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server._views import View, absent
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.guardrails._approvals import approval_nonce
+from case_mcp.server.guardrails._keys import derived_key
+from case_mcp.server.guardrails._request_state import STATE_TTL
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._views import View, absent
 
 if TYPE_CHECKING:
-    # The token book is loaded by the first delete that needs a token, not at start-up.
-    from case_mcp.server._tokens import TokenProblem
+    from case_mcp.server.guardrails._tokens import TokenBook, TokenProblem
 
 logger = logging.getLogger(__name__)
 
@@ -241,8 +240,9 @@ async def settle(
     """
     if loss.absent is not None:
         return result(outcome(deleted=False, message=loss.absent))
-    options = state_of(ctx).options
-    flow = _Flow(options, loss, outcome, arguments)
+    state = state_of(ctx)
+    options = state.options
+    flow = _Flow(options, state.audit, state.tokens, loss, outcome, arguments)
     data = answer.data if isinstance(answer, AcceptedElicitation) else None
     if isinstance(data, NotAsked):
         if options.confirm_mode == "elicit":
@@ -271,7 +271,7 @@ async def settle(
             "it changed while the user was being asked, so they did not confirm what it "
             "holds now. Call again to show them",
         )
-    if not _spend_answer(ctx, options):
+    if not _spend_answer(ctx, state.tokens):
         return flow.not_confirmed(
             "answer_spent",
             "the user's answer was already used; each answer confirms one delete. Call again "
@@ -282,16 +282,14 @@ async def settle(
     return result(outcome(deleted=True, message=message, preview=loss.preview))
 
 
-def _spend_answer(ctx: ToolContext, options: ServerOptions) -> bool:
+def _spend_answer(ctx: ToolContext, book: TokenBook) -> bool:
     """Use up the person's answer to this question; False if it was used before."""
     if not _round_trip(ctx):
         # Asked during this very call, on a session: no answer can be sent twice.
         return True
-    from case_mcp.server._tokens import BOOK
-
     nonce = approval_nonce()
     # The SDK accepts a state for STATE_TTL after it was sealed, which was before now.
-    return nonce is not None and BOOK.spend(f"answer:{nonce}", until=BOOK.clock() + STATE_TTL)
+    return nonce is not None and book.spend(f"answer:{nonce}", until=book.clock() + STATE_TTL)
 
 
 def _round_trip(ctx: ToolContext) -> bool:
@@ -302,6 +300,8 @@ def _round_trip(ctx: ToolContext) -> bool:
 @dataclass(frozen=True)
 class _Flow(Generic[P]):
     options: ServerOptions
+    audit: _audit.AuditLog
+    book: TokenBook
     loss: Loss[P]
     outcome: type[Deletion[P]]
     arguments: Mapping[str, Any]
@@ -309,11 +309,11 @@ class _Flow(Generic[P]):
     async def by_token(
         self, token: str | None, delete: Callable[[], Awaitable[str]]
     ) -> CallToolResult:
-        from case_mcp.server._tokens import BOOK, TokenRejected
+        from case_mcp.server.guardrails._tokens import TokenRejected
 
         loss = self.loss
         if token is None:
-            issued = BOOK.issue(
+            issued = self.book.issue(
                 self.options.secret,
                 self.options.confirm_ttl,
                 tool=loss.tool,
@@ -337,7 +337,7 @@ class _Flow(Generic[P]):
                 )
             )
         try:
-            BOOK.redeem(
+            self.book.redeem(
                 self.options.secret, token, tool=loss.tool, target=loss.target, state=loss.state
             )
         except TokenRejected as rejected:
@@ -360,8 +360,7 @@ class _Flow(Generic[P]):
 
     def record(self, outcome: _audit.AuditOutcome, reason: str | None) -> None:
         try:
-            _audit.record(
-                self.options,
+            self.audit.record(
                 tool=self.loss.tool,
                 target=self.loss.audit_target,
                 arguments=self.arguments,

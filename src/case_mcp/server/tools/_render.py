@@ -13,7 +13,7 @@ from typing import Any
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
-from case_mcp.server._sanitize import clean_data, encodes_clean_data
+from case_mcp.server.guardrails._sanitize import clean_data, encodes_clean_data
 
 
 def compact_with_text(model: BaseModel) -> tuple[dict[str, Any], str]:

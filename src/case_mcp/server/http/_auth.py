@@ -35,11 +35,10 @@ from pydantic import AnyHttpUrl, SecretStr
 from case_mcp.client import RequestCredentials, using_credentials
 from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server import _audit
-from case_mcp.server._auth_tokens import (
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.guardrails._spec import READ_SCOPE, WRITE_SCOPE, HttpScope
+from case_mcp.server.http._bearer import (
     MIN_JWT_SECRET_LENGTH,
-    READ_SCOPE,
-    WRITE_SCOPE,
     EitherVerifier,
     JwtVerifier,
     StaticTokenVerifier,
@@ -47,8 +46,7 @@ from case_mcp.server._auth_tokens import (
     parse_static_tokens,
     read_token_file,
 )
-from case_mcp.server._methods import reaches_datadog
-from case_mcp.server._spec import ToolKind
+from case_mcp.server.http._methods import reaches_datadog
 
 __all__ = [
     "ServerAuth",
@@ -134,15 +132,17 @@ def caller_of(request: object | None) -> AccessToken | None:
     return get_access_token()
 
 
-def caller_may(kind: ToolKind, request: object | None) -> bool:
-    """Whether the caller of `request` may use a tool of `kind` (no token: yes)."""
+def caller_may(scope: HttpScope, request: object | None) -> bool:
+    """Whether the caller of `request` may use a tool that needs `scope` (no token: yes)."""
     token = caller_of(request)
-    if token is None or kind == "read":
+    # Every authenticated caller has cases:read: the verifier requires it of each token.
+    if token is None or scope == READ_SCOPE:
         return True
-    return WRITE_SCOPE in token.scopes
+    return scope in token.scopes
 
 
-def _identity(request: object | None) -> str | None:
+def caller_identity(request: object | None) -> str | None:
+    """Who made `request`, for the audit log: the token's client and subject, never the token."""
     token = caller_of(request)
     if token is None:
         return None
@@ -152,30 +152,30 @@ def _identity(request: object | None) -> str | None:
 
 def install_caller_policy(
     server: MCPServer[Any],
-    kinds: Mapping[str, ToolKind],
+    scopes: Mapping[str, HttpScope],
     auth: AuthOptions,
     *,
     keys: bool = True,
 ) -> None:
     """Add the scope checks and per-request credentials to `server` (see the module doc).
 
-    Call it after `create_server`, so it runs inside the tool guard, which then audits a
-    refused call as refused. It also makes the audit log name the token's client and subject.
+    Call it after `create_server` (given ``identity=caller_identity``, so the audit log
+    names the token's client and subject), so it runs inside the tool guard, which then
+    audits a refused call as refused.
 
     Args:
         server: The server `create_server` built.
-        kinds: Each tool's kind, by name (the whole inventory).
+        scopes: The scope each tool needs, by name (the whole inventory).
         auth: The operator's authentication options.
         keys: Whether Datadog credentials are configured; if not, with per-request
             credentials, a request that needs Datadog and brings no keys is refused.
     """
-    _audit.set_identity_provider(_identity)
-    server.middleware.append(_CallerPolicy(kinds, auth.per_request_credentials, keys))
+    server.middleware.append(_CallerPolicy(scopes, auth.per_request_credentials, keys))
 
 
 class _CallerPolicy:
-    def __init__(self, kinds: Mapping[str, ToolKind], per_request: bool, keys: bool) -> None:
-        self._kinds = kinds
+    def __init__(self, scopes: Mapping[str, HttpScope], per_request: bool, keys: bool) -> None:
+        self._scopes = scopes
         self._per_request = per_request
         self._keys = keys
 
@@ -187,8 +187,8 @@ class _CallerPolicy:
             if ctx.method == "tools/list":
                 return self._visible(await call_next(ctx), ctx.request)
             name = ctx.params.get("name") if ctx.method == "tools/call" and ctx.params else None
-            kind = self._kinds.get(name) if isinstance(name, str) else None
-            if kind is not None and not caller_may(kind, ctx.request):
+            scope = self._scopes.get(name) if isinstance(name, str) else None
+            if scope is not None and not caller_may(scope, ctx.request):
                 _audit.note_refusal("insufficient_scope")
                 return CallToolResult(
                     content=[TextContent(type="text", text=_scope_refusal(str(name)))],
@@ -218,7 +218,7 @@ class _CallerPolicy:
         return None
 
     def _visible(self, answer: HandlerResult, request: object | None) -> HandlerResult:
-        hidden = {name for name, kind in self._kinds.items() if not caller_may(kind, request)}
+        hidden = {name for name, scope in self._scopes.items() if not caller_may(scope, request)}
         if not hidden:
             return answer
         if isinstance(answer, Mapping) and isinstance(answer.get("tools"), list):

@@ -26,8 +26,8 @@ from uvicorn.supervisors import Multiprocess
 
 from case_mcp._listener import bind_listener
 from case_mcp.config import HttpOptions, ServerOptions
-from case_mcp.server._http_log import use_json_logs
-from case_mcp.server._http_server import service_config
+from case_mcp.server.http._log import use_json_logs
+from case_mcp.server.http._uvicorn import service_config
 
 __all__ = ["serve_workers"]
 

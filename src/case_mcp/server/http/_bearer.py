@@ -16,22 +16,19 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, get_args
 
 import jwt
 from mcp.server.auth.provider import AccessToken
 
 from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
+from case_mcp.server.guardrails._spec import READ_SCOPE, WRITE_SCOPE, HttpScope
 
 logger = logging.getLogger(__name__)
 
-Scope = Literal["cases:read", "cases:write"]
-"""cases:read: the read tools only. cases:write: every tool (writing implies reading)."""
-
-SCOPES: Final[tuple[Scope, ...]] = get_args(Scope)
-READ_SCOPE: Final[Scope] = "cases:read"
-WRITE_SCOPE: Final[Scope] = "cases:write"
+# Which scope each tool needs is part of its spec; the scopes themselves are declared there.
+SCOPES: Final[tuple[HttpScope, ...]] = get_args(HttpScope)
 
 # Shorter static tokens are guessable; the check runs at start-up, never on a request.
 MIN_TOKEN_LENGTH: Final = 16

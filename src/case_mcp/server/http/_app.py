@@ -39,18 +39,19 @@ from starlette.applications import Starlette
 from case_mcp._listener import bind_listener
 from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server._auth import (
+from case_mcp.server._factory import create_server
+from case_mcp.server._state import ClientFactory
+from case_mcp.server.http._auth import (
     auth_configured,
+    caller_identity,
     install_caller_policy,
     server_auth,
 )
-from case_mcp.server._factory import create_server
-from case_mcp.server._http_health import Readiness, healthz
-from case_mcp.server._http_limits import CallerRateLimit, CallLimit
-from case_mcp.server._http_log import RequestIdMiddleware, use_json_logs
-from case_mcp.server._http_server import service_config
-from case_mcp.server._http_streams import EndListenersAtShutdown, let_answers_finish
-from case_mcp.server._state import ClientFactory
+from case_mcp.server.http._health import Readiness, healthz
+from case_mcp.server.http._limits import CallerRateLimit, CallLimit
+from case_mcp.server.http._log import RequestIdMiddleware, use_json_logs
+from case_mcp.server.http._streams import EndListenersAtShutdown, let_answers_finish
+from case_mcp.server.http._uvicorn import service_config
 from case_mcp.server.tools import all_tools
 
 __all__ = ["MCP_PATH", "HttpOptions", "check_binding", "create_http_app", "serve_http"]
@@ -74,7 +75,7 @@ def create_http_app(
         make_client: Opens the Datadog (or sandbox) client when the app starts.
         options: The operator's guardrails, as for stdio.
         http: What the service accepts: allowed hosts and origins, body and call limits.
-        auth: How callers authenticate (`case_mcp.server._auth`); None or nothing
+        auth: How callers authenticate (`case_mcp.server.http._auth`); None or nothing
             configured: no authentication (loopback only, see `check_binding`).
         keys: Whether the server has Datadog credentials of its own (with per-request
             credentials, a request without keys is then refused).
@@ -85,10 +86,12 @@ def create_http_app(
     """
     readiness = Readiness()
     verifier = server_auth(auth, http.resource_url) if auth is not None else None
-    server = create_server(readiness.follow(make_client), options, auth=verifier)
+    # With authentication, the audit log names each call's token client and subject.
+    identity = caller_identity if verifier is not None else None
+    server = create_server(readiness.follow(make_client), options, auth=verifier, identity=identity)
     if auth is not None and verifier is not None:
-        kinds = {spec.name: spec.kind for spec in all_tools()}
-        install_caller_policy(server, kinds, auth, keys=keys)
+        scopes = {spec.name: spec.scope for spec in all_tools()}
+        install_caller_policy(server, scopes, auth, keys=keys)
     # Inside the caller policy: a call refused for its scope never takes one of the slots.
     server.middleware.append(CallLimit(http.max_concurrent_calls))
     if http.calls_per_minute:

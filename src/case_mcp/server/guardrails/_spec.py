@@ -1,4 +1,4 @@
-"""A tool is a spec: its name, title, toolset, kind and handler.
+"""A tool is a spec: its name, title, toolset, kind, handler, audit target and HTTP scope.
 
 The kind is the one source of truth for a tool's safety annotations and for the operator's
 modes: a model sees `readOnlyHint`, `destructiveHint`, `idempotentHint` and `openWorldHint`
@@ -34,8 +34,8 @@ from pydantic import ValidationError
 from case_mcp.client import Effect
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server import _audit
-from case_mcp.server._sanitize import clean_text
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.guardrails._sanitize import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,29 @@ TOOLSETS: Final[tuple[Toolset, ...]] = get_args(Toolset)
 ToolKind = Literal["read", "write", "idempotent_write", "destructive"]
 """read: changes nothing. write: creates something; repeating creates another.
 idempotent_write: sets state; repeating changes nothing more. destructive: deletes."""
+
+HttpScope = Literal["cases:read", "cases:write"]
+"""The OAuth scope a caller's token needs over HTTP. cases:read: the read tools only.
+cases:write: every tool (writing implies reading)."""
+
+READ_SCOPE: Final[HttpScope] = "cases:read"
+WRITE_SCOPE: Final[HttpScope] = "cases:write"
+
+AuditTargetOf = Callable[[Mapping[str, Any], Mapping[str, Any] | None], Mapping[str, Any]]
+"""What a call acts on, from its arguments and (for a create) the data of its answer."""
+
+
+def named_by_arguments(
+    arguments: Mapping[str, Any], answer: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The audit target most tools have: the case, comment, project and attribute named."""
+    return {
+        "case": arguments.get("case_id"),
+        "comment": arguments.get("comment_id"),
+        "project": arguments.get("project"),
+        "attribute": arguments.get("key"),
+    }
+
 
 EFFECT_OF_KIND: Final[Mapping[ToolKind, Effect | None]] = {
     "read": None,
@@ -69,6 +92,13 @@ class ToolSpec:
     toolset: Toolset
     kind: ToolKind
     handler: Callable[..., Awaitable[CallToolResult]]
+    audit_target: AuditTargetOf = named_by_arguments
+    """What its audit record names; identifiers only (see `audit_target`)."""
+
+    @property
+    def scope(self) -> HttpScope:
+        """The scope a caller's token needs to call it over HTTP with authentication."""
+        return READ_SCOPE if self.kind == "read" else WRITE_SCOPE
 
     @property
     def description(self) -> str:
@@ -142,6 +172,7 @@ def register(
     *,
     options: ServerOptions | None = None,
     inventory: Iterable[ToolSpec] = (),
+    audit: _audit.AuditLog | None = None,
 ) -> None:
     """Add each spec to the server as a tool with structured output, and the guard.
 
@@ -151,6 +182,8 @@ def register(
         options: The operator's options (refusals, audit log); default: everything allowed.
         inventory: Every tool the server knows, offered or not, so a call to a withheld
             one is refused with its reason (default: only `specs`).
+        audit: The server's audit log (the one in its lifespan state); default: the
+            options' file, callers named by the SDK's authenticated user.
 
     Raises:
         ConfigurationError: The audit log cannot be opened for appending.
@@ -175,15 +208,19 @@ def register(
             structured_output=True,
         )
     known = {spec.name: spec for spec in [*specs, *inventory]}
-    server.middleware.append(_Guard(options, known))
+    audit = audit or _audit.AuditLog(options.audit_log)
+    server.middleware.append(_Guard(options, known, audit))
 
 
 class _Guard:
     """The middleware around every ``tools/call`` (see the module docstring)."""
 
-    def __init__(self, options: ServerOptions, known: Mapping[str, ToolSpec]) -> None:
+    def __init__(
+        self, options: ServerOptions, known: Mapping[str, ToolSpec], audit: _audit.AuditLog
+    ) -> None:
         self._options = options
         self._known = known
+        self._audit = audit
 
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -196,7 +233,7 @@ class _Guard:
         raw = params.get("arguments")
         arguments: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         reason = withheld(spec, self._options)
-        caller = _audit.identify(ctx.request)
+        caller = self._audit.identify(ctx.request)
         with _audit.audited_call(caller=caller, arguments=arguments) as call:
             if reason is not None:
                 # Not registered, so it is answered as an unknown tool in this era's
@@ -236,10 +273,9 @@ class _Guard:
         structured: Mapping[str, Any] | None = None,
     ) -> None:
         try:
-            _audit.record(
-                self._options,
+            self._audit.record(
                 tool=spec.name,
-                target=audit_target(spec.name, arguments, structured),
+                target=audit_target(spec, arguments, structured),
                 arguments=arguments,
                 outcome=outcome,
                 reason=reason,
@@ -256,19 +292,10 @@ _IDENTIFIER: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,99}$")
 
 
 def audit_target(
-    tool: str, arguments: Mapping[str, Any], structured: Mapping[str, Any] | None = None
+    spec: ToolSpec, arguments: Mapping[str, Any], structured: Mapping[str, Any] | None = None
 ) -> dict[str, str]:
-    """What a call acts on, for its audit record: case, comment, project, attribute."""
-    found: dict[str, Any] = {
-        "case": arguments.get("case_id"),
-        "comment": arguments.get("comment_id"),
-        "project": arguments.get("key") if tool == "create_project" else arguments.get("project"),
-        "attribute": arguments.get("key") if tool != "create_project" else None,
-    }
-    if structured is not None and tool == "create_case":
-        found["case"] = structured.get("key") or structured.get("id")
-    if structured is not None and tool == "add_case_comment":
-        found["comment"] = structured.get("id")
+    """What a call acts on, as its spec says, keeping only values that look like identifiers."""
+    found = spec.audit_target(arguments, structured)
     return {
         name: value if _IDENTIFIER.match(value) else "(not an identifier)"
         for name, value in found.items()

@@ -23,7 +23,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from case_mcp.client import CaseManagementClient, current_tenant
 from case_mcp.errors import NotFoundError
 from case_mcp.models import CaseType, CustomAttributeConfig, Project, User
-from case_mcp.server._sanitize import clean_text
+from case_mcp.server.guardrails._sanitize import clean_text
 
 _UUID: Final = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # A person as the views write one (`_views.person`): "Maya Chen <maya.chen@example.com>".

@@ -23,8 +23,8 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import CallToolResult, TextContent
 
-from case_mcp.server import _audit
-from case_mcp.server._methods import reaches_datadog
+from case_mcp.server.guardrails import _audit
+from case_mcp.server.http._methods import reaches_datadog
 
 __all__ = ["RETRY_LATER", "CallLimit", "CallerRateLimit", "busy_text"]
 

@@ -24,7 +24,7 @@ from case_mcp.models import (
     User,
 )
 from case_mcp.models import UserRef as DatadogUserRef
-from case_mcp.server._lookup import Lookup
+from case_mcp.server.tools._lookup import Lookup
 
 CustomValue = str | int | float | list[str] | list[int | float]
 

@@ -1,0 +1,19 @@
+"""The guardrails: what stands between a model's call and Datadog.
+
+Which tools are offered and why (`_spec`), project scope (`_scope`), confirmation of deletes
+and its tokens (`_confirm`, `_approvals`, `_tokens`, `_keys`, `_request_state`), the audit log
+(`_audit`) and untrusted text (`_sanitize`, `_question`). The modules are the server's own:
+its other rooms import them directly, and nothing outside `case_mcp.server` does.
+
+A call passes these layers in this order, outermost first; each is added in one place:
+
+1. HTTP only, ASGI (`http._app.create_http_app`): the request id, then streams that end at
+   shutdown, then the SDK's Streamable HTTP transport with its host and origin checks.
+2. HTTP only, bearer authentication (`http._auth.server_auth`, the SDK's verifier).
+3. The SDK's sealing of request state (`_request_state`), then the nonce that makes a
+   person's answer single use (`_approvals.seal_nonces`), both in `_factory.create_server`.
+4. HTTP only, tool-call middleware (`http._app.create_http_app`): the caller's scope policy
+   (`http._auth.install_caller_policy`), then the concurrency cap, then the per-caller rate.
+5. Registration (`_spec.register`): the tools the options offer, each handler wrapped once
+   for errors, audit and confirmation; project scope wraps the client (`_scope`).
+"""
