@@ -231,41 +231,22 @@ def _add_settings_flags(command: argparse.ArgumentParser, *, http: bool) -> None
 def _run_tools(args: argparse.Namespace) -> int:
     import anyio
 
-    from case_mcp.server import cost_report, get_case_costs, manifest_text, tool_table
+    from case_mcp.server import (
+        cost_report,
+        get_case_costs,
+        manifest_text,
+        tool_table,
+        write_tool_files,
+    )
 
     if args.snapshots or args.table:
-        return _write_tool_files(args.snapshots, args.table or [])
+        anyio.run(write_tool_files, args.snapshots, args.table or [])
+        return 0
     if args.cost:
         text = cost_report(anyio.run(get_case_costs))
     else:
         text = anyio.run(manifest_text if args.json else tool_table)
     return _to_stdout(lambda: sys.stdout.write(text))
-
-
-def _write_tool_files(snapshots: Path | None, pages: list[Path]) -> int:
-    """Write the tool snapshots and remake the tool tables; 2, writing nothing, when a page
-    has no table to remake."""
-    import anyio
-
-    from case_mcp.server import _manifest
-
-    texts = {page: page.read_text(encoding="utf-8") for page in pages}
-    for page, text in texts.items():
-        if not all(marker in text for marker in _manifest.TABLE_MARKERS):
-            begin, end = _manifest.TABLE_MARKERS
-            print(
-                f"case-mcp tools: {page} has no generated tool table; put the lines {begin} "
-                f"and {end} where it belongs",
-                file=sys.stderr,
-            )
-            return 2
-    if snapshots is not None:
-        _manifest.write_snapshots(snapshots, anyio.run(_manifest.snapshots))
-    if texts:
-        table = anyio.run(_manifest.markdown_table)
-        for page, text in texts.items():
-            page.write_text(_manifest.refreshed_table(text, table), encoding="utf-8")
-    return 0
 
 
 def _run_call(args: argparse.Namespace) -> int:

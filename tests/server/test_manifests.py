@@ -20,7 +20,7 @@ from case_mcp.server._manifest import (
     get_case_costs,
     markdown_table,
     refreshed_table,
-    snapshots,
+    tool_snapshots,
 )
 from case_mcp.server.tools import all_tools
 
@@ -61,7 +61,7 @@ def committed_snapshots() -> dict[str, str]:
 def test_each_tools_snapshot_is_what_the_server_lists_now() -> None:
     """One committed snapshot per tool, each equal to the server's; a stale one names the fix."""
     committed = committed_snapshots()
-    generated = anyio.run(snapshots)
+    generated = anyio.run(tool_snapshots)
 
     assert sorted(committed) == sorted(generated), (
         f"manifests/tools/ does not hold one file per tool; regenerate it with: {REGENERATE}"

@@ -33,7 +33,9 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "run_stdio",
         "sandbox_client_factory",
         "sandbox_on_demand",
+        "tool_snapshots",
         "tool_table",
+        "write_tool_files",
     ],
     http: [
         "ServerAuth",

@@ -24,7 +24,14 @@ from case_mcp.server._launch import (
     sandbox_client_factory,
     sandbox_on_demand,
 )
-from case_mcp.server._manifest import cost_report, get_case_costs, manifest_text, tool_table
+from case_mcp.server._manifest import (
+    cost_report,
+    get_case_costs,
+    manifest_text,
+    tool_snapshots,
+    tool_table,
+    write_tool_files,
+)
 from case_mcp.server._state import ClientFactory, ServerState
 from case_mcp.server._stdio import run_stdio
 from case_mcp.server.guardrails._audit import IdentityProvider
@@ -60,5 +67,7 @@ __all__ = [
     "run_stdio",
     "sandbox_client_factory",
     "sandbox_on_demand",
+    "tool_snapshots",
     "tool_table",
+    "write_tool_files",
 ]

@@ -28,6 +28,7 @@ from mcp.server import MCPServer
 from mcp.types import Tool, ToolAnnotations
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.errors import ConfigurationError
 from case_mcp.server._factory import SERVER_NAME, create_server
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
 from case_mcp.server._state import ServerState
@@ -93,7 +94,7 @@ async def manifest_text() -> str:
     return _json_text(await manifest())
 
 
-async def snapshots() -> dict[str, str]:
+async def tool_snapshots() -> dict[str, str]:
     """Each tool's snapshot as committed: file name (``<tool>.json``) -> its text."""
     return {f"{entry['name']}.json": _json_text(entry) for entry in (await manifest())["tools"]}
 
@@ -134,6 +135,28 @@ def refreshed_table(document: str, table: str) -> str:
     if not (begin and end):
         return document
     return f"{before}{begin}\n\n{table}\n{end}{after}"
+
+
+async def write_tool_files(snapshots: Path | None, pages: Sequence[Path]) -> None:
+    """Write the tool snapshots into `snapshots` and remake the tool table of each page.
+
+    Raises:
+        ConfigurationError: A page has no generated tool table; nothing is written.
+    """
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    for page, text in texts.items():
+        if not all(marker in text for marker in TABLE_MARKERS):
+            begin, end = TABLE_MARKERS
+            raise ConfigurationError(
+                f"{page} has no generated tool table; put the lines {begin} and {end} where "
+                "it belongs"
+            )
+    if snapshots is not None:
+        write_snapshots(snapshots, await tool_snapshots())
+    if texts:
+        table = await markdown_table()
+        for page, text in texts.items():
+            page.write_text(refreshed_table(text, table), encoding="utf-8")
 
 
 async def tool_table() -> str:
