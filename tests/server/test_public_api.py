@@ -38,6 +38,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "write_tool_files",
     ],
     http: [
+        "RETRY_LATER",
         "ServerAuth",
         "auth_configured",
         "check_binding",
@@ -45,6 +46,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "serve_http",
         "serve_workers",
         "server_auth",
+        "service_config",
         "tune_collector",
         "use_json_logs",
     ],
