@@ -30,6 +30,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "get_case_costs",
         "manifest_text",
         "offered_tools",
+        "parse_arguments",
         "run_stdio",
         "sandbox_client_factory",
         "sandbox_on_demand",
