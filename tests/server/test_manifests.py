@@ -13,6 +13,8 @@ import pytest
 from pydantic import AliasChoices, SecretStr
 
 from case_mcp import __version__
+
+# The command line's own parser checks the flags the manifests pass; the CLI has no public one.
 from case_mcp.cli import _parser
 from case_mcp.config import SITES, Settings
 from case_mcp.server import get_case_costs, tool_snapshots, write_tool_files
