@@ -18,8 +18,8 @@ from starlette.applications import Starlette
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import HttpOptions, ServerOptions
-from case_mcp.server._state import ClientFactory
-from case_mcp.server.http._app import create_http_app
+from case_mcp.server import ClientFactory
+from case_mcp.server.http import create_http_app
 
 BASE = "http://127.0.0.1:8000"
 

@@ -20,8 +20,7 @@ from mcp.server import MCPServer
 from case_mcp.client import CaseManagementClient, RequestLimits, RetryPolicy
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._state import ServerState
+from case_mcp.server import ServerState, create_server
 
 Loss = Literal["timeout", "drop", "503", "garbled", "refused", "drop_before"]
 """timeout/drop/503/garbled: the request is served, then its answer is lost that way.

@@ -14,8 +14,7 @@ from mcp import Client
 from mcp.types import Tool
 
 from case_mcp.client import CaseManagementClient
-from case_mcp.server import create_server
-from case_mcp.server._manifest import get_case_costs
+from case_mcp.server import create_server, get_case_costs
 
 pytestmark = pytest.mark.anyio
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+# The command line's own parser lists the commands the docs describe; the CLI has no public one.
 from case_mcp.cli import _parser
 from case_mcp.server.tools import all_tools
 from replicas import free_port

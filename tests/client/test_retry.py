@@ -6,8 +6,9 @@ import contextlib
 import inspect
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from types import UnionType
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 import anyio
 import httpx2
@@ -319,83 +320,83 @@ async def test_network_errors_that_are_not_timeouts_keep_their_type(
     assert raised.value.attempts == 5
 
 
-OperationKind = Literal["read", "write", "create"]
-# What each kind may be retried for: a write sets state or deletes, so it is safe to repeat.
-EFFECTS: dict[OperationKind, set[Effect]] = {
-    "read": {"read"},
-    "write": {"sets", "deletes"},
-    "create": {"creates"},
-}
-
-# Every operation of the client, called with dummy arguments, and the kind it must be.
-OPERATIONS: dict[str, tuple[Callable[[CaseManagementClient], Awaitable[Any]], OperationKind]] = {
-    "search_cases": (lambda c: c.search_cases("x"), "read"),
-    "get_case": (lambda c: c.get_case(CASE), "read"),
-    "list_case_timeline": (lambda c: c.list_case_timeline(CASE), "read"),
-    "get_projects": (lambda c: c.get_projects(), "read"),
-    "get_project": (lambda c: c.get_project(PROJECT), "read"),
-    "get_all_case_types": (lambda c: c.get_all_case_types(), "read"),
-    "get_all_custom_attributes": (lambda c: c.get_all_custom_attributes(), "read"),
-    "get_all_custom_attribute_configs_by_case_type": (
-        lambda c: c.get_all_custom_attribute_configs_by_case_type(PROJECT),
-        "read",
-    ),
-    "list_users": (lambda c: c.list_users("x"), "read"),
-    "get_user": (lambda c: c.get_user(PROJECT), "read"),
-    "update_case_title": (lambda c: c.update_case_title(CASE, "t"), "write"),
-    "update_case_description": (lambda c: c.update_case_description(CASE, "d"), "write"),
-    "update_status": (lambda c: c.update_status(CASE, "OPEN"), "write"),
-    "update_priority": (lambda c: c.update_priority(CASE, "P1"), "write"),
-    "update_case_due_date": (lambda c: c.update_case_due_date(CASE, None), "write"),
-    "assign_case": (lambda c: c.assign_case(CASE, PROJECT), "write"),
-    "unassign_case": (lambda c: c.unassign_case(CASE), "write"),
-    "archive_case": (lambda c: c.archive_case(CASE), "write"),
-    "unarchive_case": (lambda c: c.unarchive_case(CASE), "write"),
-    "update_attributes": (lambda c: c.update_attributes(CASE, {"env": ["prod"]}), "write"),
-    "update_case_custom_attribute": (
-        lambda c: c.update_case_custom_attribute(CASE, "k", "v", type="TEXT", is_multi=False),
-        "write",
-    ),
-    "delete_case_custom_attribute": (lambda c: c.delete_case_custom_attribute(CASE, "k"), "write"),
-    "move_case_to_project": (lambda c: c.move_case_to_project(CASE, PROJECT), "write"),
-    "delete_case_comment": (lambda c: c.delete_case_comment(CASE, PROJECT), "write"),
-    "delete_project": (lambda c: c.delete_project(PROJECT), "write"),
-    "create_case": (
-        lambda c: c.create_case("t", type_id=PROJECT, project_id=PROJECT),
-        "create",
-    ),
-    "create_project": (lambda c: c.create_project("NET", "Network"), "create"),
-    "comment_case": (lambda c: c.comment_case(CASE, "hello"), "create"),
-}
+# What repeating an operation does, as Datadog's operation id says: get, list and search read;
+# create and comment make another; delete removes nothing more; every other verb sets state.
+READ_VERBS = ("get_", "list_", "search_")
+CREATE_VERBS = ("create_", "comment_")
 
 
-def test_every_client_operation_has_a_retry_kind() -> None:
-    """A new operation must be placed here: read, idempotent write, or duplicating create."""
+def effect_named(name: str) -> Effect:
+    """The effect an operation id promises."""
+    if name.startswith(READ_VERBS):
+        return "read"
+    if name.startswith(CREATE_VERBS):
+        return "creates"
+    if name.startswith("delete_"):
+        return "deletes"
+    return "sets"
+
+
+def dummy(annotation: Any) -> Any:
+    """A value of `annotation` the client sends without complaint: an id, a choice, nothing."""
+    if annotation is str:
+        return CASE
+    if annotation is bool:
+        return False
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)[0]
+    if isinstance(annotation, UnionType):
+        options = get_args(annotation)
+        return None if type(None) in options else dummy(options[0])
+    if get_origin(annotation) is Mapping:
+        return {}
+    raise AssertionError(f"no dummy value of {annotation!r}; add one")
+
+
+# Arguments a call needs that its signature does not say: one of two optional ones.
+NEEDS: dict[str, dict[str, Any]] = {"update_status": {"status": "OPEN"}}
+
+
+def dummy_call(name: str) -> Callable[[CaseManagementClient], Awaitable[Any]]:
+    """A call of the client's operation `name` with a dummy value for each required argument,
+    and what `NEEDS` says it needs besides."""
+    method = inspect.unwrap(getattr(CaseManagementClient, name))
+    hints = get_type_hints(method)
+    required = {
+        parameter.name: dummy(hints[parameter.name])
+        for parameter in list(inspect.signature(method).parameters.values())[1:]
+        if parameter.default is inspect.Parameter.empty
+    }
+    return lambda client: getattr(client, name)(**required, **NEEDS.get(name, {}))
+
+
+def test_every_client_operation_is_declared() -> None:
+    """Each public coroutine of the client is a declared operation, so none escapes retries."""
     public = {
         name
         for name, member in inspect.getmembers(CaseManagementClient)
         if inspect.iscoroutinefunction(member) and not name.startswith("_") and name != "aclose"
     }
 
-    assert public == set(OPERATIONS)
+    assert public == set(DECLARED)
 
 
-@pytest.mark.parametrize("name", sorted(OPERATIONS))
+@pytest.mark.parametrize("name", sorted(DECLARED))
 async def test_each_operation_is_classified_by_what_repeating_it_does(
     datadog: FakeDatadog, name: str
 ) -> None:
-    """Each operation is declared read, write (safe to repeat) or create, and sends that."""
-    call, kind = OPERATIONS[name]
+    """Each operation is declared read, sets (safe to repeat), deletes or creates, as its
+    operation id says, and sends the method and path it declares."""
     declared = DECLARED[name]
     datadog.answer(200, b"{}")
 
     # "{}" is not every operation's document; only the request sent matters here.
     async with resilient(datadog, retry=None) as client:
         with contextlib.suppress(MalformedResponseError):
-            await call(client)
+            await dummy_call(name)(client)
 
     request = datadog.requests[0]
     template = re.sub(r"\{\w+\}", "[^/]+", declared.path)
-    assert declared.effect in EFFECTS[kind]
+    assert declared.effect == effect_named(name), name
     assert request.method == declared.method
     assert re.fullmatch(template, request.url.raw_path.decode().split("?")[0])

@@ -13,6 +13,9 @@ from case_mcp.client import (
     RequestLimits,
     using_credentials,
 )
+
+# Unit tests of the pacing algorithms (the token bucket and Datadog's rate-limit buckets) on
+# a fake clock, which the client's public API drives only in real time.
 from case_mcp.client._limits import Limiter
 from case_mcp.client._rate_limits import RateLimits
 from case_mcp.errors import RateLimitedError, RequestLimitError

@@ -8,6 +8,7 @@ from typing import Any
 import httpx2
 import pytest
 
+# The latency is recorded by replacing the faults module's sleep: tests never sleep.
 from case_mcp.sandbox import Faults, Sandbox, _faults
 
 pytestmark = pytest.mark.anyio

@@ -13,6 +13,9 @@ import pytest
 
 from case_mcp.cli import main
 from case_mcp.errors import ConfigurationError
+
+# The log filter that hides injected connection drops is a private unit of the sandbox's
+# server; no public input tells a logged drop from a real error.
 from case_mcp.sandbox import Faults, Sandbox, _http, serve
 from case_mcp.sandbox._faults import ConnectionDropped
 

@@ -11,10 +11,17 @@ from typing import Any
 
 import httpx2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from case_mcp.sandbox import Sandbox, _search
+
+# Unit tests of the search language's parser and of the server's query writer, which are
+# private algorithms: the parser's errors and the writer are reached through them directly.
 from case_mcp.sandbox._errors import BadRequest
 from case_mcp.sandbox._search import compile_query
+from case_mcp.sandbox._search_tokens import tokenize
+from case_mcp.server.tools._search_query import facet
 
 pytestmark = pytest.mark.anyio
 
@@ -323,3 +330,14 @@ def test_refusals_are_bad_requests() -> None:
     """compile_query raises the sandbox's BadRequest, which answers 400."""
     with pytest.raises(BadRequest):
         compile_query("status:")
+
+
+@settings(max_examples=200, derandomize=True, database=None)
+@given(name=st.sampled_from(["assignee", "project", "priority", "status_group"]), value=st.text())
+def test_every_value_written_into_a_query_is_read_back_as_that_one_value(
+    name: str, value: str
+) -> None:
+    """The search language reads a facet the server writes as one term holding the value."""
+    tokens = tokenize(facet(name, value))
+
+    assert [(token.kind, token.name, token.text) for token in tokens] == [("facet", name, value)]

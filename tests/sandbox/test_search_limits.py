@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from case_mcp.sandbox import Sandbox
+
+# Unit tests of the search parser's limits: the refusals name the parser's own bounds.
 from case_mcp.sandbox._errors import BadRequest
 from case_mcp.sandbox._search import MAX_DEPTH, MAX_LENGTH, MAX_NEGATIONS, MAX_TERMS
 

@@ -17,9 +17,10 @@ import httpx2
 import pytest
 
 from case_mcp.sandbox import Sandbox
+
+# Seeding an already seeded store is refused: only the seeder itself can be asked to.
 from case_mcp.sandbox._errors import Conflict
-from case_mcp.sandbox._schema import TABLES
-from case_mcp.sandbox._seed import ACTOR_ID, seed_demo_org
+from case_mcp.sandbox._seed import seed_demo_org
 from cassettes import CASSETTE_DIR, load
 
 pytestmark = pytest.mark.anyio
@@ -28,20 +29,31 @@ KEYS = {"DD-API-KEY": "seed-test", "DD-APPLICATION-KEY": "seed-test"}
 DUMP = """
 import json, sys
 from case_mcp.sandbox import Sandbox
-from case_mcp.sandbox._schema import TABLES
 with Sandbox() as sandbox:
     conn = sandbox.store.conn
+    tables = [t for (t,) in conn.execute(
+        "SELECT name FROM pragma_table_list"
+        " WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     json.dump({t: [list(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")]
-               for t in TABLES}, sys.stdout)
+               for t in tables}, sys.stdout)
 """
 
 
 def dump(sandbox: Sandbox) -> dict[str, list[list[Any]]]:
     """Every row of every table, in insertion order, as JSON would carry them."""
     conn = sandbox.store.conn
+    tables = [
+        name
+        for (name,) in conn.execute(
+            # Tables of rows; the search index's virtual and shadow tables are derived.
+            "SELECT name FROM pragma_table_list"
+            " WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    assert tables
     return {
         table: [list(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY rowid")]
-        for table in TABLES
+        for table in tables
     }
 
 
@@ -113,7 +125,7 @@ async def test_after_seeding_the_sandbox_runs_on_its_own_clock_and_ids() -> None
     assert answer.status_code == 201, answer.text
     case = answer.json()["data"]
     assert case["attributes"]["created_at"] == "2027-01-04T09:30:00.000000Z"
-    assert case["relationships"]["created_by"]["data"]["id"] == ACTOR_ID
+    assert case["relationships"]["created_by"]["data"]["id"] == Sandbox.ACTOR_ID
     assert uuid.UUID(case["id"]).version == 4
 
 
@@ -137,7 +149,7 @@ async def test_the_people_include_the_api_user_a_pending_and_a_disabled_user(
     attributes = {user["id"]: user["attributes"] for user in users}
     assert len(users) >= 11
     assert all(user["email"].endswith("@demo-org.example") for user in attributes.values())
-    api_user = attributes[ACTOR_ID]
+    api_user = attributes[Sandbox.ACTOR_ID]
     assert (api_user["name"], api_user["service_account"]) == ("Case MCP Sandbox", True)
     assert Counter(user["status"] for user in attributes.values()) == {
         "Active": len(users) - 2,

@@ -8,6 +8,9 @@ import httpx2
 import pytest
 
 from case_mcp.sandbox import Sandbox
+
+# A failure between two writes of one transaction is injected into the store: no public
+# input makes the second write fail.
 from case_mcp.sandbox._store import Store
 
 pytestmark = pytest.mark.anyio

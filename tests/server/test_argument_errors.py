@@ -15,8 +15,7 @@ from mcp.types import ElicitRequestParams, ElicitResult
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server import create_server, sandbox_client_factory
 from guarded import ERAS, Era, connected, error_text, state_of
 
 pytestmark = pytest.mark.anyio

@@ -25,6 +25,9 @@ from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
+
+# The audit record's digest, its sink and the guard that writes it are tested as units too
+# (a failing sink, the default identity); the guard is private to the server.
 from case_mcp.server.guardrails import _audit
 from case_mcp.server.guardrails._audit import arguments_digest
 from case_mcp.server.guardrails._spec import _Guard, audit_target

@@ -9,27 +9,27 @@ from mcp import Client
 from mcp.types import CallToolResult, TextContent
 
 from case_mcp.sandbox import Sandbox
+from case_mcp.server import ToolKind
+from case_mcp.server.tools import all_tools
+from inventory import example_of, kind_named
 
 pytestmark = pytest.mark.anyio
 
 MAYA = "maya.chen@demo-org.example"
 
-# Every tool that takes a case, with otherwise valid arguments.
+# Every `cases` tool that takes a case, with otherwise valid arguments: its example's.
 CASE_CALLS: dict[str, dict[str, Any]] = {
-    "get_case": {},
-    "update_case_title": {"title": "New title"},
-    "update_case_description": {"description": "New description"},
-    "update_case_status": {"status": "CLOSED"},
-    "update_case_priority": {"priority": "P1"},
-    "update_case_due_date": {"due_date": "2026-12-31"},
-    "assign_case": {"assignee": MAYA},
-    "unassign_case": {},
-    "archive_case": {},
-    "unarchive_case": {},
-    "update_case_attributes": {"attributes": {"env": ["prod"]}},
-    "update_case_custom_attribute": {"key": "cvss_score", "value": 5},
-    "delete_case_custom_attribute": {"key": "cvss_score"},
-    "move_case_to_project": {"project": "OPS"},
+    spec.name: example_of(spec)
+    for spec in all_tools()
+    if spec.toolset == "cases" and "case_id" in example_of(spec)
+}
+
+# (readOnlyHint, destructiveHint, idempotentHint) of each kind of tool.
+HINTS_OF_KIND: dict[ToolKind, tuple[bool, bool, bool]] = {
+    "read": (True, False, True),
+    "write": (False, False, False),
+    "idempotent_write": (False, False, True),
+    "destructive": (False, True, True),
 }
 
 
@@ -45,7 +45,7 @@ async def test_an_unknown_case_says_it_was_not_found_and_which_tool_finds_keys(
     mcp: Client, tool: str
 ) -> None:
     """Each case tool answers a key that does not exist with a not-found naming search_cases."""
-    answer = await mcp.call_tool(tool, {"case_id": "SEC-9999", **CASE_CALLS[tool]})
+    answer = await mcp.call_tool(tool, {**CASE_CALLS[tool], "case_id": "SEC-9999"})
 
     assert error_text(answer).endswith(
         "Case 'SEC-9999' was not found. search_cases finds cases and their keys."
@@ -152,25 +152,18 @@ async def test_arguments_out_of_bounds_are_refused_with_the_bounds(
 
 
 async def test_the_cases_toolset_declares_the_kind_of_each_tool(mcp: Client) -> None:
-    """Reads are read-only, the custom attribute delete is destructive, the rest write."""
+    """Reads are read-only, deletes destructive, creates plain writes and the rest writes that
+    are safe to repeat, as each tool's name promises."""
     tools = {tool.name: tool for tool in (await mcp.list_tools()).tools}
+    cases = [spec.name for spec in all_tools() if spec.toolset == "cases"]
     hints = {
         name: (
             tools[name].annotations.read_only_hint,  # type: ignore[union-attr]
             tools[name].annotations.destructive_hint,  # type: ignore[union-attr]
             tools[name].annotations.idempotent_hint,  # type: ignore[union-attr]
         )
-        for name in [*CASE_CALLS, "search_cases", "create_case"]
+        for name in cases
     }
 
-    assert hints == {
-        "get_case": (True, False, True),
-        "search_cases": (True, False, True),
-        "create_case": (False, False, False),
-        "delete_case_custom_attribute": (False, True, True),
-        **{
-            name: (False, False, True)
-            for name in CASE_CALLS
-            if name not in ("get_case", "delete_case_custom_attribute")
-        },
-    }
+    assert {"search_cases", "create_case", *CASE_CALLS} <= set(cases)
+    assert hints == {name: HINTS_OF_KIND[kind_named(name)] for name in cases}

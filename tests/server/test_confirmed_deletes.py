@@ -25,10 +25,11 @@ from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextCon
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import TokenBook, create_server, sandbox_client_factory
+from inventory import names_of
 
 pytestmark = pytest.mark.anyio
 
-TOOLS = ["delete_project", "delete_case_comment", "delete_case_custom_attribute"]
+TOOLS = sorted(names_of("destructive"))
 ERAS = {"2026-07-28": "auto", "2025-11-25": "legacy"}
 # Arguments a model might add hoping to skip the confirmation, the resolved parameters'
 # own names included.
@@ -147,6 +148,7 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
             change=edit,
             restore=None,  # a deleted comment cannot come back with its id
         )
+    assert tool == "delete_case_custom_attribute", f"{tool}: no target; add one to target_for"
 
     def values() -> dict[str, Any]:
         return dict(store.get_case("SEC-9")["custom_attributes"])

@@ -28,8 +28,7 @@ from mcp.types import (
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Faults, Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server import create_server, sandbox_client_factory
 from case_mcp.server.tools import projects
 
 pytestmark = pytest.mark.anyio

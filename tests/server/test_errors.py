@@ -24,6 +24,9 @@ from case_mcp.errors import (
     WrongBaseURLError,
 )
 from case_mcp.sandbox import Sandbox
+
+# The translation of every client error into a model's words, as a unit: most errors cannot
+# be provoked through a tool.
 from case_mcp.server._errors import explain
 from lossy import LoseAnswers, no_backoff, resilient_server
 

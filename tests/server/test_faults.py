@@ -13,6 +13,7 @@ from mcp.types import CallToolResult
 
 from case_mcp.client import RetryPolicy
 from case_mcp.sandbox import Faults, RateLimit, Sandbox
+from inventory import names_of
 from lossy import LoseAnswers, Loss, no_backoff, resilient_server
 
 pytestmark = pytest.mark.anyio
@@ -121,6 +122,13 @@ CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
         "AND content LIKE '%Rolled back the deploy.%'",
     ),
 }
+
+
+def test_every_tool_that_makes_something_is_in_the_lost_answer_matrix() -> None:
+    """Each tool of kind write (a create: repeating it makes another) has a row above, so
+    none escapes the lost-answer tests."""
+    assert sorted(names_of("write") - set(CREATES)) == []
+    assert set(CREATES) == names_of("write")
 
 
 @pytest.mark.parametrize("loss", ["timeout", "drop", "503", "garbled"])

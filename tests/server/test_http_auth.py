@@ -21,8 +21,7 @@ from case_mcp.client import CaseManagementClient
 from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.http._app import create_http_app
-from case_mcp.server.http._auth import auth_configured, server_auth
+from case_mcp.server.http import auth_configured, create_http_app, server_auth
 
 BASE = "http://127.0.0.1:8000"
 URL = f"{BASE}/mcp"

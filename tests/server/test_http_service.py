@@ -22,20 +22,18 @@ from mcp.types import INVALID_PARAMS, CallToolResult, ElicitResult
 from starlette.applications import Starlette
 
 from case_mcp.cli import main
-from case_mcp.config import ServerOptions
+from case_mcp.config import HttpOptions, ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server._launch import sandbox_client_factory
-from case_mcp.server.http._app import (
-    GC_THRESHOLDS,
-    HttpOptions,
-    check_binding,
-    create_http_app,
-    tune_collector,
-)
+from case_mcp.server import create_server, sandbox_client_factory
+from case_mcp.server.http import check_binding, create_http_app, service_config, tune_collector
+
+# Unit tests of the HTTP front's internals: the per-caller token bucket, the JSON log line's
+# formatter, the collector's thresholds and the table of methods that never reach Datadog.
+from case_mcp.server.http._app import GC_THRESHOLDS
 from case_mcp.server.http._limits import CallerRateLimit, busy_text
 from case_mcp.server.http._log import JsonFormatter
-from case_mcp.server.http._uvicorn import service_config
+from case_mcp.server.http._methods import NO_DATADOG
 from http_service import (
     BASE,
     ListeningServer,
@@ -568,3 +566,19 @@ def test_the_service_frees_garbage_that_reached_the_oldest_generation() -> None:
     )
 
     assert answer.stdout.strip() == "freed"
+
+
+# What the server answers by reaching Datadog; everything else it answers is in NO_DATADOG.
+REACHES_DATADOG = {"tools/call", "resources/read", "completion/complete"}
+
+
+def test_every_method_the_server_answers_is_capped_unless_known_not_to_reach_datadog(
+    sandbox: Sandbox,
+) -> None:
+    """The methods the server answers are the three that reach Datadog and those listed as
+    not reaching it, so a method an SDK upgrade adds is a decision, and capped until made."""
+    server = create_server(sandbox_client_factory(sandbox))
+    # The SDK lists the methods a server answers only in this private table.
+    answered = set(server._lowlevel_server._request_handlers)
+
+    assert answered - NO_DATADOG == REACHES_DATADOG

@@ -17,8 +17,7 @@ from anyio.abc import SocketStream
 from case_mcp.config import HttpOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.http._app import create_http_app
-from case_mcp.server.http._uvicorn import service_config
+from case_mcp.server.http import create_http_app, service_config
 from http_service import ListeningServer, Recording, factory, loopback_listener
 
 pytestmark = pytest.mark.anyio

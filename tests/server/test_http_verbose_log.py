@@ -15,7 +15,7 @@ import pytest
 from case_mcp.cli import main
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.http._log import use_json_logs
+from case_mcp.server.http import use_json_logs
 from http_service import Recording, mcp_over, service
 
 pytestmark = pytest.mark.anyio

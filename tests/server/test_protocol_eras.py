@@ -10,9 +10,7 @@ from mcp import Client, MCPError
 from mcp.types import TextResourceContents
 
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._launch import sandbox_client_factory
-from case_mcp.server.tools._instructions import INSTRUCTIONS
+from case_mcp.server import create_server, sandbox_client_factory
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +35,8 @@ async def test_each_era_settles_on_its_protocol_version_with_the_instructions(
     server = create_server(sandbox_client_factory(sandbox))
     async with Client(server, mode=mode) as client:
         assert client.protocol_version == version
-        assert client.instructions == INSTRUCTIONS
+        assert server.instructions
+        assert client.instructions == server.instructions
 
 
 async def test_both_eras_list_the_same_tools(era: Client, mcp: Client) -> None:

@@ -30,6 +30,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "get_case_costs",
         "manifest_text",
         "offered_tools",
+        "parse_arguments",
         "run_stdio",
         "sandbox_client_factory",
         "sandbox_on_demand",
@@ -38,6 +39,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "write_tool_files",
     ],
     http: [
+        "RETRY_LATER",
         "ServerAuth",
         "auth_configured",
         "check_binding",
@@ -45,6 +47,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "serve_http",
         "serve_workers",
         "server_auth",
+        "service_config",
         "tune_collector",
         "use_json_logs",
     ],

@@ -14,7 +14,7 @@ from mcp.types import CallToolResult
 from case_mcp.client import CaseManagementClient, RequestLimits
 from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.http._app import create_http_app
+from case_mcp.server.http import create_http_app
 from lossy import FAST, no_backoff
 
 pytestmark = pytest.mark.anyio

@@ -9,8 +9,7 @@ from mcp import Client
 
 import case_mcp.sandbox
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
-from case_mcp.server._launch import sandbox_on_demand
+from case_mcp.server import create_server, sandbox_on_demand
 from case_mcp.server.tools import all_tools
 
 

@@ -17,6 +17,7 @@ from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
 from guarded import ERAS, Era, connected, error_text, ok, state_of
+from inventory import examples
 
 pytestmark = pytest.mark.anyio
 
@@ -41,39 +42,32 @@ def _custom(case: str) -> dict[str, Any]:
     return {"key": key, "value": value}
 
 
-# The other arguments of every tool that takes a case, for a case key.
-CASE_TOOLS: dict[str, Callable[[str], dict[str, Any]]] = {
-    "get_case": lambda case: {},
-    "get_case_timeline": lambda case: {},
-    "update_case_title": lambda case: {"title": "Renamed"},
-    "update_case_description": lambda case: {"description": "Rewritten"},
-    "update_case_status": lambda case: {"status": "CLOSED"},
-    "update_case_priority": lambda case: {"priority": "P1"},
-    "update_case_due_date": lambda case: {"due_date": "2026-12-31"},
-    "assign_case": lambda case: {"assignee": "maya.chen@demo-org.example"},
-    "unassign_case": lambda case: {},
-    "archive_case": lambda case: {},
-    "unarchive_case": lambda case: {},
-    "move_case_to_project": lambda case: {"project": "SEC"},
-    "update_case_attributes": lambda case: {"attributes": {"env": ["staging"]}},
+# The tools whose other arguments name something of the case itself (a comment, a custom
+# attribute it holds), for a case key; every other case tool's are those of its example.
+OF_THE_CASE: dict[str, Callable[[str], dict[str, Any]]] = {
     "update_case_custom_attribute": _custom,
     "delete_case_custom_attribute": lambda case: {"key": ATTRIBUTES[case][0]},
-    "add_case_comment": lambda case: {"comment": "Scope probe"},
     "delete_case_comment": lambda case: {"comment_id": COMMENTS[case]},
 }
 
+# Every tool that takes a case: its example names one.
+CASE_TOOLS = {name: example for name, example in examples().items() if "case_id" in example}
+
 
 def arguments(tool: str, case: str) -> dict[str, Any]:
-    return {"case_id": case, **CASE_TOOLS[tool](case)}
+    of_the_case = OF_THE_CASE[tool](case) if tool in OF_THE_CASE else {}
+    return {**CASE_TOOLS[tool], **of_the_case, "case_id": case}
 
 
 async def test_the_matrix_covers_every_tool_that_takes_a_case(mcp: Client) -> None:
-    """Every tool with a case_id parameter is in the scope matrix."""
+    """Every tool with a case_id parameter is in the scope matrix (its example names a case),
+    and so is every tool whose arguments need something of the case."""
     tools = (await mcp.list_tools()).tools
 
     assert set(CASE_TOOLS) == {
         tool.name for tool in tools if "case_id" in tool.input_schema["properties"]
     }
+    assert set(OF_THE_CASE) <= set(CASE_TOOLS)
 
 
 def test_every_operation_of_the_client_declares_its_project_scope() -> None:

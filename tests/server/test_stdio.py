@@ -17,7 +17,6 @@ from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 from mcp import Client, StdioServerParameters
 
-from case_mcp.server._stdio import TERMINAL_HINT
 from case_mcp.server.tools import all_tools
 
 # Spawning an interpreter that imports the MCP SDK takes about a second on a small machine.
@@ -30,6 +29,15 @@ ENVELOPE = {
     "io.modelcontextprotocol/protocolVersion": "2026-07-28",
     "io.modelcontextprotocol/clientCapabilities": {},
 }
+
+# What a person who starts the server at a terminal reads, word for word.
+TERMINAL_HINT = (
+    "case-mcp serve speaks the Model Context Protocol on stdin and stdout (JSON-RPC, one "
+    "message per line): an AI assistant starts it and talks to it, and it is waiting for one.\n"
+    "To try it yourself, run `case-mcp demo`, or one tool: `case-mcp call --sandbox get_case "
+    "case_id=SEC-1`. To use it, add `case-mcp serve` to your assistant's MCP configuration "
+    "(see the README). Ctrl-C stops it.\n"
+)
 
 
 def _environment_without_credentials() -> dict[str, str]:
@@ -210,7 +218,7 @@ async def test_in_a_terminal_serve_says_what_it_is_and_ctrl_c_stops_it_at_once()
         os.close(controller)
         os.close(terminal)
 
-    assert hint.decode() + "Ctrl-C stops it.\n" == TERMINAL_HINT + "\n"
+    assert hint.decode() + "Ctrl-C stops it.\n" == TERMINAL_HINT
     assert status == 130
     assert b"Traceback" not in rest
     assert written == b""

@@ -13,6 +13,8 @@ from mcp.types import CallToolResult, TextContent, TextResourceContents
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
+
+# Unit tests of the cleaning algorithm for untrusted text, over inputs no tool returns.
 from case_mcp.server.guardrails._sanitize import clean_data, clean_text, encodes_clean_data
 from guarded import connected, text_of
 

@@ -21,6 +21,7 @@ from case_mcp.server._launch import (
     CallUsageError,
     call_tool,
     datadog_client_factory,
+    parse_arguments,
     sandbox_client_factory,
     sandbox_on_demand,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "get_case_costs",
     "manifest_text",
     "offered_tools",
+    "parse_arguments",
     "run_stdio",
     "sandbox_client_factory",
     "sandbox_on_demand",

@@ -1,0 +1,64 @@
+"""The tool inventory as the meta-tests read it: each tool's spec and its checked example.
+
+A per-tool table in a test is derived from here, so a new tool is covered by adding its spec
+and the example its description already shows the model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from mcp.types import Tool, ToolAnnotations
+
+from case_mcp.server import ToolKind, ToolSpec
+from case_mcp.server.tools import all_tools
+
+EXAMPLE = re.compile(r"^Example: (\{.*\})$", re.MULTILINE)
+"""The last line of every tool's description: a call of it on the demo organisation."""
+
+READ_VERBS = ("get_", "list_", "search_", "find_")
+
+
+def example_of(tool: ToolSpec | Tool) -> dict[str, Any]:
+    """The arguments of the example in `tool`'s description."""
+    found = EXAMPLE.search(tool.description or "")
+    assert found, f"{tool.name} has no 'Example: {{...}}' line"
+    arguments: dict[str, Any] = json.loads(found.group(1))
+    return arguments
+
+
+def examples(kinds: set[ToolKind] | None = None) -> dict[str, dict[str, Any]]:
+    """Every tool's example arguments by name, or those of the tools of `kinds`."""
+    return {
+        spec.name: example_of(spec) for spec in all_tools() if kinds is None or spec.kind in kinds
+    }
+
+
+def names_of(*kinds: ToolKind) -> set[str]:
+    """The names of the tools of `kinds`."""
+    return {spec.name for spec in all_tools() if spec.kind in kinds}
+
+
+def kind_named(name: str) -> ToolKind:
+    """The kind a tool's name promises: its verb says read, delete, or create a new thing;
+    every other verb sets state, which is safe to repeat."""
+    if name.startswith(READ_VERBS):
+        return "read"
+    if name.startswith("delete_"):
+        return "destructive"
+    if name.startswith(("create_", "add_")):
+        return "write"
+    return "idempotent_write"
+
+
+def kind_read_from(annotations: ToolAnnotations | None) -> ToolKind:
+    """The kind a client infers from the annotations it was sent."""
+    if annotations is None:
+        return "write"
+    if annotations.read_only_hint:
+        return "read"
+    if annotations.destructive_hint:
+        return "destructive"
+    return "idempotent_write" if annotations.idempotent_hint else "write"
