@@ -30,8 +30,7 @@ from pathlib import Path
 
 import pytest
 
-# The command line's own parser lists the commands the docs describe; the CLI has no public one.
-from case_mcp.cli import _parser
+from case_mcp.cli import command_line_parser
 from case_mcp.server.tools import all_tools
 from replicas import free_port
 
@@ -346,7 +345,9 @@ def test_the_docs_describe_every_tool_flag_and_variable() -> None:
 
     # argparse has no public way to list a parser's subcommands and their options.
     commands = next(
-        action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction)
+        action
+        for action in command_line_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
     )
     flags = {
         option

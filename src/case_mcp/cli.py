@@ -25,7 +25,7 @@ from case_mcp.errors import ConfigurationError
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `case-mcp` command line; returns the process exit status."""
     words = sys.argv[1:] if argv is None else argv
-    parser = _parser(settings_flags=not _SETTINGS_COMMANDS.isdisjoint(words))
+    parser = command_line_parser(settings_flags=not _SETTINGS_COMMANDS.isdisjoint(words))
     args = parser.parse_args(words)
     logging.basicConfig(
         stream=sys.stderr,  # stdout belongs to the MCP protocol in `serve`
@@ -77,9 +77,13 @@ _SETTINGS_COMMANDS = frozenset({"serve", "call"})
 """The commands whose flags are made from the settings."""
 
 
-def _parser(*, settings_flags: bool = True) -> argparse.ArgumentParser:
-    """The command line's parser; without `settings_flags`, `serve` and `call` lack theirs
-    (for a command line that names neither, so their flags are never parsed)."""
+def command_line_parser(*, settings_flags: bool = True) -> argparse.ArgumentParser:
+    """The `case-mcp` command line's parser, which the manifests and docs are checked against.
+
+    Args:
+        settings_flags: Without them `serve` and `call` lack their settings' flags (for a
+            command line that names neither, so that `--help` loads no settings).
+    """
     parser = argparse.ArgumentParser(
         prog="case-mcp",
         description="Datadog Case Management for AI assistants, over the Model Context Protocol.",

@@ -12,8 +12,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-# The command line's own parser checks the flags the manifests pass; the CLI has no public one.
-from case_mcp.cli import _parser
+from case_mcp.cli import command_line_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "manifests" / "kubernetes"
@@ -167,7 +166,7 @@ def test_the_deployment_serves_streamable_http_on_all_interfaces() -> None:
 
 def test_the_case_mcp_command_accepts_the_deployments_arguments() -> None:
     """The container's arguments are what `case-mcp` parses as an HTTP service on 0.0.0.0:8000."""
-    args = _parser().parse_args(container()["args"])
+    args = command_line_parser().parse_args(container()["args"])
 
     assert (args.command, args.transport, args.host, args.port) == (
         "serve",

@@ -13,9 +13,7 @@ import pytest
 from pydantic import AliasChoices, SecretStr
 
 from case_mcp import __version__
-
-# The command line's own parser checks the flags the manifests pass; the CLI has no public one.
-from case_mcp.cli import _parser
+from case_mcp.cli import command_line_parser
 from case_mcp.config import SITES, Settings
 from case_mcp.server import get_case_costs, tool_snapshots, write_tool_files
 from case_mcp.server.tools import all_tools
@@ -155,7 +153,7 @@ def test_each_client_snippet_starts_the_installed_server(client: str) -> None:
         assert args[0] == PACKAGE
         command, args = args[0], args[1:]
     (script,) = entry_points(group="console_scripts", name=command)
-    parsed = _parser().parse_args(args)
+    parsed = command_line_parser().parse_args(args)
 
     assert script.value == "case_mcp.cli:main"
     assert parsed.command == "serve"
