@@ -32,7 +32,7 @@ from case_mcp.server.guardrails._confirm import (
 
 Reader = Callable[..., Awaitable[Loss[P]]]
 """Reads the target and describes what the delete destroys; takes the tool's arguments by
-name and its context as ``ctx``."""
+name and the server's state as ``state`` (`State`)."""
 
 Deleter = Callable[[ServerState, Loss[P]], Awaitable[str]]
 """Deletes what the human approved; returns the message saying what was deleted."""
@@ -69,7 +69,7 @@ class ConfirmedDelete(Generic[P]):
         self._outcome = outcome
         self._not_found = not_found
         self._read_arguments = [
-            name for name in inspect.signature(read).parameters if name != "ctx"
+            name for name in inspect.signature(read).parameters if name != "state"
         ]
 
         @functools.wraps(read)
@@ -107,7 +107,8 @@ class ConfirmedDelete(Generic[P]):
         hint = self._not_found(arguments)
 
         async def reread() -> Loss[P]:
-            return await self.read(**{n: arguments[n] for n in self._read_arguments}, ctx=ctx)
+            named = {name: arguments[name] for name in self._read_arguments}
+            return await self.read(**named, state=state_of(ctx))
 
         async def delete() -> str:
             with reported(hint):

@@ -16,7 +16,7 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import Case, CaseType
-from case_mcp.server._state import ServerState, ToolContext, state_of
+from case_mcp.server._state import ServerState, State, ToolContext
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted, shown_value
@@ -47,7 +47,7 @@ async def update_case_attributes(
             "An empty list removes the name.",
         ),
     ],
-    ctx: ToolContext,
+    state: State,
     mode: Annotated[
         Literal["merge", "replace"],
         Field(description="merge: set only the names given; replace: these become all of them."),
@@ -59,7 +59,6 @@ async def update_case_attributes(
     mode "replace" makes the given map the whole set.
     Example: {"case_id": "OPS-12", "attributes": {"env": ["prod"], "team": ["sre"]}}
     """
-    state = state_of(ctx)
     if mode == "merge":
         case = await state.client.get_case(case_id)
         wanted = {**case.attributes.attributes, **attributes}
@@ -81,7 +80,7 @@ async def update_case_custom_attribute(
             "for multi-value attributes.",
         ),
     ],
-    ctx: ToolContext,
+    state: State,
 ) -> Annotated[CallToolResult, CaseView]:
     """Set one custom attribute of a case, checked against its case type's configuration.
 
@@ -89,7 +88,6 @@ async def update_case_custom_attribute(
     a value that does not fit gets an error saying what the attribute takes.
     Example: {"case_id": "SEC-9", "key": "cvss_score", "value": 8.1}
     """
-    state = state_of(ctx)
     case = await state.client.get_case(case_id)
     config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
     checked = check_value(config, value)
@@ -115,8 +113,7 @@ class AttributeDeletion(Deletion[AttributeLoss]):
     """What delete_case_custom_attribute did: deleted or not, why, and the value at stake."""
 
 
-async def _read_attribute_loss(case_id: str, key: str, ctx: ToolContext) -> Loss[AttributeLoss]:
-    state = state_of(ctx)
+async def _read_attribute_loss(case_id: str, key: str, state: State) -> Loss[AttributeLoss]:
     case = await state.client.get_case(case_id)
     config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
     stored_key = config.attributes.key or key

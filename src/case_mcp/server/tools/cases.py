@@ -11,7 +11,7 @@ from pydantic import Field
 
 from case_mcp.models import CustomAttributeValue, Project
 from case_mcp.server._errors import Creation
-from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._state import State
 from case_mcp.server.guardrails._spec import ToolSpec, named_by_arguments
 from case_mcp.server.tools._custom_values import CustomValueInput, check_value
 from case_mcp.server.tools._lookup import Lookup, user_handle
@@ -55,20 +55,19 @@ def case_not_found(arguments: Mapping[str, Any]) -> str:
     return f"Case {arguments['case_id']!r} was not found. search_cases finds cases and their keys."
 
 
-async def get_case(case_id: CaseId, ctx: ToolContext) -> Annotated[CallToolResult, CaseView]:
+async def get_case(case_id: CaseId, state: State) -> Annotated[CallToolResult, CaseView]:
     """Get one case: status, priority, assignee, project, description, attributes.
 
     Use this tool when you have a case key or id and need its details; use
     get_case_timeline for its comments and history.
     Example: {"case_id": "SEC-12"}
     """
-    state = state_of(ctx)
     case = await state.client.get_case(case_id)
     return result(await case_view(case, state.lookup))
 
 
 async def search_cases(
-    ctx: ToolContext,
+    state: State,
     query: Annotated[
         str,
         Field(
@@ -111,7 +110,6 @@ async def search_cases(
     attributes or text. The answer says how many cases match and whether more pages exist.
     Example: {"query": "service:checkout-api -status:closed", "priority": "P1"}
     """
-    state = state_of(ctx)
     terms = [query.strip()] if query.strip() else []
     if status:
         terms.append(facet("status_group", status))
@@ -148,7 +146,7 @@ async def create_case(
     title: Annotated[
         str, Field(min_length=1, max_length=1000, description="One line: what is wrong or needed.")
     ],
-    ctx: ToolContext,
+    state: State,
     project: Annotated[
         str | None,
         Field(
@@ -182,7 +180,6 @@ async def create_case(
     first to avoid a duplicate.
     Example: {"title": "Checkout 5xx above 2%", "project": "OPS", "priority": "P2"}
     """
-    state = state_of(ctx)
     lookup = state.lookup
     project_id = (await _project_for_new_case(lookup, project)).id
     kind = await lookup.case_type(case_type or STANDARD_TYPE_ID)

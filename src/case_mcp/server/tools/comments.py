@@ -13,7 +13,7 @@ from pydantic import Field
 
 from case_mcp.models import TimelineCell
 from case_mcp.server._errors import Creation
-from case_mcp.server._state import ServerState, ToolContext, state_of
+from case_mcp.server._state import ServerState, State, ToolContext
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
@@ -69,7 +69,7 @@ async def read_timeline(state: ServerState, case_id: str, page: int, page_size: 
 
 async def get_case_timeline(
     case_id: CaseId,
-    ctx: ToolContext,
+    state: State,
     page: Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")] = 1,
     page_size: Annotated[
         int, Field(ge=1, le=100, description="Entries per page, 1 to 100.")
@@ -81,7 +81,7 @@ async def get_case_timeline(
     to find a comment's id. Page back with next_page while has_more is true.
     Example: {"case_id": "SEC-12", "page_size": 10}
     """
-    return result(await read_timeline(state_of(ctx), case_id, page, page_size))
+    return result(await read_timeline(state, case_id, page, page_size))
 
 
 async def add_case_comment(
@@ -94,7 +94,7 @@ async def add_case_comment(
             description="The comment text; Markdown is rendered.",
         ),
     ],
-    ctx: ToolContext,
+    state: State,
 ) -> Annotated[CallToolResult, CommentView]:
     """Add a comment to a case; returns the new comment's id.
 
@@ -104,7 +104,7 @@ async def add_case_comment(
     """
     if not comment.strip():
         raise ToolError("The comment is blank. Write the text to post.")
-    cell = await state_of(ctx).client.comment_case(case_id, comment)
+    cell = await state.client.comment_case(case_id, comment)
     return result(
         CommentView(
             id=cell.id,
@@ -157,8 +157,7 @@ async def _find_comment(state: ServerState, case_id: str, comment_id: str) -> Ti
     )
 
 
-async def _read_comment_loss(case_id: str, comment_id: str, ctx: ToolContext) -> Loss[CommentLoss]:
-    state = state_of(ctx)
+async def _read_comment_loss(case_id: str, comment_id: str, state: State) -> Loss[CommentLoss]:
     case = await state.client.get_case(case_id)
     cell = await _find_comment(state, case.id, comment_id)
     if cell is None or cell.attributes.deleted_at is not None:

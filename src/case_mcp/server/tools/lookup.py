@@ -7,7 +7,7 @@ from typing import Annotated
 from mcp.types import CallToolResult
 from pydantic import Field
 
-from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._state import State
 from case_mcp.server.guardrails._spec import ToolSpec
 from case_mcp.server.tools._render import result
 from case_mcp.server.tools._views import (
@@ -20,19 +20,19 @@ from case_mcp.server.tools._views import (
 )
 
 
-async def list_case_types(ctx: ToolContext) -> Annotated[CallToolResult, CaseTypeList]:
+async def list_case_types(state: State) -> Annotated[CallToolResult, CaseTypeList]:
     """List the case types (Standard, Security, ...) and the statuses each one offers.
 
     Use this tool to choose a type for create_case, or to learn which status names
     update_case_status accepts for a case of a given type.
     Example: {}
     """
-    types = await state_of(ctx).lookup.case_types()
+    types = await state.lookup.case_types()
     return result(CaseTypeList(case_types=[case_type_view(case_type) for case_type in types]))
 
 
 async def list_custom_attributes(
-    ctx: ToolContext,
+    state: State,
     case_type: Annotated[
         str | None,
         Field(
@@ -47,7 +47,6 @@ async def list_custom_attributes(
     attributes, to learn which keys a case's type has and which values they take.
     Example: {"case_type": "Security"}
     """
-    state = state_of(ctx)
     types = await state.lookup.case_types()
     if case_type is None:
         configs = await state.client.get_all_custom_attributes()
@@ -63,7 +62,7 @@ async def list_custom_attributes(
 
 
 async def find_users(
-    ctx: ToolContext,
+    state: State,
     query: Annotated[
         str,
         Field(
@@ -81,7 +80,7 @@ async def find_users(
     Example: {"query": "maya"}
     """
     # The users API counts pages from 0; ours count from 1.
-    found = await state_of(ctx).client.list_users(
+    found = await state.client.list_users(
         query.strip() or None, page_size=page_size, page_number=page - 1
     )
     total = (

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from case_mcp.errors import BadRequestError
 from case_mcp.server._errors import Creation
-from case_mcp.server._state import ServerState, ToolContext, state_of
+from case_mcp.server._state import ServerState, State, ToolContext
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted
@@ -35,26 +35,25 @@ def _gone(arguments: Mapping[str, Any]) -> str:
     return f"Project {arguments['project']!r} was not found. list_projects shows the projects."
 
 
-async def list_projects(ctx: ToolContext) -> Annotated[CallToolResult, ProjectList]:
+async def list_projects(state: State) -> Annotated[CallToolResult, ProjectList]:
     """List every project: its key, name and id.
 
     Use this tool to learn which projects exist before creating or moving a case, or to
     turn a project name into its key.
     Example: {}
     """
-    projects = await state_of(ctx).lookup.projects(fresh=True)
+    projects = await state.lookup.projects(fresh=True)
     return result(ProjectList(projects=[project_view(project) for project in projects]))
 
 
 async def get_project(
-    project: ProjectKeyOrId, ctx: ToolContext
+    project: ProjectKeyOrId, state: State
 ) -> Annotated[CallToolResult, ProjectView]:
     """Get one project by key or id.
 
     Use this tool to check that a project exists, or to find its id or name from its key.
     Example: {"project": "SEC"}
     """
-    state = state_of(ctx)
     # Read the project itself: a copied list may still hold one deleted elsewhere.
     found = await state.client.get_project((await state.lookup.project(project)).id)
     return result(project_view(found))
@@ -70,7 +69,7 @@ async def create_project(
         ),
     ],
     name: Annotated[str, Field(min_length=1, max_length=200, description="Display name.")],
-    ctx: ToolContext,
+    state: State,
 ) -> Annotated[CallToolResult, ProjectView]:
     """Create a project that cases can be filed in.
 
@@ -78,7 +77,6 @@ async def create_project(
     list_projects first, a key cannot be reused.
     Example: {"key": "NET", "name": "Network Operations"}
     """
-    state = state_of(ctx)
     project = await state.client.create_project(key.upper(), name.strip())
     state.lookup.projects_changed()
     return result(project_view(project))
@@ -97,8 +95,7 @@ class ProjectDeletion(Deletion[ProjectLoss]):
     """What delete_project did: deleted or not, why, and the project at stake."""
 
 
-async def _read_project_loss(project: str, ctx: ToolContext) -> Loss[ProjectLoss]:
-    state = state_of(ctx)
+async def _read_project_loss(project: str, state: State) -> Loss[ProjectLoss]:
     # Fresh from Datadog, not the lookup's copy: the person approves what is there now.
     found = await state.client.get_project((await state.lookup.project(project)).id)
     key = found.attributes.key or found.id
