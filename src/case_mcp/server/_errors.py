@@ -1,8 +1,9 @@
 """Client errors as tool errors a model can act on.
 
 Only `ToolError` text reaches the model; anything else becomes the SDK's generic message. So
-every tool body runs inside `reported(...)`, which turns each kind of failure into one short
-paragraph: what happened, and what to do next (`explain`).
+every tool runs inside `reported(...)` (registration wraps each handler once, with the hints
+its spec declares), which turns each kind of failure into one short paragraph: what
+happened, and what to do next (`explain`).
 
 The text is built from trusted parts only: our own words, the HTTP status, the API host the
 operator configured, Datadog's rate-limit reset time, and from Datadog's answers only names

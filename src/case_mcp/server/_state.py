@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Annotated, Any, TypeAlias
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.resolve import Resolve
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
@@ -63,3 +64,14 @@ def lifespan_for(
 def state_of(ctx: ToolContext) -> ServerState:
     """The shared state of the running server, from a handler's context."""
     return ctx.request_context.lifespan_context
+
+
+# Async although it never waits: the SDK runs a plain function resolver on a worker thread.
+async def _state(ctx: ToolContext) -> ServerState:
+    return state_of(ctx)
+
+
+State: TypeAlias = Annotated[ServerState, Resolve(_state)]
+"""A tool handler's (or a delete's reader's) parameter for the server's state. The SDK fills
+it before the handler runs (a resolver that asks nothing, so it never reaches the request
+state), and leaves it out of the input schema: no model sees it or can set it."""

@@ -1,9 +1,10 @@
 """The guardrails: what stands between a model's call and Datadog.
 
 Which tools are offered and why (`_spec`), project scope (`_scope`), confirmation of deletes
-and its tokens (`_confirm`, `_approvals`, `_tokens`, `_keys`, `_request_state`), the audit log
-(`_audit`) and untrusted text (`_sanitize`, `_question`). The modules are the server's own:
-its other rooms import them directly, and nothing outside `case_mcp.server` does.
+and its tokens (`_confirm`, `_confirmed_delete`, `_approvals`, `_tokens`, `_keys`,
+`_request_state`), the audit log (`_audit`) and untrusted text (`_sanitize`, `_question`).
+The modules are the server's own: its other rooms import them directly, and nothing outside
+`case_mcp.server` does.
 
 A call passes these layers in this order, outermost first; each is added in one place:
 

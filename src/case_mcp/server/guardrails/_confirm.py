@@ -1,9 +1,11 @@
 """Confirmed deletes: `delete_project`, `delete_case_comment` and `delete_case_custom_attribute`
 never act without a human's approval.
 
-Before a deleting tool's body runs, two resolvers (the SDK's `Resolve` mechanism, which asks
-the client in both protocol eras: a live ``elicitation/create`` on 2025-11-25 sessions, an
-``input_required`` round trip on 2026-07-28) prepare the approval:
+Each deleting tool declares only its reader and its delete (`_confirmed_delete`), which
+builds the rest of this flow. Before the tool's body runs, two resolvers (the SDK's
+`Resolve` mechanism, which asks the client in both protocol eras: a live
+``elicitation/create`` on 2025-11-25 sessions, an ``input_required`` round trip on
+2026-07-28) prepare the approval:
 
 1. the tool's *reader* reads the target from Datadog and describes what the delete would
    destroy, as a `Loss`: the project's key, name and case count (the approval covers the

@@ -1,10 +1,13 @@
-"""A tool is a spec: its name, title, toolset, kind, handler, audit target and HTTP scope.
+"""A tool is a spec: its name, title, toolset, kind, handler, audit target, HTTP scope and
+what a model is told when Datadog does not find what the call names.
 
 The kind is the one source of truth for a tool's safety annotations and for the operator's
 modes: a model sees `readOnlyHint`, `destructiveHint`, `idempotentHint` and `openWorldHint`
 derived from it, never set by hand tool by tool, and read-only mode keeps the ``read`` ones.
 
-`register` adds the offered tools and one guard around every ``tools/call``:
+`register` adds each offered tool's handler wrapped once (`reporting`), so a failure of the
+client anywhere in it reaches the model in words (`case_mcp.server._errors`) with the spec's
+not-found hint, and one guard around every ``tools/call``:
 
 - a call to a tool of the inventory that the operator withheld (read-only mode, no
   deletes, toolsets, allow and deny lists) is refused in words that say why, instead of as
@@ -17,6 +20,7 @@ derived from it, never set by hand tool by tool, and read-only mode keeps the ``
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import re
@@ -33,7 +37,8 @@ from pydantic import ValidationError
 
 from case_mcp.client import Effect
 from case_mcp.config import ServerOptions
-from case_mcp.errors import ConfigurationError
+from case_mcp.errors import ConfigurationError, DatadogError, InvalidRequestError
+from case_mcp.server._errors import Creation, tool_error
 from case_mcp.server.guardrails import _audit
 from case_mcp.server.guardrails._sanitize import clean_text
 
@@ -52,6 +57,10 @@ cases:write: every tool (writing implies reading)."""
 
 READ_SCOPE: Final[HttpScope] = "cases:read"
 WRITE_SCOPE: Final[HttpScope] = "cases:write"
+
+NotFoundHint = str | Callable[[Mapping[str, Any]], str]
+"""What a model is told on a 404: which id was not found and which tool finds valid ones;
+a text, or one worked out from the call's arguments."""
 
 AuditTargetOf = Callable[[Mapping[str, Any], Mapping[str, Any] | None], Mapping[str, Any]]
 """What a call acts on, from its arguments and (for a create) the data of its answer."""
@@ -94,6 +103,13 @@ class ToolSpec:
     handler: Callable[..., Awaitable[CallToolResult]]
     audit_target: AuditTargetOf = named_by_arguments
     """What its audit record names; identifiers only (see `audit_target`)."""
+    not_found: NotFoundHint = ""
+    """What a model is told when Datadog does not find what the call names (a generic text
+    when empty)."""
+    created: Creation | None = None
+    """For a tool that creates something: what to say when the outcome is unknown."""
+    conflict: str = ""
+    """What a model is told on a 409 (a generic text when empty)."""
 
     @property
     def scope(self) -> HttpScope:
@@ -200,7 +216,7 @@ def register(
             ) from None
     for spec in specs:
         server.add_tool(
-            spec.handler,
+            reporting(spec),
             name=spec.name,
             title=spec.title,
             description=spec.description,
@@ -210,6 +226,31 @@ def register(
     known = {spec.name: spec for spec in [*specs, *inventory]}
     audit = audit or _audit.AuditLog(options.audit_log)
     server.middleware.append(_Guard(options, known, audit))
+
+
+def reporting(spec: ToolSpec) -> Callable[..., Awaitable[CallToolResult]]:
+    """The spec's handler, with the client's failures turned into errors a model can act on.
+
+    `functools.wraps` keeps the handler's signature, annotations and docstring, from which
+    the SDK derives the input and output schemas and finds the context and `Resolve`
+    parameters, so the tool a model sees is the handler's.
+    """
+    handler = spec.handler
+    signature = inspect.signature(handler)
+
+    @functools.wraps(handler)
+    async def reported_handler(*args: Any, **kwargs: Any) -> CallToolResult:
+        try:
+            return await handler(*args, **kwargs)
+        except (DatadogError, InvalidRequestError) as error:
+            hint = spec.not_found
+            if callable(hint):
+                bound = signature.bind_partial(*args, **kwargs)
+                bound.apply_defaults()
+                hint = hint(bound.arguments)
+            raise tool_error(error, hint, created=spec.created, conflict=spec.conflict) from error
+
+    return reported_handler
 
 
 class _Guard:

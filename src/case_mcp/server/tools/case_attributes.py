@@ -8,33 +8,24 @@ which the tools look up so the model never has to repeat it.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resolve import Elicit, Resolve
+from mcp.server.mcpserver.resolve import Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import Case, CaseType
-from case_mcp.server._errors import reported
-from case_mcp.server._state import ToolContext, state_of
-from case_mcp.server.guardrails._confirm import (
-    Answer,
-    ConfirmationToken,
-    Deletion,
-    Loss,
-    NotAsked,
-    TypedKey,
-    ask,
-    settle,
-)
+from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
+from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted, shown_value
 from case_mcp.server.guardrails._spec import ToolSpec
 from case_mcp.server.tools._custom_values import CustomValueInput, check_value
 from case_mcp.server.tools._lookup import Lookup
 from case_mcp.server.tools._render import result
 from case_mcp.server.tools._views import CaseView, CustomValue, View, case_view
-from case_mcp.server.tools.cases import CaseId, not_found
+from case_mcp.server.tools.cases import CaseId, case_not_found
 
 AttributeKey = Annotated[
     str,
@@ -56,7 +47,7 @@ async def update_case_attributes(
             "An empty list removes the name.",
         ),
     ],
-    ctx: ToolContext,
+    state: State,
     mode: Annotated[
         Literal["merge", "replace"],
         Field(description="merge: set only the names given; replace: these become all of them."),
@@ -68,17 +59,15 @@ async def update_case_attributes(
     mode "replace" makes the given map the whole set.
     Example: {"case_id": "OPS-12", "attributes": {"env": ["prod"], "team": ["sre"]}}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        if mode == "merge":
-            case = await state.client.get_case(case_id)
-            wanted = {**case.attributes.attributes, **attributes}
-            case_id = case.id
-        else:
-            wanted = dict(attributes)
-        values = {name.strip(): items for name, items in wanted.items() if items}
-        updated = await state.client.update_attributes(case_id, values)
-        return result(await case_view(updated, state.lookup))
+    if mode == "merge":
+        case = await state.client.get_case(case_id)
+        wanted = {**case.attributes.attributes, **attributes}
+        case_id = case.id
+    else:
+        wanted = dict(attributes)
+    values = {name.strip(): items for name, items in wanted.items() if items}
+    updated = await state.client.update_attributes(case_id, values)
+    return result(await case_view(updated, state.lookup))
 
 
 async def update_case_custom_attribute(
@@ -91,7 +80,7 @@ async def update_case_custom_attribute(
             "for multi-value attributes.",
         ),
     ],
-    ctx: ToolContext,
+    state: State,
 ) -> Annotated[CallToolResult, CaseView]:
     """Set one custom attribute of a case, checked against its case type's configuration.
 
@@ -99,19 +88,17 @@ async def update_case_custom_attribute(
     a value that does not fit gets an error saying what the attribute takes.
     Example: {"case_id": "SEC-9", "key": "cvss_score", "value": 8.1}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.get_case(case_id)
-        config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
-        checked = check_value(config, value)
-        updated = await state.client.update_case_custom_attribute(
-            case.id,
-            config.attributes.key or key,
-            checked.value,
-            type=checked.type,
-            is_multi=checked.is_multi,
-        )
-        return result(await case_view(updated, state.lookup))
+    case = await state.client.get_case(case_id)
+    config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
+    checked = check_value(config, value)
+    updated = await state.client.update_case_custom_attribute(
+        case.id,
+        config.attributes.key or key,
+        checked.value,
+        type=checked.type,
+        is_multi=checked.is_multi,
+    )
+    return result(await case_view(updated, state.lookup))
 
 
 class AttributeLoss(View):
@@ -126,11 +113,9 @@ class AttributeDeletion(Deletion[AttributeLoss]):
     """What delete_case_custom_attribute did: deleted or not, why, and the value at stake."""
 
 
-async def _read_attribute_loss(case_id: str, key: str, ctx: ToolContext) -> Loss[AttributeLoss]:
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.get_case(case_id)
-        config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
+async def _read_attribute_loss(case_id: str, key: str, state: State) -> Loss[AttributeLoss]:
+    case = await state.client.get_case(case_id)
+    config = await state.lookup.custom_attribute(await _type_of(case, state.lookup), key)
     stored_key = config.attributes.key or key
     name = case.attributes.key or case.id
     current = case.attributes.custom_attributes.get(stored_key)
@@ -156,18 +141,25 @@ async def _read_attribute_loss(case_id: str, key: str, ctx: ToolContext) -> Loss
     )
 
 
-async def _confirm_attribute(
-    loss: Annotated[Loss[AttributeLoss], Resolve(_read_attribute_loss)], ctx: ToolContext
-) -> NotAsked | Elicit[TypedKey]:
-    return await ask(loss, ctx)
+async def _delete_attribute(state: ServerState, loss: Loss[AttributeLoss]) -> str:
+    await state.client.delete_case_custom_attribute(loss.facts["case"], loss.preview.key)
+    return (
+        f"Deleted custom attribute {loss.preview.key!r} of {loss.key} "
+        f"(its value was {shown_value(loss.preview.value)})."
+    )
+
+
+_DELETE: Final = ConfirmedDelete(
+    _read_attribute_loss, _delete_attribute, outcome=AttributeDeletion, not_found=case_not_found
+)
 
 
 async def delete_case_custom_attribute(
     case_id: CaseId,
     key: AttributeKey,
     ctx: ToolContext,
-    loss: Annotated[Loss[AttributeLoss], Resolve(_read_attribute_loss)],
-    answer: Annotated[Answer, Resolve(_confirm_attribute)],
+    loss: Annotated[Loss[AttributeLoss], Resolve(_DELETE.read)],
+    answer: Annotated[Answer, Resolve(_DELETE.confirm)],
     confirmation_token: ConfirmationToken = None,
 ) -> Annotated[CallToolResult, AttributeDeletion]:
     """Delete one custom attribute's value from a case, once a person confirms.
@@ -178,28 +170,8 @@ async def delete_case_custom_attribute(
     user approves.
     Example: {"case_id": "SEC-9", "key": "cvss_score"}
     """
-    state = state_of(ctx)
-
-    async def reread() -> Loss[AttributeLoss]:
-        return await _read_attribute_loss(case_id, key, ctx)
-
-    async def delete() -> str:
-        with reported(not_found(case_id)):
-            await state.client.delete_case_custom_attribute(loss.facts["case"], loss.preview.key)
-        return (
-            f"Deleted custom attribute {loss.preview.key!r} of {loss.key} "
-            f"(its value was {shown_value(loss.preview.value)})."
-        )
-
-    return await settle(
-        ctx,
-        loss,
-        answer,
-        confirmation_token,
-        outcome=AttributeDeletion,
-        arguments={"case_id": case_id, "key": key, "confirmation_token": confirmation_token},
-        reread=reread,
-        delete=delete,
+    return await _DELETE.settle(
+        ctx, loss, answer, case_id=case_id, key=key, confirmation_token=confirmation_token
     )
 
 
@@ -220,6 +192,7 @@ TOOLS = [
         "cases",
         "idempotent_write",
         update_case_attributes,
+        not_found=case_not_found,
     ),
     ToolSpec(
         "update_case_custom_attribute",
@@ -227,6 +200,7 @@ TOOLS = [
         "cases",
         "idempotent_write",
         update_case_custom_attribute,
+        not_found=case_not_found,
     ),
     ToolSpec(
         "delete_case_custom_attribute",

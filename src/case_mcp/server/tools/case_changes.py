@@ -7,6 +7,7 @@ each returns the case as it is afterwards.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -15,12 +16,17 @@ from mcp.types import CallToolResult
 from pydantic import BeforeValidator, Field
 
 from case_mcp.models import CaseType, StatusesConfig, StatusGroupConfig
-from case_mcp.server._errors import reported
-from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._state import State
 from case_mcp.server.guardrails._spec import ToolSpec
 from case_mcp.server.tools._render import result
 from case_mcp.server.tools._views import CaseView, case_view
-from case_mcp.server.tools.cases import Assignee, CaseId, Priority, ProjectKey, not_found
+from case_mcp.server.tools.cases import (
+    Assignee,
+    CaseId,
+    Priority,
+    ProjectKey,
+    case_not_found,
+)
 
 Changed = Annotated[CallToolResult, CaseView]
 StatusGroup = Literal["OPEN", "IN_PROGRESS", "CLOSED"]
@@ -41,17 +47,15 @@ def _written_as_a_date(value: object) -> object:
 async def update_case_title(
     case_id: CaseId,
     title: Annotated[str, Field(min_length=1, max_length=1000, description="The new title.")],
-    ctx: ToolContext,
+    state: State,
 ) -> Changed:
     """Change a case's title.
 
     Use this tool when the title no longer says what the case is about.
     Example: {"case_id": "OPS-12", "title": "Checkout 5xx after the 14:05 deploy"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.update_case_title(case_id, title)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.update_case_title(case_id, title)
+    return result(await case_view(case, state.lookup))
 
 
 async def update_case_description(
@@ -59,22 +63,20 @@ async def update_case_description(
     description: Annotated[
         str, Field(max_length=20_000, description="The new description (Markdown); replaces it.")
     ],
-    ctx: ToolContext,
+    state: State,
 ) -> Changed:
     """Replace a case's description.
 
     Use this tool to rewrite the description; to add a note, use add_case_comment instead.
     Example: {"case_id": "OPS-12", "description": "Impact: 2% of checkouts fail."}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.update_case_description(case_id, description)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.update_case_description(case_id, description)
+    return result(await case_view(case, state.lookup))
 
 
 async def update_case_status(
     case_id: CaseId,
-    ctx: ToolContext,
+    state: State,
     status: Annotated[
         StatusGroup | None,
         Field(description="Move to the case type's default status of this group."),
@@ -95,19 +97,15 @@ async def update_case_status(
     """
     if (status is None) == (status_name is None):
         raise ToolError("Give either status (OPEN, IN_PROGRESS or CLOSED) or status_name.")
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.get_case(case_id)
-        case_type = await state.lookup.case_type_of(case.attributes.type_id)
-        if case_type is None or case_type.attributes.statuses_config is None:
-            # Nothing to check against: Datadog decides, and says why it refuses.
-            updated = await state.client.update_status(case.id, status, status_name)
-        else:
-            name = _status_name(
-                case_type, case_type.attributes.statuses_config, status, status_name
-            )
-            updated = await state.client.update_status(case.id, status_name=name)
-        return result(await case_view(updated, state.lookup))
+    case = await state.client.get_case(case_id)
+    case_type = await state.lookup.case_type_of(case.attributes.type_id)
+    if case_type is None or case_type.attributes.statuses_config is None:
+        # Nothing to check against: Datadog decides, and says why it refuses.
+        updated = await state.client.update_status(case.id, status, status_name)
+    else:
+        name = _status_name(case_type, case_type.attributes.statuses_config, status, status_name)
+        updated = await state.client.update_status(case.id, status_name=name)
+    return result(await case_view(updated, state.lookup))
 
 
 def _status_name(
@@ -147,17 +145,15 @@ def _status_name(
 async def update_case_priority(
     case_id: CaseId,
     priority: Annotated[Priority, Field(description="P1 is the most urgent.")],
-    ctx: ToolContext,
+    state: State,
 ) -> Changed:
     """Change a case's priority.
 
     Use this tool when a case's urgency changed.
     Example: {"case_id": "SEC-4", "priority": "P1"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.update_priority(case_id, priority)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.update_priority(case_id, priority)
+    return result(await case_view(case, state.lookup))
 
 
 async def update_case_due_date(
@@ -167,122 +163,85 @@ async def update_case_due_date(
         BeforeValidator(_written_as_a_date),
         Field(description="The date it should be resolved by, YYYY-MM-DD; null clears it."),
     ],
-    ctx: ToolContext,
+    state: State,
 ) -> Changed:
     """Set the date a case should be resolved by, or clear it with null.
 
     Use this tool when a case gets a deadline or its deadline moves.
     Example: {"case_id": "SEC-4", "due_date": "2026-12-31"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.update_case_due_date(case_id, due_date)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.update_case_due_date(case_id, due_date)
+    return result(await case_view(case, state.lookup))
 
 
-async def assign_case(case_id: CaseId, assignee: Assignee, ctx: ToolContext) -> Changed:
+async def assign_case(case_id: CaseId, assignee: Assignee, state: State) -> Changed:
     """Assign a case to a user, replacing any assignee.
 
     Use this tool to hand a case to someone; find_users finds people by name.
     Example: {"case_id": "OPS-12", "assignee": "maya.chen@demo-org.example"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        user = await state.lookup.user(assignee)
-        case = await state.client.assign_case(case_id, user.id)
-        return result(await case_view(case, state.lookup))
+    user = await state.lookup.user(assignee)
+    case = await state.client.assign_case(case_id, user.id)
+    return result(await case_view(case, state.lookup))
 
 
-async def unassign_case(case_id: CaseId, ctx: ToolContext) -> Changed:
+async def unassign_case(case_id: CaseId, state: State) -> Changed:
     """Remove a case's assignee.
 
     Use this tool to put a case back in the unassigned queue.
     Example: {"case_id": "OPS-12"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.unassign_case(case_id)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.unassign_case(case_id)
+    return result(await case_view(case, state.lookup))
 
 
-async def archive_case(case_id: CaseId, ctx: ToolContext) -> Changed:
+async def archive_case(case_id: CaseId, state: State) -> Changed:
     """Archive a case: searches leave it out; unarchive_case brings it back.
 
     Use this tool for duplicates and noise that should leave the queue; to finish work,
     close it with update_case_status instead.
     Example: {"case_id": "OPS-12"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.archive_case(case_id)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.archive_case(case_id)
+    return result(await case_view(case, state.lookup))
 
 
-async def unarchive_case(case_id: CaseId, ctx: ToolContext) -> Changed:
+async def unarchive_case(case_id: CaseId, state: State) -> Changed:
     """Bring an archived case back into searches.
 
     Use this tool when an archived case is relevant again (search_cases finds archived
     cases with archived:true).
     Example: {"case_id": "OPS-12"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.unarchive_case(case_id)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.unarchive_case(case_id)
+    return result(await case_view(case, state.lookup))
 
 
-async def move_case_to_project(case_id: CaseId, project: ProjectKey, ctx: ToolContext) -> Changed:
+async def move_case_to_project(case_id: CaseId, project: ProjectKey, state: State) -> Changed:
     """Move a case to another project; it gets a key there, and its old key still works.
 
     Use this tool when a case was filed in the wrong project.
     Example: {"case_id": "OPS-12", "project": "SEC"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        target = await state.lookup.project(project)
-        case = await state.client.move_case_to_project(case_id, target.id)
-        return result(await case_view(case, state.lookup))
+    target = await state.lookup.project(project)
+    case = await state.client.move_case_to_project(case_id, target.id)
+    return result(await case_view(case, state.lookup))
+
+
+def _change(name: str, title: str, handler: Callable[..., Awaitable[CallToolResult]]) -> ToolSpec:
+    """A tool of this module: it sets one field of the case its ``case_id`` names."""
+    return ToolSpec(name, title, "cases", "idempotent_write", handler, not_found=case_not_found)
 
 
 TOOLS = [
-    ToolSpec("update_case_title", "Retitle a case", "cases", "idempotent_write", update_case_title),
-    ToolSpec(
-        "update_case_description",
-        "Replace a case's description",
-        "cases",
-        "idempotent_write",
-        update_case_description,
-    ),
-    ToolSpec(
-        "update_case_status",
-        "Change a case's status",
-        "cases",
-        "idempotent_write",
-        update_case_status,
-    ),
-    ToolSpec(
-        "update_case_priority",
-        "Change a case's priority",
-        "cases",
-        "idempotent_write",
-        update_case_priority,
-    ),
-    ToolSpec(
-        "update_case_due_date",
-        "Set or clear a case's due date",
-        "cases",
-        "idempotent_write",
-        update_case_due_date,
-    ),
-    ToolSpec("assign_case", "Assign a case", "cases", "idempotent_write", assign_case),
-    ToolSpec("unassign_case", "Unassign a case", "cases", "idempotent_write", unassign_case),
-    ToolSpec("archive_case", "Archive a case", "cases", "idempotent_write", archive_case),
-    ToolSpec("unarchive_case", "Unarchive a case", "cases", "idempotent_write", unarchive_case),
-    ToolSpec(
-        "move_case_to_project",
-        "Move a case to another project",
-        "cases",
-        "idempotent_write",
-        move_case_to_project,
-    ),
+    _change("update_case_title", "Retitle a case", update_case_title),
+    _change("update_case_description", "Replace a case's description", update_case_description),
+    _change("update_case_status", "Change a case's status", update_case_status),
+    _change("update_case_priority", "Change a case's priority", update_case_priority),
+    _change("update_case_due_date", "Set or clear a case's due date", update_case_due_date),
+    _change("assign_case", "Assign a case", assign_case),
+    _change("unassign_case", "Unassign a case", unassign_case),
+    _change("archive_case", "Archive a case", archive_case),
+    _change("unarchive_case", "Unarchive a case", unarchive_case),
+    _change("move_case_to_project", "Move a case to another project", move_case_to_project),
 ]

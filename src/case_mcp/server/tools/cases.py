@@ -10,8 +10,8 @@ from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import CustomAttributeValue, Project
-from case_mcp.server._errors import Creation, reported
-from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._errors import Creation
+from case_mcp.server._state import State
 from case_mcp.server.guardrails._spec import ToolSpec, named_by_arguments
 from case_mcp.server.tools._custom_values import CustomValueInput, check_value
 from case_mcp.server.tools._lookup import Lookup, user_handle
@@ -50,25 +50,24 @@ _A_CASE: Final = Creation(
 )
 
 
-def not_found(case_id: str) -> str:
-    return f"Case {case_id!r} was not found. search_cases finds cases and their keys."
+def case_not_found(arguments: Mapping[str, Any]) -> str:
+    """The not-found hint of a tool that names a case by ``case_id``."""
+    return f"Case {arguments['case_id']!r} was not found. search_cases finds cases and their keys."
 
 
-async def get_case(case_id: CaseId, ctx: ToolContext) -> Annotated[CallToolResult, CaseView]:
+async def get_case(case_id: CaseId, state: State) -> Annotated[CallToolResult, CaseView]:
     """Get one case: status, priority, assignee, project, description, attributes.
 
     Use this tool when you have a case key or id and need its details; use
     get_case_timeline for its comments and history.
     Example: {"case_id": "SEC-12"}
     """
-    state = state_of(ctx)
-    with reported(not_found(case_id)):
-        case = await state.client.get_case(case_id)
-        return result(await case_view(case, state.lookup))
+    case = await state.client.get_case(case_id)
+    return result(await case_view(case, state.lookup))
 
 
 async def search_cases(
-    ctx: ToolContext,
+    state: State,
     query: Annotated[
         str,
         Field(
@@ -111,7 +110,6 @@ async def search_cases(
     attributes or text. The answer says how many cases match and whether more pages exist.
     Example: {"query": "service:checkout-api -status:closed", "priority": "P1"}
     """
-    state = state_of(ctx)
     terms = [query.strip()] if query.strip() else []
     if status:
         terms.append(facet("status_group", status))
@@ -124,14 +122,13 @@ async def search_cases(
         # Unquoted, none is the search syntax's word for "unassigned"; quoted, a person.
         who = user_handle(assignee)
         terms.append("assignee:none" if who.lower() == "none" else facet("assignee", who))
-    with reported("No cases matched."):
-        found = await state.client.search_cases(
-            " ".join(terms) or None,
-            page_size=page_size,
-            page_number=page,
-            sort_field=sort,
-            sort_ascending=ascending,
-        )
+    found = await state.client.search_cases(
+        " ".join(terms) or None,
+        page_size=page_size,
+        page_number=page,
+        sort_field=sort,
+        sort_ascending=ascending,
+    )
     project_keys = {p.id: p.attributes.key or p.id for p in await state.lookup.projects()}
     return result(
         CaseSearchResult(
@@ -149,7 +146,7 @@ async def create_case(
     title: Annotated[
         str, Field(min_length=1, max_length=1000, description="One line: what is wrong or needed.")
     ],
-    ctx: ToolContext,
+    state: State,
     project: Annotated[
         str | None,
         Field(
@@ -183,26 +180,24 @@ async def create_case(
     first to avoid a duplicate.
     Example: {"title": "Checkout 5xx above 2%", "project": "OPS", "priority": "P2"}
     """
-    state = state_of(ctx)
     lookup = state.lookup
-    with reported("The project, case type or assignee was not found.", created=_A_CASE):
-        project_id = (await _project_for_new_case(lookup, project)).id
-        kind = await lookup.case_type(case_type or STANDARD_TYPE_ID)
-        assignee_id = (await lookup.user(assignee)).id if assignee else None
-        values: dict[str, CustomAttributeValue] = {}
-        for key, value in (custom_attributes or {}).items():
-            config = await lookup.custom_attribute(kind, key)
-            values[config.attributes.key or key] = check_value(config, value).to_model()
-        case = await state.client.create_case(
-            title,
-            type_id=kind.id,
-            project_id=project_id,
-            priority=priority,
-            description=description,
-            assignee_id=assignee_id,
-            custom_attributes=values or None,
-        )
-        return result(await case_view(case, lookup))
+    project_id = (await _project_for_new_case(lookup, project)).id
+    kind = await lookup.case_type(case_type or STANDARD_TYPE_ID)
+    assignee_id = (await lookup.user(assignee)).id if assignee else None
+    values: dict[str, CustomAttributeValue] = {}
+    for key, value in (custom_attributes or {}).items():
+        config = await lookup.custom_attribute(kind, key)
+        values[config.attributes.key or key] = check_value(config, value).to_model()
+    case = await state.client.create_case(
+        title,
+        type_id=kind.id,
+        project_id=project_id,
+        priority=priority,
+        description=description,
+        assignee_id=assignee_id,
+        custom_attributes=values or None,
+    )
+    return result(await case_view(case, lookup))
 
 
 async def _project_for_new_case(lookup: Lookup, project: str | None) -> Project:
@@ -228,9 +223,18 @@ def _created_case(arguments: Mapping[str, Any], answer: Mapping[str, Any] | None
 
 
 TOOLS = [
-    ToolSpec("search_cases", "Search cases", "cases", "read", search_cases),
-    ToolSpec("get_case", "Get a case", "cases", "read", get_case),
     ToolSpec(
-        "create_case", "Create a case", "cases", "write", create_case, audit_target=_created_case
+        "search_cases", "Search cases", "cases", "read", search_cases, not_found="No cases matched."
+    ),
+    ToolSpec("get_case", "Get a case", "cases", "read", get_case, not_found=case_not_found),
+    ToolSpec(
+        "create_case",
+        "Create a case",
+        "cases",
+        "write",
+        create_case,
+        audit_target=_created_case,
+        not_found="The project, case type or assignee was not found.",
+        created=_A_CASE,
     ),
 ]

@@ -7,23 +7,15 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resolve import Elicit, Resolve
+from mcp.server.mcpserver.resolve import Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.models import TimelineCell
-from case_mcp.server._errors import Creation, reported
-from case_mcp.server._state import ServerState, ToolContext, state_of
-from case_mcp.server.guardrails._confirm import (
-    Answer,
-    ConfirmationToken,
-    Deletion,
-    Loss,
-    NotAsked,
-    TypedKey,
-    ask,
-    settle,
-)
+from case_mcp.server._errors import Creation
+from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
+from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
 from case_mcp.server.guardrails._sanitize import clean_text
 from case_mcp.server.guardrails._spec import ToolSpec, named_by_arguments
@@ -35,7 +27,7 @@ from case_mcp.server.tools._views import (
     timeline_entry,
     user_ref,
 )
-from case_mcp.server.tools.cases import CaseId, not_found
+from case_mcp.server.tools.cases import CaseId, case_not_found
 
 TIMELINE_PAGE_SIZE: Final = 20
 
@@ -77,7 +69,7 @@ async def read_timeline(state: ServerState, case_id: str, page: int, page_size: 
 
 async def get_case_timeline(
     case_id: CaseId,
-    ctx: ToolContext,
+    state: State,
     page: Annotated[int, Field(ge=1, le=10_000, description="Page number, from 1.")] = 1,
     page_size: Annotated[
         int, Field(ge=1, le=100, description="Entries per page, 1 to 100.")
@@ -89,8 +81,7 @@ async def get_case_timeline(
     to find a comment's id. Page back with next_page while has_more is true.
     Example: {"case_id": "SEC-12", "page_size": 10}
     """
-    with reported(not_found(case_id)):
-        return result(await read_timeline(state_of(ctx), case_id, page, page_size))
+    return result(await read_timeline(state, case_id, page, page_size))
 
 
 async def add_case_comment(
@@ -103,7 +94,7 @@ async def add_case_comment(
             description="The comment text; Markdown is rendered.",
         ),
     ],
-    ctx: ToolContext,
+    state: State,
 ) -> Annotated[CallToolResult, CommentView]:
     """Add a comment to a case; returns the new comment's id.
 
@@ -113,9 +104,7 @@ async def add_case_comment(
     """
     if not comment.strip():
         raise ToolError("The comment is blank. Write the text to post.")
-    created = Creation("the comment", "get_case_timeline on that case", "add_case_comment")
-    with reported(not_found(case_id), created=created):
-        cell = await state_of(ctx).client.comment_case(case_id, comment)
+    cell = await state.client.comment_case(case_id, comment)
     return result(
         CommentView(
             id=cell.id,
@@ -140,10 +129,11 @@ class CommentDeletion(Deletion[CommentLoss]):
     """What delete_case_comment did: deleted or not, why, and the comment at stake."""
 
 
-def _comment_gone(case_id: str, comment_id: str) -> str:
+def _comment_gone(arguments: Mapping[str, Any]) -> str:
     return (
-        f"Case {case_id!r} or its comment {comment_id!r} was not found. search_cases finds "
-        "cases; get_case_timeline lists a case's comments with their ids."
+        f"Case {arguments['case_id']!r} or its comment {arguments['comment_id']!r} was not "
+        "found. search_cases finds cases; get_case_timeline lists a case's comments with "
+        "their ids."
     )
 
 
@@ -167,14 +157,11 @@ async def _find_comment(state: ServerState, case_id: str, comment_id: str) -> Ti
     )
 
 
-async def _read_comment_loss(case_id: str, comment_id: str, ctx: ToolContext) -> Loss[CommentLoss]:
-    state = state_of(ctx)
-    gone = _comment_gone(case_id, comment_id)
-    with reported(gone):
-        case = await state.client.get_case(case_id)
-        cell = await _find_comment(state, case.id, comment_id)
+async def _read_comment_loss(case_id: str, comment_id: str, state: State) -> Loss[CommentLoss]:
+    case = await state.client.get_case(case_id)
+    cell = await _find_comment(state, case.id, comment_id)
     if cell is None or cell.attributes.deleted_at is not None:
-        raise ToolError(gone)
+        raise ToolError(_comment_gone({"case_id": case_id, "comment_id": comment_id}))
     if cell.attributes.type != "COMMENT":
         raise ToolError(
             f"Timeline entry {comment_id!r} of case {case_id!r} is a change record, not a "
@@ -222,18 +209,22 @@ async def _read_comment_loss(case_id: str, comment_id: str, ctx: ToolContext) ->
     )
 
 
-async def _confirm_comment(
-    loss: Annotated[Loss[CommentLoss], Resolve(_read_comment_loss)], ctx: ToolContext
-) -> NotAsked | Elicit[TypedKey]:
-    return await ask(loss, ctx)
+async def _delete_comment(state: ServerState, loss: Loss[CommentLoss]) -> str:
+    await state.client.delete_case_comment(loss.facts["case"], loss.preview.comment_id)
+    return f"Deleted comment {loss.preview.comment_id} from case {loss.key}."
+
+
+_DELETE: Final = ConfirmedDelete(
+    _read_comment_loss, _delete_comment, outcome=CommentDeletion, not_found=_comment_gone
+)
 
 
 async def delete_case_comment(
     case_id: CaseId,
     comment_id: CommentId,
     ctx: ToolContext,
-    loss: Annotated[Loss[CommentLoss], Resolve(_read_comment_loss)],
-    answer: Annotated[Answer, Resolve(_confirm_comment)],
+    loss: Annotated[Loss[CommentLoss], Resolve(_DELETE.read)],
+    answer: Annotated[Answer, Resolve(_DELETE.confirm)],
     confirmation_token: ConfirmationToken = None,
 ) -> Annotated[CallToolResult, CommentDeletion]:
     """Delete one comment from a case, for good, once a person confirms.
@@ -244,29 +235,13 @@ async def delete_case_comment(
     repeat the call with once the user approves.
     Example: {"case_id": "SEC-12", "comment_id": "0f8e2b1c-3a4d-4e5f-8a9b-0c1d2e3f4a5b"}
     """
-    state = state_of(ctx)
-
-    async def reread() -> Loss[CommentLoss]:
-        return await _read_comment_loss(case_id, comment_id, ctx)
-
-    async def delete() -> str:
-        with reported(_comment_gone(case_id, comment_id)):
-            await state.client.delete_case_comment(loss.facts["case"], loss.preview.comment_id)
-        return f"Deleted comment {loss.preview.comment_id} from case {loss.key}."
-
-    return await settle(
+    return await _DELETE.settle(
         ctx,
         loss,
         answer,
-        confirmation_token,
-        outcome=CommentDeletion,
-        arguments={
-            "case_id": case_id,
-            "comment_id": comment_id,
-            "confirmation_token": confirmation_token,
-        },
-        reread=reread,
-        delete=delete,
+        case_id=case_id,
+        comment_id=comment_id,
+        confirmation_token=confirmation_token,
     )
 
 
@@ -279,7 +254,14 @@ def _new_comment(arguments: Mapping[str, Any], answer: Mapping[str, Any] | None)
 
 
 TOOLS = [
-    ToolSpec("get_case_timeline", "Get a case's timeline", "comments", "read", get_case_timeline),
+    ToolSpec(
+        "get_case_timeline",
+        "Get a case's timeline",
+        "comments",
+        "read",
+        get_case_timeline,
+        not_found=case_not_found,
+    ),
     ToolSpec(
         "add_case_comment",
         "Comment on a case",
@@ -287,6 +269,8 @@ TOOLS = [
         "write",
         add_case_comment,
         audit_target=_new_comment,
+        not_found=case_not_found,
+        created=Creation("the comment", "get_case_timeline on that case", "add_case_comment"),
     ),
     ToolSpec(
         "delete_case_comment", "Delete a comment", "comments", "destructive", delete_case_comment

@@ -7,8 +7,7 @@ from typing import Annotated
 from mcp.types import CallToolResult
 from pydantic import Field
 
-from case_mcp.server._errors import reported
-from case_mcp.server._state import ToolContext, state_of
+from case_mcp.server._state import State
 from case_mcp.server.guardrails._spec import ToolSpec
 from case_mcp.server.tools._render import result
 from case_mcp.server.tools._views import (
@@ -21,20 +20,19 @@ from case_mcp.server.tools._views import (
 )
 
 
-async def list_case_types(ctx: ToolContext) -> Annotated[CallToolResult, CaseTypeList]:
+async def list_case_types(state: State) -> Annotated[CallToolResult, CaseTypeList]:
     """List the case types (Standard, Security, ...) and the statuses each one offers.
 
     Use this tool to choose a type for create_case, or to learn which status names
     update_case_status accepts for a case of a given type.
     Example: {}
     """
-    with reported("No case types were found."):
-        types = await state_of(ctx).lookup.case_types()
+    types = await state.lookup.case_types()
     return result(CaseTypeList(case_types=[case_type_view(case_type) for case_type in types]))
 
 
 async def list_custom_attributes(
-    ctx: ToolContext,
+    state: State,
     case_type: Annotated[
         str | None,
         Field(
@@ -49,14 +47,12 @@ async def list_custom_attributes(
     attributes, to learn which keys a case's type has and which values they take.
     Example: {"case_type": "Security"}
     """
-    state = state_of(ctx)
-    with reported(f"Case type {case_type!r} was not found. list_case_types shows the types."):
-        types = await state.lookup.case_types()
-        if case_type is None:
-            configs = await state.client.get_all_custom_attributes()
-        else:
-            wanted = await state.lookup.case_type(case_type)
-            configs = await state.client.get_all_custom_attribute_configs_by_case_type(wanted.id)
+    types = await state.lookup.case_types()
+    if case_type is None:
+        configs = await state.client.get_all_custom_attributes()
+    else:
+        wanted = await state.lookup.case_type(case_type)
+        configs = await state.client.get_all_custom_attribute_configs_by_case_type(wanted.id)
     names = {t.id: t.attributes.name or t.id for t in types}
     return result(
         CustomAttributeList(
@@ -66,7 +62,7 @@ async def list_custom_attributes(
 
 
 async def find_users(
-    ctx: ToolContext,
+    state: State,
     query: Annotated[
         str,
         Field(
@@ -83,11 +79,10 @@ async def find_users(
     assign_case and create_case take the email or id it returns.
     Example: {"query": "maya"}
     """
-    with reported("No users matched."):
-        # The users API counts pages from 0; ours count from 1.
-        found = await state_of(ctx).client.list_users(
-            query.strip() or None, page_size=page_size, page_number=page - 1
-        )
+    # The users API counts pages from 0; ours count from 1.
+    found = await state.client.list_users(
+        query.strip() or None, page_size=page_size, page_number=page - 1
+    )
     total = (
         found.total_filtered_count if found.total_filtered_count is not None else found.total_count
     )
@@ -103,13 +98,25 @@ async def find_users(
 
 
 TOOLS = [
-    ToolSpec("list_case_types", "List case types", "lookup", "read", list_case_types),
+    ToolSpec(
+        "list_case_types",
+        "List case types",
+        "lookup",
+        "read",
+        list_case_types,
+        not_found="No case types were found.",
+    ),
     ToolSpec(
         "list_custom_attributes",
         "List custom attributes",
         "lookup",
         "read",
         list_custom_attributes,
+        not_found=lambda arguments: (
+            f"Case type {arguments['case_type']!r} was not found. list_case_types shows the types."
+        ),
     ),
-    ToolSpec("find_users", "Find users", "lookup", "read", find_users),
+    ToolSpec(
+        "find_users", "Find users", "lookup", "read", find_users, not_found="No users matched."
+    ),
 ]

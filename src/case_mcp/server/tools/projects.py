@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from collections.abc import Mapping
+from typing import Annotated, Any, Final
 
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resolve import Elicit, Resolve
+from mcp.server.mcpserver.resolve import Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
 from case_mcp.errors import BadRequestError
-from case_mcp.server._errors import Creation, reported
-from case_mcp.server._state import ServerState, ToolContext, state_of
-from case_mcp.server.guardrails._confirm import (
-    Answer,
-    ConfirmationToken,
-    Deletion,
-    Loss,
-    NotAsked,
-    TypedKey,
-    ask,
-    settle,
-)
+from case_mcp.server._errors import Creation
+from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
+from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted
 from case_mcp.server.guardrails._spec import ToolSpec
 from case_mcp.server.tools._render import result
@@ -38,35 +31,32 @@ ProjectKeyOrId = Annotated[
 ]
 
 
-def _gone(project: str) -> str:
-    return f"Project {project!r} was not found. list_projects shows the projects."
+def _gone(arguments: Mapping[str, Any]) -> str:
+    return f"Project {arguments['project']!r} was not found. list_projects shows the projects."
 
 
-async def list_projects(ctx: ToolContext) -> Annotated[CallToolResult, ProjectList]:
+async def list_projects(state: State) -> Annotated[CallToolResult, ProjectList]:
     """List every project: its key, name and id.
 
     Use this tool to learn which projects exist before creating or moving a case, or to
     turn a project name into its key.
     Example: {}
     """
-    with reported("No projects were found."):
-        projects = await state_of(ctx).lookup.projects(fresh=True)
+    projects = await state.lookup.projects(fresh=True)
     return result(ProjectList(projects=[project_view(project) for project in projects]))
 
 
 async def get_project(
-    project: ProjectKeyOrId, ctx: ToolContext
+    project: ProjectKeyOrId, state: State
 ) -> Annotated[CallToolResult, ProjectView]:
     """Get one project by key or id.
 
     Use this tool to check that a project exists, or to find its id or name from its key.
     Example: {"project": "SEC"}
     """
-    state = state_of(ctx)
-    with reported(_gone(project)):
-        # Read the project itself: a copied list may still hold one deleted elsewhere.
-        found = await state.client.get_project((await state.lookup.project(project)).id)
-        return result(project_view(found))
+    # Read the project itself: a copied list may still hold one deleted elsewhere.
+    found = await state.client.get_project((await state.lookup.project(project)).id)
+    return result(project_view(found))
 
 
 async def create_project(
@@ -79,7 +69,7 @@ async def create_project(
         ),
     ],
     name: Annotated[str, Field(min_length=1, max_length=200, description="Display name.")],
-    ctx: ToolContext,
+    state: State,
 ) -> Annotated[CallToolResult, ProjectView]:
     """Create a project that cases can be filed in.
 
@@ -87,16 +77,7 @@ async def create_project(
     list_projects first, a key cannot be reused.
     Example: {"key": "NET", "name": "Network Operations"}
     """
-    state = state_of(ctx)
-    with reported(
-        "Datadog could not find where to create the project.",
-        created=Creation("the project", "list_projects", "create_project"),
-        conflict=(
-            "A project with this key already exists (409). list_projects shows the keys in "
-            "use; choose another key."
-        ),
-    ):
-        project = await state.client.create_project(key.upper(), name.strip())
+    project = await state.client.create_project(key.upper(), name.strip())
     state.lookup.projects_changed()
     return result(project_view(project))
 
@@ -114,13 +95,11 @@ class ProjectDeletion(Deletion[ProjectLoss]):
     """What delete_project did: deleted or not, why, and the project at stake."""
 
 
-async def _read_project_loss(project: str, ctx: ToolContext) -> Loss[ProjectLoss]:
-    state = state_of(ctx)
-    with reported(_gone(project)):
-        # Fresh from Datadog, not the lookup's copy: the person approves what is there now.
-        found = await state.client.get_project((await state.lookup.project(project)).id)
-        key = found.attributes.key or found.id
-        held = await _held_cases(state, key)
+async def _read_project_loss(project: str, state: State) -> Loss[ProjectLoss]:
+    # Fresh from Datadog, not the lookup's copy: the person approves what is there now.
+    found = await state.client.get_project((await state.lookup.project(project)).id)
+    key = found.attributes.key or found.id
+    held = await _held_cases(state, key)
     name = found.attributes.name
     label = f"{identifier(key)}, named {quoted(name)}," if name else identifier(key)
     holds = f"It holds {_cases(len(held))}, archived ones included; they are deleted with it."
@@ -139,17 +118,24 @@ async def _read_project_loss(project: str, ctx: ToolContext) -> Loss[ProjectLoss
     )
 
 
-async def _confirm_project(
-    loss: Annotated[Loss[ProjectLoss], Resolve(_read_project_loss)], ctx: ToolContext
-) -> NotAsked | Elicit[TypedKey]:
-    return await ask(loss, ctx)
+async def _delete_project(state: ServerState, loss: Loss[ProjectLoss]) -> str:
+    await state.client.delete_project(loss.preview.id)
+    state.lookup.projects_changed()
+    name = loss.preview.name
+    label = f"{loss.key}, named {quoted(name)}" if name else loss.key
+    return f"Deleted project {label}, which held {_cases(loss.preview.cases)}."
+
+
+_DELETE: Final = ConfirmedDelete(
+    _read_project_loss, _delete_project, outcome=ProjectDeletion, not_found=_gone
+)
 
 
 async def delete_project(
     project: ProjectKeyOrId,
     ctx: ToolContext,
-    loss: Annotated[Loss[ProjectLoss], Resolve(_read_project_loss)],
-    answer: Annotated[Answer, Resolve(_confirm_project)],
+    loss: Annotated[Loss[ProjectLoss], Resolve(_DELETE.read)],
+    answer: Annotated[Answer, Resolve(_DELETE.confirm)],
     confirmation_token: ConfirmationToken = None,
 ) -> Annotated[CallToolResult, ProjectDeletion]:
     """Delete a project for good, with the cases filed in it, once a person confirms.
@@ -160,28 +146,8 @@ async def delete_project(
     confirmation_token, to repeat the call with once the user approves.
     Example: {"project": "TMP"}
     """
-    state = state_of(ctx)
-
-    async def reread() -> Loss[ProjectLoss]:
-        return await _read_project_loss(project, ctx)
-
-    async def delete() -> str:
-        with reported(_gone(project)):
-            await state.client.delete_project(loss.preview.id)
-        state.lookup.projects_changed()
-        name = loss.preview.name
-        label = f"{loss.key}, named {quoted(name)}" if name else loss.key
-        return f"Deleted project {label}, which held {_cases(loss.preview.cases)}."
-
-    return await settle(
-        ctx,
-        loss,
-        answer,
-        confirmation_token,
-        outcome=ProjectDeletion,
-        arguments={"project": project, "confirmation_token": confirmation_token},
-        reread=reread,
-        delete=delete,
+    return await _DELETE.settle(
+        ctx, loss, answer, project=project, confirmation_token=confirmation_token
     )
 
 
@@ -224,8 +190,15 @@ async def _held_cases(state: ServerState, key: str) -> set[str]:
 
 
 TOOLS = [
-    ToolSpec("list_projects", "List projects", "projects", "read", list_projects),
-    ToolSpec("get_project", "Get a project", "projects", "read", get_project),
+    ToolSpec(
+        "list_projects",
+        "List projects",
+        "projects",
+        "read",
+        list_projects,
+        not_found="No projects were found.",
+    ),
+    ToolSpec("get_project", "Get a project", "projects", "read", get_project, not_found=_gone),
     ToolSpec(
         "create_project",
         "Create a project",
@@ -234,6 +207,12 @@ TOOLS = [
         create_project,
         # Its `key` is the new project's key, not an attribute's.
         audit_target=lambda arguments, _answer: {"project": arguments.get("key")},
+        not_found="Datadog could not find where to create the project.",
+        created=Creation("the project", "list_projects", "create_project"),
+        conflict=(
+            "A project with this key already exists (409). list_projects shows the keys in "
+            "use; choose another key."
+        ),
     ),
     ToolSpec("delete_project", "Delete a project", "projects", "destructive", delete_project),
 ]
