@@ -25,6 +25,10 @@ from replicas import connect, running_replicas, seeded_database
 CLIENTS = 8
 CALLS_PER_CLIENT = 4
 CONFIRMATIONS = 6
+# The kernel hands each new connection to whichever worker accepts it first; under load one
+# worker can take a whole burst. A test of "both workers serve" opens new connections until
+# both have, up to this many.
+MORE_CONNECTIONS = 200
 
 
 @dataclass
@@ -41,11 +45,17 @@ class Served:
 
     def pids_serving(self, path: str) -> set[int]:
         """The processes that wrote an access line for a 200 answer at `path`."""
-        return {
-            line["pid"]
-            for line in self.log
-            if line.get("path") == path and line.get("status") == 200
-        }
+        return pids_serving(self.log, path)
+
+
+def pids_serving(log: list[dict[str, Any]], path: str) -> set[int]:
+    """The processes that wrote an access line for a 200 answer at `path`."""
+    return {line["pid"] for line in log if line.get("path") == path and line.get("status") == 200}
+
+
+def read_log(log: Path) -> list[dict[str, Any]]:
+    """The JSON lines the server and its workers wrote so far."""
+    return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
 
 
 def text_of(answer: CallToolResult) -> str:
@@ -54,8 +64,9 @@ def text_of(answer: CallToolResult) -> str:
     return content.text
 
 
-async def work(port: int, served: Served) -> None:
-    """Concurrent clients reading and commenting, then delete confirmations across connections."""
+async def work(port: int, log: Path, served: Served) -> None:
+    """Concurrent clients reading and commenting, then delete confirmations across connections,
+    then new connections until both workers have served one."""
 
     async def client(index: int) -> None:
         async with connect([port]) as (mcp, _):
@@ -95,6 +106,12 @@ async def work(port: int, served: Served) -> None:
             not deleted.is_error and (deleted.structured_content or {}).get("deleted") is True
         )
 
+    for _ in range(MORE_CONNECTIONS):
+        if len(pids_serving(read_log(log), "/mcp")) == 2:
+            break
+        async with connect([port]) as (mcp, _):
+            await mcp.call_tool("get_case", {"case_id": "SEC-1"})
+
 
 def worker_environments(log: Path) -> dict[int, dict[str, str]]:
     """The environment each process that served /mcp so far started with (Linux's /proc)."""
@@ -120,13 +137,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     flags = ["--workers", "2", "--calls-per-minute", "0", "--confirm-mode", "token"]
     with running_replicas(1, database, folder, flags, secret=None) as (server,):
         result = Served(parent_pid=server.process.pid, exit_status=None)
-        anyio.run(work, server.port, result)
+        anyio.run(work, server.port, server.log, result)
         result.environments = worker_environments(server.log)
         server.process.send_signal(signal.SIGTERM)
         result.exit_status = server.process.wait(timeout=30)
-    result.log = [
-        json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")
-    ]
+    result.log = read_log(server.log)
     return result
 
 
