@@ -290,3 +290,15 @@ def test_every_client_error_has_its_own_text_without_datadogs_words(
     assert text
     assert "did not succeed" not in text or type(error) in (APIError, DatadogError)
     assert INJECTION not in text
+
+
+async def test_a_refused_project_lookup_in_a_search_names_the_missing_permission(
+    mcp: Client, wire: LoseAnswers
+) -> None:
+    """search_cases's project shortcut reads the projects; Datadog's 403 there is explained."""
+    wire.answer("GET", "/api/v2/cases/projects", 403, {"errors": ["Forbidden"]}, times=5)
+
+    text = text_of(await mcp.call_tool("search_cases", {"project": "SEC"}))
+
+    assert "Datadog denied access (403)" in text
+    assert "cases_read" in text
