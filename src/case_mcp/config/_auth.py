@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar
 from pydantic import SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from case_mcp.config._option import Options, option
+from case_mcp.config._option import Options, comma_separated, option
 
 __all__ = ["AuthOptions"]
 
@@ -76,9 +76,7 @@ class AuthOptions(Options):
     @field_validator("tokens", mode="before")
     @classmethod
     def _split_tokens(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(part.strip() for part in value.split(",") if part.strip())
-        return value
+        return comma_separated(value)
 
     @field_validator("jwt_secret", mode="after")
     @classmethod

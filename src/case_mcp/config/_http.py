@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import field_validator
 from pydantic_settings import NoDecode
 
-from case_mcp.config._option import Options, option
+from case_mcp.config._option import Options, comma_separated, option
 
 __all__ = ["HttpOptions"]
 
@@ -133,9 +133,7 @@ class HttpOptions(Options):
     @field_validator("allowed_hosts", "allowed_origins", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(name.strip() for name in value.split(",") if name.strip())
-        return value
+        return comma_separated(value)
 
     @field_validator("allowed_origins", mode="after")
     @classmethod

@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from case_mcp.config._messages import invalid
 
-__all__ = ["Option", "Options", "option"]
+__all__ = ["Option", "Options", "comma_separated", "option"]
 
 
 def option(
@@ -174,3 +174,13 @@ class Options(BaseSettings):
                 option.field: option.flag for option in cls.options() if option.flag
             }
             raise invalid(cls, exc, flags=flag_names) from None
+
+
+def comma_separated(value: object) -> object:
+    """``"SEC, ops"`` from a variable or a flag as ``["SEC", "ops"]``; a list from code as is.
+
+    For a `mode="before"` field validator of a list or tuple option.
+    """
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(",") if name.strip()]
+    return value

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from case_mcp.config._option import Options, option
+from case_mcp.config._option import Options, comma_separated, option
 
 __all__ = ["MIN_SECRET_LENGTH", "ConfirmMode", "ServerOptions"]
 
@@ -21,13 +21,6 @@ the client's own prompt (elicitation), so clients without it cannot delete; auto
 the client supports it, else the two-call confirmation token flow; token: always the token
 flow. The token flow proves the second call repeats what the first showed, not that a person
 saw it: it relies on the client asking the user before it runs a destructive tool."""
-
-
-def _names(value: object) -> object:
-    # "SEC, ops" from a variable or a flag; a list from code.
-    if isinstance(value, str):
-        return [name.strip() for name in value.split(",") if name.strip()]
-    return value
 
 
 class ServerOptions(Options):
@@ -124,12 +117,12 @@ class ServerOptions(Options):
     @field_validator("toolsets", "tools", "exclude_tools", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:
-        return _names(value)
+        return comma_separated(value)
 
     @field_validator("projects", mode="before")
     @classmethod
     def _split_project_keys(cls, value: object) -> object:
-        names = _names(value)
+        names = comma_separated(value)
         return [str(name).upper() for name in names] if isinstance(names, list) else names
 
     @field_validator("secret", mode="after")
