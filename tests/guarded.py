@@ -16,6 +16,21 @@ from case_mcp.sandbox import Sandbox
 from case_mcp.server import IdentityProvider, create_server
 
 Era = Literal["2026-07-28", "legacy"]
+
+EVERY_TOOLSET = ServerOptions(toolsets=["all"])
+"""What the tests' servers offer unless a test names its options: every toolset, so that a
+matrix over the inventory reaches the opt-in tools too (the defaults are tested on their own)."""
+
+
+def with_every_toolset(options: ServerOptions | None) -> ServerOptions:
+    """`options`, with every toolset on unless they name toolsets of their own."""
+    if options is None:
+        return EVERY_TOOLSET
+    if options.toolsets is None:
+        return options.model_copy(update={"toolsets": EVERY_TOOLSET.toolsets})
+    return options
+
+
 ERAS: tuple[Era, ...] = ("2026-07-28", "legacy")
 
 
@@ -33,7 +48,8 @@ async def connected(
     elicit: bool = False,
     identity: IdentityProvider | None = None,
 ) -> AsyncIterator[Client]:
-    """An MCP client in memory, talking to a server with `options` over `sandbox`."""
+    """An MCP client in memory, talking to a server with `options` over `sandbox` (every
+    toolset on unless `options` name some)."""
     server = create_server(
         lambda: CaseManagementClient(
             base_url="http://sandbox.invalid",
@@ -41,7 +57,7 @@ async def connected(
             app_key="test-app-key",
             transport=sandbox.transport(),
         ),
-        options,
+        with_every_toolset(options),
         identity=identity,
     )
     async with Client(server, mode=era, elicitation_callback=decline if elicit else None) as client:

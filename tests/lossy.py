@@ -21,6 +21,7 @@ from case_mcp.client import CaseManagementClient, RequestLimits, RetryPolicy
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import ServerState, create_server
+from guarded import with_every_toolset
 
 Loss = Literal["timeout", "drop", "503", "garbled", "refused", "drop_before"]
 """timeout/drop/503/garbled: the request is served, then its answer is lost that way.
@@ -129,7 +130,7 @@ def resilient_server(
             retry=retry,
             limits=limits,
         ),
-        options,
+        with_every_toolset(options),
     )
 
 

@@ -14,12 +14,17 @@ from mcp import Client
 from mcp.types import Tool
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
 from case_mcp.server import create_server, get_case_costs
 
 pytestmark = pytest.mark.anyio
 
 DEFINITIONS_BUDGET = 24_000
 """Characters of name + description + input schema over all default tools."""
+
+EVERY_TOOLSET_BUDGET = 64_000
+"""The same over every tool (`--toolsets all`). A generated peer that wraps the whole Datadog
+API spends 48,000 characters on 39 case tools, without output schemas or annotations."""
 
 GET_CASE_BUDGET = 0.35
 """get_case answer text as a share of the raw JSON, over all live demo cases."""
@@ -48,6 +53,16 @@ async def test_default_tool_definitions_fit_in_24000_characters() -> None:
     sizes = {tool.name: definition_chars(tool) for tool in tools}
     assert tools
     assert sum(sizes.values()) < DEFINITIONS_BUDGET, sizes
+
+
+async def test_every_tool_definition_fits_in_64000_characters() -> None:
+    """With --toolsets all, every tool's name, description and input schema add up to under
+    64,000 characters."""
+    every_toolset = ServerOptions(toolsets=["all"])
+    async with Client(create_server(CaseManagementClient, every_toolset)) as client:
+        tools = (await client.list_tools()).tools
+    sizes = {tool.name: definition_chars(tool) for tool in tools}
+    assert sum(sizes.values()) < EVERY_TOOLSET_BUDGET, sizes
 
 
 async def test_get_case_answers_cost_under_35_percent_of_the_raw_json_and_45_at_most() -> None:

@@ -13,8 +13,10 @@ from typing import Any
 
 import httpx2
 import pytest
+from datadog_api_client import ApiClient
 
 from case_mcp.sandbox import Sandbox
+from official_client import official_client, served
 
 STANDARD = "00000000-0000-0000-0000-000000000001"
 CHANGE_REQUEST = "00000000-0000-0000-0000-000000000004"
@@ -139,3 +141,17 @@ def new_case(http: httpx2.AsyncClient) -> NewCase:
         return data
 
     return create
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """A demo-seeded sandbox under uvicorn on a loopback port, for the whole module."""
+    with Sandbox(rate_limit=None) as sandbox, served(sandbox) as url:
+        yield url
+
+
+@pytest.fixture
+def api_client(sandbox_url: str) -> Iterator[ApiClient]:
+    """Datadog's official client, talking to `sandbox_url`."""
+    with official_client(sandbox_url) as client:
+        yield client

@@ -1,20 +1,12 @@
-"""Datadog's own Python API client works against the sandbox served over a real socket.
-
-`datadog-api-client` is written by Datadog from its OpenAPI specification and checks every
-answer against its models, so it judges the sandbox's wire format independently of our client.
-The sandbox runs under uvicorn on a loopback port, exactly as `case-mcp sandbox` serves it.
-"""
+"""Datadog's own Python API client works against the sandbox served over a real socket
+(tests/official_client.py says why it is the judge)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import uvicorn
-from datadog_api_client import ApiClient, Configuration
+from datadog_api_client import ApiClient
 from datadog_api_client.exceptions import ApiException, NotFoundException
 from datadog_api_client.v2.api.case_management_api import CaseManagementApi
 from datadog_api_client.v2.api.case_management_attribute_api import CaseManagementAttributeApi
@@ -26,10 +18,6 @@ from datadog_api_client.v2.model.case_assign_request import CaseAssignRequest
 from datadog_api_client.v2.model.case_comment import CaseComment
 from datadog_api_client.v2.model.case_comment_attributes import CaseCommentAttributes
 from datadog_api_client.v2.model.case_comment_request import CaseCommentRequest
-from datadog_api_client.v2.model.case_create import CaseCreate
-from datadog_api_client.v2.model.case_create_attributes import CaseCreateAttributes
-from datadog_api_client.v2.model.case_create_relationships import CaseCreateRelationships
-from datadog_api_client.v2.model.case_create_request import CaseCreateRequest
 from datadog_api_client.v2.model.case_empty import CaseEmpty
 from datadog_api_client.v2.model.case_empty_request import CaseEmptyRequest
 from datadog_api_client.v2.model.case_object_attributes import CaseObjectAttributes
@@ -78,59 +66,7 @@ from datadog_api_client.v2.model.project_relationship import ProjectRelationship
 from datadog_api_client.v2.model.project_relationship_data import ProjectRelationshipData
 from datadog_api_client.v2.model.project_resource_type import ProjectResourceType
 
-from case_mcp.sandbox import Sandbox
-
-STANDARD_TYPE_ID = "00000000-0000-0000-0000-000000000001"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """A seeded sandbox under uvicorn on a loopback port, for the whole module."""
-    with Sandbox(rate_limit=None) as sandbox:
-        # Binding the socket here means the port is known, and connections wait in the
-        # backlog until uvicorn accepts them: no polling for readiness.
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        server = uvicorn.Server(uvicorn.Config(sandbox.app, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]})
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            listener.close()
-
-
-@pytest.fixture
-def api_client(sandbox_url: str) -> Iterator[ApiClient]:
-    configuration = Configuration(host=sandbox_url)
-    configuration.api_key["apiKeyAuth"] = "official-client-api-key"
-    configuration.api_key["appKeyAuth"] = "official-client-app-key"
-    with ApiClient(configuration) as client:
-        yield client
-
-
-def new_case(cases: CaseManagementApi, project_id: str, title: str) -> str:
-    created = cases.create_case(
-        CaseCreateRequest(
-            data=CaseCreate(
-                attributes=CaseCreateAttributes(
-                    title=title, type_id=STANDARD_TYPE_ID, priority=CasePriority.P3
-                ),
-                relationships=CaseCreateRelationships(
-                    project=ProjectRelationship(
-                        data=ProjectRelationshipData(
-                            id=project_id, type=ProjectResourceType.PROJECT
-                        )
-                    )
-                ),
-                type=CaseResourceType.CASE,
-            )
-        )
-    )
-    return str(created.data.id)
+from official_client import STANDARD_TYPE_ID, new_case
 
 
 def test_official_client_manages_projects(api_client: ApiClient) -> None:

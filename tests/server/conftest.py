@@ -11,6 +11,7 @@ from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server
+from guarded import EVERY_TOOLSET
 
 
 @pytest.fixture
@@ -21,8 +22,9 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 async def mcp(sandbox: Sandbox) -> AsyncIterator[Client]:
-    """A 2026-07-28 client connected to the server over the sandbox's demo organisation."""
-    async with Client(create_server(_sandbox_client(sandbox))) as client:
+    """A 2026-07-28 client connected to the server over the sandbox's demo organisation, with
+    every toolset on."""
+    async with Client(create_server(_sandbox_client(sandbox), EVERY_TOOLSET)) as client:
         yield client
 
 
@@ -30,7 +32,7 @@ async def mcp(sandbox: Sandbox) -> AsyncIterator[Client]:
 async def token_mcp(sandbox: Sandbox) -> AsyncIterator[Client]:
     """The same, to a server whose operator chose confirmation tokens (--confirm-mode token):
     a delete is previewed, then repeated with the preview's token."""
-    options = ServerOptions(confirm_mode="token")
+    options = ServerOptions(confirm_mode="token", toolsets=["all"])
     async with Client(create_server(_sandbox_client(sandbox), options)) as client:
         yield client
 

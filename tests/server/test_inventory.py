@@ -15,6 +15,7 @@ from case_mcp.client import CaseManagementClient, Effect, Operation
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import (
+    DEFAULT_TOOLSETS,
     EFFECT_OF_KIND,
     TOOLSETS,
     Toolset,
@@ -30,7 +31,8 @@ def tools() -> dict[str, Tool]:
     """The tools as an in-memory client lists them (listing never calls Datadog)."""
 
     async def listing() -> list[Tool]:
-        async with Client(create_server(CaseManagementClient)) as client:
+        every_toolset = ServerOptions(toolsets=["all"])
+        async with Client(create_server(CaseManagementClient, every_toolset)) as client:
             return (await client.list_tools()).tools
 
     return {tool.name: tool for tool in anyio.run(listing)}
@@ -137,6 +139,30 @@ def test_the_toolsets_cover_cases_comments_projects_and_lookup() -> None:
     """Every toolset an operator can choose holds at least one tool."""
     assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup"}
     assert {spec.toolset for spec in all_tools()} == set(TOOLSETS)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("toolsets", "offered"),
+    [(None, DEFAULT_TOOLSETS), (["all"], frozenset(TOOLSETS)), (["all", "lookup"], TOOLSETS)],
+    ids=["none-named", "all", "all-with-another"],
+)
+async def test_naming_no_toolsets_offers_the_defaults_and_all_offers_every_one(
+    toolsets: list[str] | None, offered: frozenset[str]
+) -> None:
+    """Without --toolsets the default toolsets are offered; `all` turns every toolset on."""
+    server = create_server(CaseManagementClient, ServerOptions(toolsets=toolsets))
+
+    names = {tool.name for tool in await server.list_tools()}
+
+    assert names == {spec.name for spec in all_tools() if spec.toolset in offered}
+
+
+def test_the_default_toolsets_are_the_everyday_work_on_cases() -> None:
+    """The opt-in toolsets are the rest: the defaults are cases, comments, projects, lookup."""
+    defaults = set(DEFAULT_TOOLSETS)
+    assert defaults == {"cases", "comments", "projects", "lookup"}
+    assert defaults <= set(TOOLSETS)
 
 
 @pytest.mark.anyio

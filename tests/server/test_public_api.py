@@ -11,6 +11,7 @@ from case_mcp.server import http
 
 PUBLIC: dict[ModuleType, list[str]] = {
     server: [
+        "DEFAULT_TOOLSETS",
         "EFFECT_OF_KIND",
         "SANDBOX_BASE_URL",
         "SERVER_NAME",

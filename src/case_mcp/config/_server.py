@@ -48,8 +48,8 @@ class ServerOptions(Options):
         env="CASE_MCP_TOOLSETS",
         flag="--toolsets",
         metavar="LIST",
-        shown_default="all",
-        help="comma-separated toolsets to offer: cases, comments, projects, lookup",
+        shown_default="cases, comments, projects, lookup",
+        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup",
     )
     tools: Annotated[frozenset[str] | None, NoDecode] = option(
         None,

@@ -37,6 +37,7 @@ from case_mcp.server._state import ClientFactory, ServerState
 from case_mcp.server._stdio import run_stdio
 from case_mcp.server.guardrails._audit import IdentityProvider
 from case_mcp.server.guardrails._spec import (
+    DEFAULT_TOOLSETS,
     EFFECT_OF_KIND,
     TOOLSETS,
     ToolKind,
@@ -46,6 +47,7 @@ from case_mcp.server.guardrails._spec import (
 from case_mcp.server.guardrails._tokens import TokenBook
 
 __all__ = [
+    "DEFAULT_TOOLSETS",
     "EFFECT_OF_KIND",
     "SANDBOX_BASE_URL",
     "SERVER_NAME",

@@ -16,7 +16,13 @@ from case_mcp.server.guardrails._approvals import seal_nonces
 from case_mcp.server.guardrails._audit import AuditLog, IdentityProvider, default_identity
 from case_mcp.server.guardrails._request_state import request_state_security
 from case_mcp.server.guardrails._scope import check_scope
-from case_mcp.server.guardrails._spec import TOOLSETS, ToolSpec, register, withheld
+from case_mcp.server.guardrails._spec import (
+    EVERY_TOOLSET,
+    TOOLSETS,
+    ToolSpec,
+    register,
+    withheld,
+)
 from case_mcp.server.guardrails._tokens import TokenBook
 from case_mcp.server.tools import all_tools
 from case_mcp.server.tools._instructions import INSTRUCTIONS
@@ -89,7 +95,8 @@ def offered_tools(options: ServerOptions) -> list[ToolSpec]:
     """
     inventory = all_tools()
     names = [spec.name for spec in inventory]
-    _check_names("toolset", options.toolsets or (), TOOLSETS, "CASE_MCP_TOOLSETS / --toolsets")
+    toolsets = (*TOOLSETS, EVERY_TOOLSET)
+    _check_names("toolset", options.toolsets or (), toolsets, "CASE_MCP_TOOLSETS / --toolsets")
     _check_names("tool", options.tools or (), names, "CASE_MCP_TOOLS / --tools")
     _check_names("tool", options.exclude_tools, names, "CASE_MCP_EXCLUDE_TOOLS / --exclude-tools")
     return [spec for spec in inventory if withheld(spec, options) is None]

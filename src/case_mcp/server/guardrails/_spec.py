@@ -47,6 +47,24 @@ logger = logging.getLogger(__name__)
 Toolset = Literal["cases", "comments", "projects", "lookup"]
 TOOLSETS: Final[tuple[Toolset, ...]] = get_args(Toolset)
 
+DEFAULT_TOOLSETS: Final[frozenset[Toolset]] = frozenset({"cases", "comments", "projects", "lookup"})
+"""What is offered when the operator names no toolsets: the everyday work on cases, a superset
+of Datadog's hosted `cases` toolset. The others are opt-in, each named for its job, so a model
+that does not need them does not pay for their definitions."""
+
+EVERY_TOOLSET: Final = "all"
+"""The name that turns every toolset on (``--toolsets all``)."""
+
+
+def chosen_toolsets(options: ServerOptions) -> frozenset[str]:
+    """The toolsets `options` turn on: the defaults, the ones named, or all of them."""
+    if options.toolsets is None:
+        return DEFAULT_TOOLSETS
+    if EVERY_TOOLSET in options.toolsets:
+        return frozenset(TOOLSETS)
+    return options.toolsets
+
+
 ToolKind = Literal["read", "write", "idempotent_write", "destructive"]
 """read: changes nothing. write: creates something; repeating creates another.
 idempotent_write: sets state; repeating changes nothing more. destructive: deletes."""
@@ -152,7 +170,7 @@ def withheld(spec: ToolSpec, options: ServerOptions) -> Withheld | None:
         return "excluded"
     if options.tools is not None and spec.name not in options.tools:
         return "not_allowed"
-    if options.toolsets is not None and spec.toolset not in options.toolsets:
+    if spec.toolset not in chosen_toolsets(options):
         return "toolset_off"
     return None
 
