@@ -38,7 +38,8 @@ def _output_views() -> set[type]:
 
 
 def test_each_views_output_schema_is_derived_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """However many tools return a view, building the server derives its schema once."""
+    """However many tools return a view, its schema is derived once at most (once in the
+    process: a server built later reuses it)."""
     derived: Counter[Any] = Counter()
     json_schema = TypeAdapter.json_schema
 
@@ -49,8 +50,8 @@ def test_each_views_output_schema_is_derived_once(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(TypeAdapter, "json_schema", counting)
     create_server(CaseManagementClient)
 
-    views = _output_views()
-    assert {view: derived[view] for view in views} == dict.fromkeys(views, 1)
+    again = {view: derived[view] for view in _output_views() if derived[view] > 1}
+    assert again == {}
 
 
 def _read_by_the_sdk(handler: Callable[..., Any]) -> set[CodeType]:
