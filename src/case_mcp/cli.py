@@ -9,6 +9,7 @@ error goes to stderr.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -25,8 +26,17 @@ from case_mcp.errors import ConfigurationError
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `case-mcp` command line; returns the process exit status."""
     words = sys.argv[1:] if argv is None else argv
-    parser = command_line_parser(settings_flags=not _SETTINGS_COMMANDS.isdisjoint(words))
-    args = parser.parse_args(words)
+    # Reading the flags imports pydantic and the settings and builds their models: objects
+    # that live as long as the process, and no garbage. The collector would walk them again
+    # and again, and once more all at once if turned back on with them still young; so, as
+    # `run_serve` does for the server's start, it is paused, then they are frozen.
+    gc.disable()
+    try:
+        parser = command_line_parser(settings_flags=not _SETTINGS_COMMANDS.isdisjoint(words))
+        args = parser.parse_args(words)
+        gc.freeze()
+    finally:
+        gc.enable()
     logging.basicConfig(
         stream=sys.stderr,  # stdout belongs to the MCP protocol in `serve`
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -402,6 +402,29 @@ def test_serve_that_fails_to_start_leaves_the_garbage_collector_on(
     assert gc.isenabled()
 
 
+def test_the_command_line_is_read_with_the_garbage_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading the flags imports the settings and builds their models, which live as long as
+    the process: the collector is paused meanwhile, as while `serve` starts, and on after."""
+    import gc
+
+    from case_mcp import cli
+
+    paused: list[bool] = []
+    parser = cli.command_line_parser
+
+    def reading(*, settings_flags: bool = True) -> Any:
+        paused.append(not gc.isenabled())
+        return parser(settings_flags=settings_flags)
+
+    monkeypatch.setattr(cli, "command_line_parser", reading)
+    status = main(["serve", "--sandbox", "--toolsets", "nope"])
+
+    assert (status, paused) == (2, [True])
+    assert gc.isenabled()
+
+
 def test_even_verbose_the_command_keeps_httpx2s_request_lines_quiet(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

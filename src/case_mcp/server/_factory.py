@@ -20,10 +20,11 @@ from case_mcp.server.guardrails._spec import (
     EVERY_TOOLSET,
     TOOLSETS,
     ToolSpec,
-    register,
+    guard,
     withheld,
 )
 from case_mcp.server.guardrails._tokens import TokenBook
+from case_mcp.server.guardrails._tool import tool_of
 from case_mcp.server.tools import all_tools
 from case_mcp.server.tools._instructions import INSTRUCTIONS
 from case_mcp.server.tools._prompts import register_prompts
@@ -65,6 +66,7 @@ def create_server(
     options = options or ServerOptions()
     check_scope(options.projects)
     audit = AuditLog(options.audit_log, identity or default_identity)
+    offered = offered_tools(options)
     server = CaseServer(
         SERVER_NAME,
         title="Datadog Case Management",
@@ -77,8 +79,9 @@ def create_server(
         middleware=[seal_nonces],
         token_verifier=auth.verifier if auth is not None else None,
         auth=auth.settings if auth is not None else None,
+        tools=[tool_of(spec) for spec in offered],
     )
-    register(server, offered_tools(options), options=options, inventory=all_tools(), audit=audit)
+    guard(server, offered, options=options, inventory=all_tools(), audit=audit)
     register_resources(server)
     register_prompts(server)
     return server

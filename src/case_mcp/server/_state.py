@@ -72,6 +72,8 @@ async def _state(ctx: ToolContext) -> ServerState:
 
 
 State: TypeAlias = Annotated[ServerState, Resolve(_state)]
-"""A tool handler's (or a delete's reader's) parameter for the server's state. The SDK fills
-it before the handler runs (a resolver that asks nothing, so it never reaches the request
-state), and leaves it out of the input schema: no model sees it or can set it."""
+"""A tool handler's (or a delete's reader's) parameter for the server's state, left out of
+the input schema: no model sees it or can set it. A handler's is filled by its wrapper from
+the call's context (`guardrails._tool.reporting`), with no resolver to plan and run per tool;
+a reader's, by the SDK through this resolver, which asks nothing, so it never reaches the
+request state."""

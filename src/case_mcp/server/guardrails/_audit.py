@@ -16,7 +16,7 @@ Each record is one ``write`` of one line to a file opened with ``O_APPEND``, und
 file: concurrent calls never interleave lines, and neither do several processes appending to
 the same local file.
 
-Tool calls are recorded by the guard that `case_mcp.server.guardrails._spec.register` installs. Code
+Tool calls are recorded by the guard that `case_mcp.server.guardrails._spec.guard` installs. Code
 that knows more about an attempt (the confirmation flow of the deleting tools) calls
 `record` itself; the guard then adds nothing for that call, so each attempt is one line.
 """

@@ -5,9 +5,9 @@ The kind is the one source of truth for a tool's safety annotations and for the 
 modes: a model sees `readOnlyHint`, `destructiveHint`, `idempotentHint` and `openWorldHint`
 derived from it, never set by hand tool by tool, and read-only mode keeps the ``read`` ones.
 
-`register` adds each offered tool's handler wrapped once (`reporting`), so a failure of the
-client anywhere in it reaches the model in words (`case_mcp.server._errors`) with the spec's
-not-found hint, and one guard around every ``tools/call``:
+The server offers each tool with its handler wrapped once (`_tool.tool_of`), so a failure
+of the client anywhere in it reaches the model in words (`case_mcp.server._errors`) with the
+spec's not-found hint; `guard` adds one guard around every ``tools/call``:
 
 - a call to a tool of the inventory that the operator withheld (read-only mode, no
   deletes, toolsets, allow and deny lists) is refused in words that say why, instead of as
@@ -20,7 +20,6 @@ not-found hint, and one guard around every ``tools/call``:
 
 from __future__ import annotations
 
-import functools
 import inspect
 import logging
 import re
@@ -37,8 +36,8 @@ from pydantic import ValidationError
 
 from case_mcp.client import Effect
 from case_mcp.config import ServerOptions
-from case_mcp.errors import ConfigurationError, DatadogError, InvalidRequestError
-from case_mcp.server._errors import Creation, tool_error
+from case_mcp.errors import ConfigurationError
+from case_mcp.server._errors import Creation
 from case_mcp.server.guardrails import _audit
 from case_mcp.server.guardrails._sanitize import clean_text
 
@@ -200,7 +199,7 @@ def refusal(spec: ToolSpec, reason: Withheld) -> str:
     ).replace("  ", " ")
 
 
-def register(
+def guard(
     server: MCPServer[Any],
     specs: Iterable[ToolSpec],
     *,
@@ -208,11 +207,12 @@ def register(
     inventory: Iterable[ToolSpec] = (),
     audit: _audit.AuditLog | None = None,
 ) -> None:
-    """Add each spec to the server as a tool with structured output, and the guard.
+    """Add the guard around every ``tools/call`` of a server built with `specs`' tools
+    (`case_mcp.server.guardrails._tool.tool_of`).
 
     Args:
-        server: The server to add the tools to.
-        specs: The tools to offer.
+        server: The server offering the tools.
+        specs: The tools it offers.
         options: The operator's options (refusals, audit log); default: everything allowed.
         inventory: Every tool the server knows, offered or not, so a call to a withheld
             one is refused with its reason (default: only `specs`).
@@ -222,7 +222,6 @@ def register(
     Raises:
         ConfigurationError: The audit log cannot be opened for appending.
     """
-    specs = list(specs)
     options = options or ServerOptions()
     if options.audit_log is not None:
         try:
@@ -232,43 +231,9 @@ def register(
                 f"CASE_MCP_AUDIT_LOG / --audit-log: cannot append to {str(options.audit_log)!r} "
                 f"({error.strerror or type(error).__name__})."
             ) from None
-    for spec in specs:
-        server.add_tool(
-            reporting(spec),
-            name=spec.name,
-            title=spec.title,
-            description=spec.description,
-            annotations=spec.annotations,
-            structured_output=True,
-        )
     known = {spec.name: spec for spec in [*specs, *inventory]}
     audit = audit or _audit.AuditLog(options.audit_log)
     server.middleware.append(_Guard(options, known, audit))
-
-
-def reporting(spec: ToolSpec) -> Callable[..., Awaitable[CallToolResult]]:
-    """The spec's handler, with the client's failures turned into errors a model can act on.
-
-    `functools.wraps` keeps the handler's signature, annotations and docstring, from which
-    the SDK derives the input and output schemas and finds the context and `Resolve`
-    parameters, so the tool a model sees is the handler's.
-    """
-    handler = spec.handler
-    signature = inspect.signature(handler)
-
-    @functools.wraps(handler)
-    async def reported_handler(*args: Any, **kwargs: Any) -> CallToolResult:
-        try:
-            return await handler(*args, **kwargs)
-        except (DatadogError, InvalidRequestError) as error:
-            hint = spec.not_found
-            if callable(hint):
-                bound = signature.bind_partial(*args, **kwargs)
-                bound.apply_defaults()
-                hint = hint(bound.arguments)
-            raise tool_error(error, hint, created=spec.created, conflict=spec.conflict) from error
-
-    return reported_handler
 
 
 class _Guard:
