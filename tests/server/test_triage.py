@@ -21,7 +21,7 @@ def kinds(sandbox: Sandbox, key: str) -> list[str]:
     return [cell["type"] for cell in sandbox.store.list_case_timeline(key, page_size=100)]
 
 
-# Counting ----------------------------------------------------------------------------------------
+# Counting ------------------------------------------------------------------------------------
 
 
 async def test_open_p1s_per_project_agree_with_search(mcp: Client) -> None:
@@ -113,7 +113,7 @@ async def test_counts_stay_inside_the_projects_of_the_server(sandbox: Sandbox) -
     assert counted == {"total": 13, "counts": {"project": {"SEC": 13}}}
 
 
-# Bulk changes within the threshold ---------------------------------------------------------------
+# Bulk changes within the threshold -----------------------------------------------------------
 
 
 async def test_a_bulk_change_within_the_threshold_applies_at_once_with_each_timeline_entry(
