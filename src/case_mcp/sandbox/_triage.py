@@ -73,8 +73,6 @@ FIELDS: Final[Mapping[str, str]] = {
 }
 """The fields counts group by, as SQL over ``cases c``; any other name is an attribute."""
 
-_UUID: Final = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-_KEY: Final = re.compile(r"[A-Za-z][A-Za-z0-9]*-[0-9]+")
 _ATTRIBUTE: Final = re.compile(r"[A-Za-z0-9_.@/-]{1,200}")
 
 
@@ -162,18 +160,14 @@ class CaseTriage(CaseUpdates):
         """Apply one action to every case named, all of them or none; returns their ids.
 
         Raises:
-            BadRequest: An unknown action, a payload it cannot take, a malformed case id, or
-                a case that cannot take the change (named); nothing is changed.
-            NotFound: A case that does not exist (named); nothing is changed.
+            BadRequest: An unknown action, a payload it cannot take, or a case that cannot
+                take the change (named); nothing is changed.
+            NotFound: An id that names no case, in any form (named, in the error's meta, as
+                `get_case` answers it); nothing is changed.
         """
         change = self._bulk_change(action, payload, actor_id)
         if not 1 <= len(case_refs) <= MAX_BULK_CASES:
             raise BadRequest(f"case_ids must name 1 to {MAX_BULK_CASES} cases")
-        for ref in case_refs:
-            if not (_UUID.fullmatch(ref.strip()) or _KEY.fullmatch(ref.strip())):
-                raise BadRequest(
-                    f"case_ids holds {ref!r}, which is not a case UUID or key; nothing was changed"
-                )
         changed: list[str] = []
         with self.transaction():
             for ref in case_refs:
