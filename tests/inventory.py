@@ -18,7 +18,7 @@ from case_mcp.server.tools import all_tools
 EXAMPLE = re.compile(r"^Example: (\{.*\})$", re.MULTILINE)
 """The last line of every tool's description: a call of it on the demo organisation."""
 
-READ_VERBS = ("get_", "list_", "search_", "find_")
+READ_VERBS = ("get_", "list_", "search_", "find_", "count_")
 
 
 def example_of(tool: ToolSpec | Tool) -> dict[str, Any]:

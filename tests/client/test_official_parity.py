@@ -23,9 +23,19 @@ from datadog_api_client.v2.api.case_management_attribute_api import CaseManageme
 from datadog_api_client.v2.api.case_management_type_api import CaseManagementTypeApi
 from datadog_api_client.v2.api.users_api import UsersApi
 from datadog_api_client.v2.model import (
+    case_aggregate_group_by,
+    case_aggregate_request,
+    case_aggregate_request_attributes,
+    case_aggregate_request_data,
+    case_aggregate_resource_type,
     case_assign,
     case_assign_attributes,
     case_assign_request,
+    case_bulk_action_type,
+    case_bulk_resource_type,
+    case_bulk_update_request,
+    case_bulk_update_request_attributes,
+    case_bulk_update_request_data,
     case_comment,
     case_comment_attributes,
     case_comment_request,
@@ -455,6 +465,70 @@ OPERATIONS: list[Any] = [
         ),
         {"data": []},
         id="list_case_timeline",
+    ),
+    pytest.param(
+        lambda c: c.aggregate_cases("status:open", ["priority", "project"], limit=14),
+        lambda api: _cases(api).aggregate_cases(
+            case_aggregate_request.CaseAggregateRequest(
+                data=case_aggregate_request_data.CaseAggregateRequestData(
+                    attributes=case_aggregate_request_attributes.CaseAggregateRequestAttributes(
+                        group_by=case_aggregate_group_by.CaseAggregateGroupBy(
+                            groups=["priority", "project"], limit=14
+                        ),
+                        query_filter="status:open",
+                    ),
+                    type=case_aggregate_resource_type.CaseAggregateResourceType.AGGREGATE,
+                )
+            )
+        ),
+        {"data": {"id": "a", "type": "aggregate", "attributes": {"total": 0, "groups": []}}},
+        id="aggregate_cases",
+    ),
+    pytest.param(
+        lambda c: c.count_cases("priority:p1", ["status", "project"], limit=5),
+        lambda api: _cases(api).count_cases(
+            query_filter="priority:p1", group_bys="status,project", limit=5
+        ),
+        {"data": {"id": "c", "type": "count", "attributes": {"groups": []}}},
+        id="count_cases",
+    ),
+    pytest.param(
+        lambda c: c.count_cases(),
+        lambda api: _cases(api).count_cases(),
+        {"data": {"id": "c", "type": "count", "attributes": {"groups": []}}},
+        id="count_cases-defaults",
+    ),
+    pytest.param(
+        lambda c: c.bulk_update_cases([CASE, "SEC-12"], "priority", {"priority": "P1"}),
+        lambda api: _cases(api).bulk_update_cases(
+            case_bulk_update_request.CaseBulkUpdateRequest(
+                data=case_bulk_update_request_data.CaseBulkUpdateRequestData(
+                    attributes=case_bulk_update_request_attributes.CaseBulkUpdateRequestAttributes(
+                        case_ids=[CASE, "SEC-12"],
+                        payload={"priority": "P1"},
+                        type=case_bulk_action_type.CaseBulkActionType.PRIORITY,
+                    ),
+                    type=case_bulk_resource_type.CaseBulkResourceType.BULK,
+                )
+            )
+        ),
+        None,
+        id="bulk_update_cases",
+    ),
+    pytest.param(
+        lambda c: c.bulk_update_cases([CASE], "archive"),
+        lambda api: _cases(api).bulk_update_cases(
+            case_bulk_update_request.CaseBulkUpdateRequest(
+                data=case_bulk_update_request_data.CaseBulkUpdateRequestData(
+                    attributes=case_bulk_update_request_attributes.CaseBulkUpdateRequestAttributes(
+                        case_ids=[CASE], type=case_bulk_action_type.CaseBulkActionType.ARCHIVE
+                    ),
+                    type=case_bulk_resource_type.CaseBulkResourceType.BULK,
+                )
+            )
+        ),
+        None,
+        id="bulk_update_cases-without-payload",
     ),
     pytest.param(
         lambda c: c.get_all_case_types(),

@@ -6,7 +6,7 @@ import contextlib
 import inspect
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from types import UnionType
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
@@ -320,9 +320,10 @@ async def test_network_errors_that_are_not_timeouts_keep_their_type(
     assert raised.value.attempts == 5
 
 
-# What repeating an operation does, as Datadog's operation id says: get, list and search read;
-# create and comment make another; delete removes nothing more; every other verb sets state.
-READ_VERBS = ("get_", "list_", "search_")
+# What repeating an operation does, as Datadog's operation id says: get, list, search, count
+# and aggregate read; create and comment make another; delete removes nothing more; every
+# other verb sets state.
+READ_VERBS = ("get_", "list_", "search_", "count_", "aggregate_")
 CREATE_VERBS = ("create_", "comment_")
 
 
@@ -350,6 +351,8 @@ def dummy(annotation: Any) -> Any:
         return None if type(None) in options else dummy(options[0])
     if get_origin(annotation) is Mapping:
         return {}
+    if get_origin(annotation) is Sequence:
+        return [dummy(get_args(annotation)[0])]
     raise AssertionError(f"no dummy value of {annotation!r}; add one")
 
 

@@ -23,7 +23,7 @@ from case_mcp.server import (
     create_server,
 )
 from case_mcp.server.tools import all_tools
-from inventory import example_of, kind_named, kind_read_from, names_of
+from inventory import READ_VERBS, example_of, kind_named, kind_read_from, names_of
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpe
             )
             return client.guarded(effects)
 
-        server = create_server(guarded, ServerOptions(confirm_mode="token"))
+        server = create_server(guarded, ServerOptions(confirm_mode="token", toolsets=["all"]))
         async with Client(server) as client:
             arguments = await _target_of(client, spec.name, example)
             effects.seen.clear()
@@ -135,9 +135,9 @@ def test_each_tool_sits_in_its_toolset() -> None:
         }, toolset
 
 
-def test_the_toolsets_cover_cases_comments_projects_and_lookup() -> None:
+def test_the_toolsets_cover_cases_comments_projects_lookup_and_triage() -> None:
     """Every toolset an operator can choose holds at least one tool."""
-    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup"}
+    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup", "triage"}
     assert {spec.toolset for spec in all_tools()} == set(TOOLSETS)
 
 
@@ -195,9 +195,7 @@ def test_read_tools_are_read_only_and_no_other_tool_is(tools: dict[str, Tool]) -
     read_only = {name for name, tool in tools.items() if tool.annotations.read_only_hint}  # type: ignore[union-attr]
 
     assert read_only == names_of("read")
-    assert read_only == {
-        name for name in tools if name.startswith(("get_", "list_", "search_", "find_"))
-    }
+    assert read_only == {name for name in tools if name.startswith(READ_VERBS)}
 
 
 def test_exactly_the_three_deletes_are_destructive(tools: dict[str, Tool]) -> None:

@@ -65,6 +65,7 @@ class Scope:
 
     Attributes:
         case: The argument that names a case (key or UUID): the case must be in scope.
+        cases: The argument that names several cases: every one must be in scope.
         project: The argument that names a project by UUID: it must be in scope.
         new_project: The argument that names the key of a project to create.
         query: The argument holding a search query, which the scope is added to.
@@ -75,6 +76,7 @@ class Scope:
     """
 
     case: str | None = None
+    cases: str | None = None
     project: str | None = None
     new_project: str | None = None
     query: str | None = None

@@ -49,7 +49,7 @@ class ServerOptions(Options):
         flag="--toolsets",
         metavar="LIST",
         shown_default="cases, comments, projects, lookup",
-        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup",
+        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup, triage",
     )
     tools: Annotated[frozenset[str] | None, NoDecode] = option(
         None,
@@ -93,6 +93,16 @@ class ServerOptions(Options):
         "client's prompt; clients without elicitation cannot delete), auto (elicitation when "
         "the client supports it, else a confirmation token) or token (always a confirmation "
         "token, which relies on the client asking the user before a destructive tool runs)",
+    )
+    bulk_confirm_over: int = option(
+        10,
+        env="CASE_MCP_BULK_CONFIRM_OVER",
+        flag="--bulk-confirm-over",
+        metavar="N",
+        ge=0,
+        le=500,
+        help="a bulk change of more cases than this needs a human's confirmation, as a delete "
+        "does (--confirm-mode); up to this many it runs at once, audited",
     )
     confirm_ttl: float = option(
         300.0, env="CASE_MCP_CONFIRM_TTL", gt=0, help="seconds a confirmation token stays valid"

@@ -39,6 +39,9 @@ _TYPES: Final = "/api/v2/cases/types"
 OPERATIONS: Final = (
     Operation("GET", _CASES, "search_cases"),
     Operation("POST", _CASES, "create_case"),
+    Operation("POST", f"{_CASES}/aggregate", "aggregate_cases"),
+    Operation("POST", f"{_CASES}/bulk", "bulk_update_cases"),
+    Operation("GET", f"{_CASES}/count", "count_cases"),
     Operation("GET", f"{_CASES}/projects", "get_projects"),
     Operation("POST", f"{_CASES}/projects", "create_project"),
     Operation("DELETE", f"{_CASES}/projects/{{project_id}}", "delete_project"),

@@ -1,5 +1,8 @@
 """Confirmed deletes: `delete_project`, `delete_case_comment` and `delete_case_custom_attribute`
-never act without a human's approval.
+never act without a human's approval; nor does a bulk change of more cases than the operator's
+``--bulk-confirm-over``, which goes through the same flow with a `Loss` worded as a change
+(`CHANGE_WORDS`: "was not applied") and, within the threshold, runs without asking
+(`Loss.approval_needed`).
 
 Each deleting tool declares only its reader and its delete (`_confirmed_delete`), which
 builds the rest of this flow. Before the tool's body runs, two resolvers (the SDK's
@@ -109,6 +112,40 @@ _TOKEN_PROBLEMS: Final[dict[TokenProblem, str]] = {
 NotConfirmed = Literal["declined", "cancelled", "wrong_key", "changed", "answer_spent"]
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How the flow names what a person approves in its messages: a delete (the default) or
+    a bulk change.
+
+    Attributes:
+        action: The noun: "a person must approve this delete first".
+        done: The past participle, "was not deleted"; also the name of the outcome's
+            boolean field (``deleted``).
+        acts: "this server deletes only after a person confirms".
+        do_it: "Ask the user to delete it in Datadog".
+        shown: "Show the user the preview of what would be lost".
+        tool: What the client is trusted to ask about in token mode.
+    """
+
+    action: str = "delete"
+    done: str = "deleted"
+    acts: str = "deletes"
+    do_it: str = "delete it"
+    shown: str = "what would be lost"
+    tool: str = "a destructive tool"
+
+
+DELETE_WORDS: Final = Wording()
+CHANGE_WORDS: Final = Wording(
+    action="bulk change",
+    done="applied",
+    acts="applies bulk changes",
+    do_it="make the change",
+    shown="what would change",
+    tool="a tool that changes data",
+)
+
+
 class TypedKey(BaseModel):
     """The elicitation form: the person types the key the question names."""
 
@@ -156,6 +193,9 @@ class Loss(Generic[P]):
             elicited answer hold only while a fresh read gives the same facts.
         audit_target: The target's identifiers for the audit log.
         absent: Set when there is nothing to delete: the message saying so.
+        words: How messages name the action (`DELETE_WORDS`, `CHANGE_WORDS`).
+        approval_needed: False when the operator lets this action run without a person's
+            approval (a bulk change within ``--bulk-confirm-over``): nothing is asked.
     """
 
     tool: str
@@ -167,6 +207,8 @@ class Loss(Generic[P]):
     facts: Mapping[str, Any]
     audit_target: Mapping[str, str] = field(default_factory=dict)
     absent: str | None = None
+    words: Wording = DELETE_WORDS
+    approval_needed: bool = True
 
     @property
     def state(self) -> str:
@@ -197,7 +239,12 @@ def can_elicit(ctx: ToolContext) -> bool:
 async def ask(loss: Loss[Any], ctx: ToolContext) -> NotAsked | Elicit[TypedKey]:
     """The body of each tool's confirmation resolver: ask a person, or leave it to tokens."""
     options = state_of(ctx).options
-    if loss.absent is not None or options.confirm_mode == "token" or not can_elicit(ctx):
+    if (
+        loss.absent is not None
+        or not loss.approval_needed
+        or options.confirm_mode == "token"
+        or not can_elicit(ctx)
+    ):
         return NotAsked()
     return Elicit(f"{loss.question}\n(Reference {reference(loss, options)}.)", TypedKey)
 
@@ -220,7 +267,7 @@ async def settle(
     answer: Answer,
     token: str | None,
     *,
-    outcome: type[Deletion[P]],
+    outcome: Callable[..., View],
     arguments: Mapping[str, Any],
     reread: Callable[[], Awaitable[Loss[P]]],
     delete: Callable[[], Awaitable[str]],
@@ -232,7 +279,7 @@ async def settle(
         loss: What the delete destroys, as read by the tool's reader this call.
         answer: What the tool's confirmation resolver (`ask`) resolved to.
         token: The call's ``confirmation_token``.
-        outcome: The tool's result view.
+        outcome: The tool's result view, whose boolean field is named `Wording.done`.
         arguments: The call's arguments, for the audit record's digest.
         reread: Reads the target again (after a person answered, time has passed).
         delete: Deletes the target; returns the message saying what was deleted.
@@ -240,8 +287,12 @@ async def settle(
     Raises:
         ToolError: The target cannot be read or deleted (from `reread` or `delete`).
     """
+    words = loss.words
     if loss.absent is not None:
-        return result(outcome(deleted=False, message=loss.absent))
+        return result(outcome(**{words.done: False}, message=loss.absent))
+    if not loss.approval_needed:
+        # Audited by the tool guard, as every write is.
+        return result(outcome(**{words.done: True}, message=await delete(), preview=loss.preview))
     state = state_of(ctx)
     options = state.options
     flow = _Flow(options, state.audit, state.tokens, loss, outcome, arguments)
@@ -250,12 +301,12 @@ async def settle(
         if options.confirm_mode == "elicit":
             return flow.refused(
                 "elicitation_unavailable",
-                "this server deletes only after a person confirms in the client's "
+                f"this server {words.acts} only after a person confirms in the client's "
                 "confirmation prompt (elicitation), and this client does not offer one. Ask "
-                "the user to delete it in Datadog, or from a client that supports elicitation. "
-                "To allow deletes from clients without it, the operator can start the server "
-                "with CASE_MCP_CONFIRM_MODE=token, which relies on the client asking the user "
-                "before it runs a destructive tool",
+                f"the user to {words.do_it} in Datadog, or from a client that supports "
+                f"elicitation. To allow {words.action}s from clients without it, the operator "
+                "can start the server with CASE_MCP_CONFIRM_MODE=token, which relies on the "
+                f"client asking the user before it runs {words.tool}",
             )
         # A blank token is no token: the model gets the preview, as without one.
         return await flow.by_token(token if token and token.strip() else None, delete)
@@ -276,12 +327,12 @@ async def settle(
     if not _spend_answer(ctx, state.tokens):
         return flow.not_confirmed(
             "answer_spent",
-            "the user's answer was already used; each answer confirms one delete. Call again "
-            "to ask them",
+            f"the user's answer was already used; each answer confirms one {words.action}. "
+            "Call again to ask them",
         )
     message = await delete()
     flow.record("confirmed", "elicitation")
-    return result(outcome(deleted=True, message=message, preview=loss.preview))
+    return result(outcome(**{words.done: True}, message=message, preview=loss.preview))
 
 
 def _spend_answer(ctx: ToolContext, book: TokenBook) -> bool:
@@ -305,7 +356,7 @@ class _Flow(Generic[P]):
     audit: _audit.AuditLog
     book: TokenBook
     loss: Loss[P]
-    outcome: type[Deletion[P]]
+    outcome: Callable[..., View]
     arguments: Mapping[str, Any]
 
     async def by_token(
@@ -314,6 +365,7 @@ class _Flow(Generic[P]):
         from case_mcp.server.guardrails._tokens import TokenRejected
 
         loss = self.loss
+        words = loss.words
         if token is None:
             issued = self.book.issue(
                 self.options.secret,
@@ -324,14 +376,14 @@ class _Flow(Generic[P]):
             )
             self.record("confirmation_requested", None)
             message = (
-                f"{loss.subject} was not deleted: a person must approve this delete first. "
-                "Show the user the preview of what would be lost. Only if they approve, call "
-                f"{loss.tool} again with the same arguments and this confirmation_token; it "
-                f"works once, for {_duration(self.options.confirm_ttl)}."
+                f"{loss.subject} was not {words.done}: a person must approve this "
+                f"{words.action} first. Show the user the preview of {words.shown}. Only if "
+                f"they approve, call {loss.tool} again with the same arguments and this "
+                f"confirmation_token; it works once, for {_duration(self.options.confirm_ttl)}."
             )
             return result(
                 self.outcome(
-                    deleted=False,
+                    **{words.done: False},
                     message=message,
                     preview=loss.preview,
                     confirmation_token=issued.token,
@@ -346,11 +398,12 @@ class _Flow(Generic[P]):
             return self.refused(
                 f"token_{rejected.problem}",
                 f"{_TOKEN_PROBLEMS[rejected.problem]}. Call {loss.tool} again without "
-                "confirmation_token for a fresh preview, and delete only if the user approves it",
+                f"confirmation_token for a fresh preview, and {words.do_it} only if the user "
+                "approves it",
             )
         message = await delete()
         self.record("confirmed", "token")
-        return result(self.outcome(deleted=True, message=message, preview=loss.preview))
+        return result(self.outcome(**{words.done: True}, message=message, preview=loss.preview))
 
     def refused(self, reason: str, why: str) -> CallToolResult:
         self.record("refused", reason)
@@ -375,8 +428,9 @@ class _Flow(Generic[P]):
             logger.error("Could not append to the audit log (%s, %s)", self.loss.tool, outcome)
 
     def _kept(self, why: str) -> CallToolResult:
-        message = f"{self.loss.subject} was not deleted: {why}."
-        return result(self.outcome(deleted=False, message=message, preview=self.loss.preview))
+        done = self.loss.words.done
+        message = f"{self.loss.subject} was not {done}: {why}."
+        return result(self.outcome(**{done: False}, message=message, preview=self.loss.preview))
 
 
 # Only A-Z fold: casefold() and lower() also map look-alikes onto ASCII letters (the long s

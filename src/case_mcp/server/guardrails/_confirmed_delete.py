@@ -1,5 +1,8 @@
 """The one flow of every confirmed delete: read what is lost, ask, re-read, delete.
 
+A bulk change uses it too: its reader's `Loss` says what would change and whether a person
+must approve (`_confirm.Loss.approval_needed`), and its "delete" applies the change.
+
 A deleting tool declares a `ConfirmedDelete` with its reader (what the human is shown, and
 what is read again before deleting) and its delete; the flow builds the two resolvers its
 signature names (`read`, then `confirm`, which asks through `_confirm.ask`) and settles the
@@ -29,6 +32,7 @@ from case_mcp.server.guardrails._confirm import (
     ask,
     settle,
 )
+from case_mcp.server.tools._views import View
 
 Reader = Callable[..., Awaitable[Loss[P]]]
 """Reads the target and describes what the delete destroys; takes the tool's arguments by
@@ -54,7 +58,7 @@ class ConfirmedDelete(Generic[P]):
         read: Reader[P],
         delete: Deleter[P],
         *,
-        outcome: type[Deletion[P]],
+        outcome: type[Deletion[P]] | Callable[..., View],
         not_found: Callable[[Mapping[str, Any]], str],
     ) -> None:
         """

@@ -9,7 +9,8 @@ from each operation's declared `Scope`:
   it, changing it, commenting on it or reading its timeline raises the same `NotFoundError`
   as a case that does not exist, so a model learns nothing from the difference (not even
   that the key exists). Every change is preceded by a read of the case, so nothing outside
-  the scope is ever changed;
+  the scope is ever changed; a change to many cases (``cases``) is refused whole when one
+  of them is outside;
 - the timeline of a case moved into the scope says that it came from a project outside the
   scope, and not which (``answer="timeline"``, `_scope_timeline`);
 - searches get the scope added as a filter (``query``: ``(query) (project:"OPS" OR
@@ -115,6 +116,9 @@ class ProjectScope:
         if scope.case is not None:
             case = await self._case(arguments[scope.case])
             arguments[scope.case] = case.id
+        if scope.cases is not None:
+            # One case outside the scope refuses the whole call: nothing is sent.
+            arguments[scope.cases] = [(await self._case(ref)).id for ref in arguments[scope.cases]]
         if scope.project is not None and not await self._in_scope(arguments[scope.project]):
             raise _not_found()
         if scope.query is not None:

@@ -24,6 +24,7 @@ def all_tools() -> list[ToolSpec]:
         comments,
         lookup,
         projects,
+        triage,
     )
 
     return [
@@ -33,4 +34,5 @@ def all_tools() -> list[ToolSpec]:
         *comments.TOOLS,
         *projects.TOOLS,
         *lookup.TOOLS,
+        *triage.TOOLS,
     ]
