@@ -130,8 +130,6 @@ class CaseTypeOperations(Operations):
             case_type_id: The case type's UUID.
 
         Raises:
-            BadRequestError: Cases use it (the sandbox refuses while cases that are not
-                archived do).
             NotFoundError: No such case type.
         """
         await self._call()
