@@ -20,6 +20,7 @@ def all_tools() -> list[ToolSpec]:
     from case_mcp.server.tools import (
         case_attributes,
         case_changes,
+        case_types,
         cases,
         comments,
         lookup,
@@ -33,4 +34,5 @@ def all_tools() -> list[ToolSpec]:
         *comments.TOOLS,
         *projects.TOOLS,
         *lookup.TOOLS,
+        *case_types.TOOLS,
     ]
