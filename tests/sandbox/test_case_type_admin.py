@@ -191,11 +191,12 @@ async def test_an_invalid_custom_attribute_update_is_refused_and_changes_nothing
     assert (await configs_of(http, STANDARD))[key] == before
 
 
-async def test_an_attribute_that_cases_hold_keeps_its_type(
+async def test_a_type_change_keeps_the_values_cases_hold_and_checks_the_next(
     http: httpx2.AsyncClient, new_case: NewCase
 ) -> None:
-    """Changing the type of an attribute a case holds a value of is a 400 naming the count."""
-    await new_case(
+    """As Datadog's example expects 200 for a change to NUMBER: a held value keeps its own
+    type, and a new value must be of the new type."""
+    case = await new_case(
         custom_attributes={"impact_users": {"type": "NUMBER", "is_multi": False, "value": 120}}
     )
     impact = (await configs_of(http, STANDARD))["impact_users"]
@@ -204,16 +205,22 @@ async def test_an_attribute_that_cases_hold_keeps_its_type(
         f"{TYPES}/{STANDARD}/custom_attributes/{impact['id']}", json=attribute(type="TEXT")
     )
 
-    assert answer.status_code == 400
-    assert answer.json()["errors"][0]["detail"] == (
-        "custom attribute 'impact_users' cannot change from NUMBER to TEXT: 1 case holds a "
-        "value of it; delete those values first"
-    )
-    relabelled = await http.put(
-        f"{TYPES}/{STANDARD}/custom_attributes/{impact['id']}",
-        json=attribute(type="NUMBER", display_name="Users hit"),
-    )
-    assert relabelled.status_code == 200, relabelled.text
+    assert answer.status_code == 200, answer.text
+    held = (await http.get(f"/api/v2/cases/{case['id']}")).json()["data"]["attributes"]
+    assert held["custom_attributes"]["impact_users"] == {
+        "type": "NUMBER",
+        "is_multi": False,
+        "value": 120,
+    }
+    path = f"/api/v2/cases/{case['id']}/custom_attributes/impact_users"
+    number = {
+        "data": {"type": "case", "attributes": {"type": "NUMBER", "is_multi": False, "value": 5}}
+    }
+    text = {
+        "data": {"type": "case", "attributes": {"type": "TEXT", "is_multi": False, "value": "many"}}
+    }
+    assert (await http.post(path, json=number)).status_code == 400
+    assert (await http.post(path, json=text)).status_code == 200
 
 
 async def test_updating_an_unknown_custom_attribute_config_is_not_found(

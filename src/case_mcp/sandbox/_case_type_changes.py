@@ -2,9 +2,10 @@
 
 `CaseTypeChanges` extends `CaseTypes`. Updates keep the object's id (and an attribute its key
 and ``is_multi``). A deleted type stays on the cases that have it, as in Datadog's recordings.
-An attribute's type cannot change while cases hold a value of it: Datadog's recordings do not
-show that case, and the sandbox refuses it so that no case is left holding a value its
-attribute no longer accepts.
+An attribute's type may change while cases hold values of it, as Datadog's own update example
+changes an existing attribute to NUMBER and expects 200: each value a case holds carries its
+own type, so it still reads as it was written, and the next value set is checked against the
+new type.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from . import _rules
 from ._case_types import CaseTypes
-from ._errors import BadRequest, NotFound
+from ._errors import NotFound
 
 __all__ = ["CaseTypeChanges"]
 
@@ -88,8 +89,7 @@ class CaseTypeChanges(CaseTypes):
         example sends them with a NUMBER and expects 200).
 
         Raises:
-            BadRequest: An empty display name, an unknown type, a SELECT without options, or
-                a change of type while cases of the case type hold a value of the attribute.
+            BadRequest: An empty display name, an unknown type, or a SELECT without options.
             NotFound: No such (live) case type, or no such config on it.
         """
         if display_name is not None:
@@ -100,15 +100,6 @@ class CaseTypeChanges(CaseTypes):
             self.get_case_type(case_type_id, live=True)
             current = self._config_by_id(case_type_id, config_id)
             new_type = current["type"] if type is None else type
-            if new_type != current["type"]:
-                held = self._cases_holding(case_type_id, current["key"])
-                if held:
-                    raise BadRequest(
-                        f"custom attribute {current['key']!r} cannot change from "
-                        f"{current['type']} to {new_type}: {held} case"
-                        f"{' holds' if held == 1 else 's hold'} a value of it; delete those "
-                        "values first"
-                    )
             kept: list[str] | None = None
             if new_type == "SELECT":
                 kept = _rules.select_options(options if options is not None else current["options"])
@@ -130,13 +121,3 @@ class CaseTypeChanges(CaseTypes):
             if config["id"] == config_id:
                 return config
         raise NotFound(_CONFIG_NOT_FOUND)
-
-    def _cases_holding(self, case_type_id: str, key: str) -> int:
-        """How many cases of a type hold a value of the custom attribute `key`."""
-        return int(
-            self.conn.execute(
-                "SELECT count(*) FROM cases WHERE type_id = ? AND EXISTS"
-                " (SELECT 1 FROM json_each(cases.custom_attributes) WHERE json_each.key = ?)",
-                (case_type_id, key),
-            ).fetchone()[0]
-        )
