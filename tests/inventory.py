@@ -12,7 +12,7 @@ from typing import Any
 
 from mcp.types import Tool, ToolAnnotations
 
-from case_mcp.server import ToolKind, ToolSpec
+from case_mcp.server import DEFAULT_TOOLSETS, ToolKind, ToolSpec
 from case_mcp.server.tools import all_tools
 
 EXAMPLE = re.compile(r"^Example: (\{.*\})$", re.MULTILINE)
@@ -34,6 +34,11 @@ def examples(kinds: set[ToolKind] | None = None) -> dict[str, dict[str, Any]]:
     return {
         spec.name: example_of(spec) for spec in all_tools() if kinds is None or spec.kind in kinds
     }
+
+
+def default_tools() -> list[ToolSpec]:
+    """The tools a server offers when its operator names no toolsets."""
+    return [spec for spec in all_tools() if spec.toolset in DEFAULT_TOOLSETS]
 
 
 def names_of(*kinds: ToolKind) -> set[str]:

@@ -50,6 +50,12 @@ from datadog_api_client.v2.model import (
     case_resource_type,
     case_sortable_field,
     case_status,
+    case_type_create,
+    case_type_create_request,
+    case_type_resource_attributes,
+    case_type_resource_type,
+    case_type_update,
+    case_type_update_request,
     case_update_attributes,
     case_update_attributes_attributes,
     case_update_attributes_request,
@@ -70,7 +76,16 @@ from datadog_api_client.v2.model import (
     case_update_title,
     case_update_title_attributes,
     case_update_title_request,
+    custom_attribute_config_attributes_create,
+    custom_attribute_config_create,
+    custom_attribute_config_create_request,
+    custom_attribute_config_resource_type,
+    custom_attribute_config_update,
+    custom_attribute_config_update_attributes,
+    custom_attribute_config_update_request,
+    custom_attribute_select_option,
     custom_attribute_type,
+    custom_attribute_type_data,
     custom_attribute_value,
     nullable_user_relationship,
     nullable_user_relationship_data,
@@ -94,9 +109,14 @@ PROJECT = "d4bbe1af-f36e-42f1-87c1-493ca35c320e"
 USER = "06fe1d45-8040-47eb-b161-837f416635e7"
 CELL = "2df6429f-8148-440c-a959-e6503f42709b"
 TYPE = "00000000-0000-0000-0000-000000000001"
+ATTRIBUTE = "7ce13520-94b7-4391-bb64-c45776011f05"
 
 CASE_TYPE = case_resource_type.CaseResourceType.CASE
 PROJECT_TYPE = project_resource_type.ProjectResourceType.PROJECT
+CASE_TYPE_TYPE = case_type_resource_type.CaseTypeResourceType.CASE_TYPE
+ATTRIBUTE_TYPE = (
+    custom_attribute_config_resource_type.CustomAttributeConfigResourceType.CUSTOM_ATTRIBUTE
+)
 
 
 class _Sent(Exception):
@@ -549,6 +569,103 @@ OPERATIONS: list[Any] = [
         ),
         {"data": []},
         id="get_all_custom_attribute_configs_by_case_type",
+    ),
+    pytest.param(
+        lambda c: c.create_case_type("Investigation", description="Done in cases", emoji="👑"),
+        lambda api: CaseManagementTypeApi(api).create_case_type(
+            case_type_create_request.CaseTypeCreateRequest(
+                data=case_type_create.CaseTypeCreate(
+                    attributes=case_type_resource_attributes.CaseTypeResourceAttributes(
+                        name="Investigation", description="Done in cases", emoji="👑"
+                    ),
+                    type=CASE_TYPE_TYPE,
+                )
+            )
+        ),
+        {"data": {"id": TYPE, "type": "case_type"}},
+        id="create_case_type",
+    ),
+    pytest.param(
+        lambda c: c.update_case_type(TYPE, "Investigation", description="Renamed"),
+        lambda api: CaseManagementTypeApi(api).update_case_type(
+            TYPE,
+            case_type_update_request.CaseTypeUpdateRequest(
+                data=case_type_update.CaseTypeUpdate(
+                    attributes=case_type_resource_attributes.CaseTypeResourceAttributes(
+                        name="Investigation", description="Renamed"
+                    ),
+                    type=CASE_TYPE_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": TYPE, "type": "case_type"}},
+        id="update_case_type",
+    ),
+    pytest.param(
+        lambda c: c.delete_case_type(TYPE),
+        lambda api: CaseManagementTypeApi(api).delete_case_type(TYPE),
+        None,
+        id="delete_case_type",
+    ),
+    pytest.param(
+        lambda c: c.create_custom_attribute_config(
+            TYPE, "region", "AWS Region", "NUMBER", is_multi=True
+        ),
+        lambda api: CaseManagementAttributeApi(api).create_custom_attribute_config(
+            TYPE,
+            custom_attribute_config_create_request.CustomAttributeConfigCreateRequest(
+                data=custom_attribute_config_create.CustomAttributeConfigCreate(
+                    attributes=custom_attribute_config_attributes_create.CustomAttributeConfigAttributesCreate(
+                        display_name="AWS Region",
+                        is_multi=True,
+                        key="region",
+                        type=custom_attribute_type.CustomAttributeType.NUMBER,
+                    ),
+                    type=ATTRIBUTE_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": ATTRIBUTE, "type": "custom_attribute"}},
+        id="create_custom_attribute_config",
+    ),
+    pytest.param(
+        lambda c: c.update_custom_attribute_config(
+            TYPE,
+            ATTRIBUTE,
+            display_name="AWS Region",
+            description="Updated description.",
+            type="SELECT",
+            options=["us-east-1"],
+        ),
+        lambda api: CaseManagementAttributeApi(api).update_custom_attribute_config(
+            TYPE,
+            ATTRIBUTE,
+            custom_attribute_config_update_request.CustomAttributeConfigUpdateRequest(
+                data=custom_attribute_config_update.CustomAttributeConfigUpdate(
+                    attributes=custom_attribute_config_update_attributes.CustomAttributeConfigUpdateAttributes(
+                        description="Updated description.",
+                        display_name="AWS Region",
+                        type=custom_attribute_type.CustomAttributeType.SELECT,
+                        type_data=custom_attribute_type_data.CustomAttributeTypeData(
+                            options=[
+                                custom_attribute_select_option.CustomAttributeSelectOption(
+                                    value="us-east-1"
+                                )
+                            ]
+                        ),
+                    ),
+                    type=ATTRIBUTE_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": ATTRIBUTE, "type": "custom_attribute"}},
+        id="update_custom_attribute_config",
+    ),
+    pytest.param(
+        lambda c: c.delete_custom_attribute_config(TYPE, ATTRIBUTE),
+        lambda api: CaseManagementAttributeApi(api).delete_custom_attribute_config(TYPE, ATTRIBUTE),
+        None,
+        id="delete_custom_attribute_config",
     ),
     pytest.param(
         lambda c: c.list_users("ana", page_size=25, page_number=2),

@@ -25,6 +25,7 @@ from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextCon
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import TokenBook, create_server, sandbox_client_factory
+from guarded import with_every_toolset
 from inventory import names_of
 
 pytestmark = pytest.mark.anyio
@@ -148,6 +149,68 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
             change=edit,
             restore=None,  # a deleted comment cannot come back with its id
         )
+    if tool == "delete_case_type":
+
+        def live_types() -> set[str]:
+            return {t["name"] for t in store.get_all_case_types() if t["deleted_at"] is None}
+
+        async def file_a_postmortem(client: Client) -> None:
+            await ok(
+                client,
+                "create_case",
+                {"title": "Review meanwhile", "project": "OPS", "case_type": "Postmortem"},
+            )
+
+        async def recreate_type(client: Client) -> None:
+            await ok(client, "create_case_type", {"name": "Postmortem"})
+
+        return Target(
+            tool=tool,
+            arguments={"case_type": "Postmortem"},
+            other={"case_type": "Change Request"},
+            key="Postmortem",
+            wrong_key="Security",
+            exists=lambda: "Postmortem" in live_types(),
+            others_exist=lambda: {"Security", "Change Request"} <= live_types(),
+            change=file_a_postmortem,
+            restore=recreate_type,
+        )
+    if tool == "delete_custom_attribute_config":
+        security = next(t["id"] for t in store.get_all_case_types() if t["name"] == "Security")
+
+        def keys() -> set[str]:
+            return {
+                config["key"]
+                for config in store.get_all_custom_attribute_configs_by_case_type(security)
+            }
+
+        async def clear_a_value(client: Client) -> None:
+            store.delete_case_custom_attribute("SEC-9", "affected_hosts", actor_id=Sandbox.ACTOR_ID)
+
+        async def recreate_attribute(client: Client) -> None:
+            await ok(
+                client,
+                "create_custom_attribute_config",
+                {
+                    "case_type": "Security",
+                    "key": "affected_hosts",
+                    "display_name": "Affected hosts",
+                    "type": "TEXT",
+                    "is_multi": True,
+                },
+            )
+
+        return Target(
+            tool=tool,
+            arguments={"case_type": "Security", "key": "affected_hosts"},
+            other={"case_type": "Security", "key": "cve_ids"},
+            key="affected_hosts",
+            wrong_key="cve_ids",
+            exists=lambda: "affected_hosts" in keys(),
+            others_exist=lambda: "cve_ids" in keys(),
+            change=clear_a_value,
+            restore=recreate_attribute,
+        )
     assert tool == "delete_case_custom_attribute", f"{tool}: no target; add one to target_for"
 
     def values() -> dict[str, Any]:
@@ -191,7 +254,9 @@ def serve(sandbox: Sandbox) -> Serve:
         **options: Any,
     ) -> AsyncIterator[Client]:
         server = create_server(
-            sandbox_client_factory(sandbox), ServerOptions(**options), tokens=tokens
+            sandbox_client_factory(sandbox),
+            with_every_toolset(ServerOptions(**options)),
+            tokens=tokens,
         )
         async with Client(server, mode=ERAS[era], elicitation_callback=person) as client:
             assert client.protocol_version == era
@@ -437,9 +502,7 @@ async def test_typing_the_key_in_the_clients_prompt_deletes(
     assert answer["deleted"] is True
     assert "confirmation_token" not in answer
     assert len(person.questions) == 1
-    assert (
-        person.questions[0].splitlines()[-2].endswith(f"type the {_kind(target)} key: {target.key}")
-    )
+    assert person.questions[0].splitlines()[-2].endswith(f"type the {_typed(target)}: {target.key}")
     assert not target.exists()
     assert target.others_exist()
 
@@ -485,8 +548,16 @@ async def test_a_token_does_not_replace_the_persons_answer(
     assert len(person.questions) == 1
 
 
-def _kind(target: Target) -> str:
-    return "project" if target.tool == "delete_project" else "case"
+# What a person types to confirm each tool's delete (any other tool: the case key).
+_TYPED = {
+    "delete_project": "project key",
+    "delete_case_type": "case type name",
+    "delete_custom_attribute_config": "attribute key",
+}
+
+
+def _typed(target: Target) -> str:
+    return _TYPED.get(target.tool, "case key")
 
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -121,6 +121,16 @@ CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
         "SELECT COUNT(*) FROM timeline_cells WHERE type = 'COMMENT' "
         "AND content LIKE '%Rolled back the deploy.%'",
     ),
+    "create_case_type": (
+        "/api/v2/cases/types",
+        {"name": "Vendor Review", "emoji": "🧾"},
+        "SELECT COUNT(*) FROM case_types WHERE name = 'Vendor Review'",
+    ),
+    "create_custom_attribute_config": (
+        "/api/v2/cases/types/[^/]+/custom_attributes",
+        {"case_type": "Security", "key": "owner", "display_name": "Owner", "type": "TEXT"},
+        "SELECT COUNT(*) FROM custom_attribute_configs WHERE key = 'owner'",
+    ),
 }
 
 

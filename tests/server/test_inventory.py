@@ -23,6 +23,7 @@ from case_mcp.server import (
     create_server,
 )
 from case_mcp.server.tools import all_tools
+from guarded import with_every_toolset
 from inventory import READ_VERBS, example_of, kind_named, kind_read_from, names_of
 
 
@@ -106,7 +107,7 @@ async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpe
             )
             return client.guarded(effects)
 
-        server = create_server(guarded, ServerOptions(confirm_mode="token", toolsets=["all"]))
+        server = create_server(guarded, with_every_toolset(ServerOptions(confirm_mode="token")))
         async with Client(server) as client:
             arguments = await _target_of(client, spec.name, example)
             effects.seen.clear()
@@ -135,9 +136,9 @@ def test_each_tool_sits_in_its_toolset() -> None:
         }, toolset
 
 
-def test_the_toolsets_cover_cases_comments_projects_lookup_and_triage() -> None:
+def test_the_toolsets_cover_every_job() -> None:
     """Every toolset an operator can choose holds at least one tool."""
-    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup", "triage"}
+    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup", "triage", "admin"}
     assert {spec.toolset for spec in all_tools()} == set(TOOLSETS)
 
 

@@ -261,7 +261,7 @@ async def test_a_tool_is_listed_exactly_when_no_reason_withholds_it(
     [
         ({"tools": ["get_case", "get_cases"]}, "--tools"),
         ({"exclude_tools": ["delete_everything"]}, "--exclude-tools"),
-        ({"toolsets": ["cases", "admin"]}, "--toolsets"),
+        ({"toolsets": ["cases", "everything"]}, "--toolsets"),
     ],
 )
 def test_an_unknown_name_stops_the_server_with_the_valid_names(

@@ -9,9 +9,9 @@ import pytest
 from mcp import Client, MCPError
 from mcp.types import TextResourceContents
 
-from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server, sandbox_client_factory
+from guarded import EVERY_TOOLSET
 
 pytestmark = pytest.mark.anyio
 
@@ -22,8 +22,8 @@ ERAS = {"auto": "2026-07-28", "legacy": "2025-11-25"}
 @pytest.fixture(params=sorted(ERAS))
 async def era(request: pytest.FixtureRequest, sandbox: Sandbox) -> AsyncIterator[Client]:
     """A client of one era, connected in memory to a server over a fresh demo organisation,
-    with every toolset on, as the `mcp` fixture's."""
-    server = create_server(sandbox_client_factory(sandbox), ServerOptions(toolsets=["all"]))
+    with every toolset on (as `mcp`)."""
+    server = create_server(sandbox_client_factory(sandbox), EVERY_TOOLSET)
     async with Client(server, mode=request.param) as client:
         yield client
 

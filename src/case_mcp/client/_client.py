@@ -6,7 +6,7 @@ and raises one of `case_mcp.errors` when it fails: an `APIError` subclass for an
 (`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
 `RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
 not the document Datadog sends. The operations live in `_cases`, `_case_changes`,
-`_organisation` and `_triage`.
+`_organisation`, `_triage` and `_case_types`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import httpx2
 from pydantic import SecretStr
 
 from case_mcp.client._case_changes import CaseChangeOperations
+from case_mcp.client._case_types import CaseTypeOperations
 from case_mcp.client._cases import CaseOperations
 from case_mcp.client._http import HTTPSession
 from case_mcp.client._limits import RequestLimits
@@ -32,7 +33,11 @@ __all__ = ["CaseManagementClient"]
 
 
 class CaseManagementClient(
-    CaseOperations, CaseChangeOperations, OrganisationOperations, TriageOperations
+    CaseOperations,
+    CaseChangeOperations,
+    OrganisationOperations,
+    TriageOperations,
+    CaseTypeOperations,
 ):
     """An async client of the Datadog Case Management API.
 

@@ -53,6 +53,12 @@ from case_mcp.models.case_type import (
     StatusGroupConfig,
     StatusOption,
 )
+from case_mcp.models.case_type_requests import (
+    CaseTypeCreate,
+    CaseTypeUpdate,
+    CustomAttributeConfigCreate,
+    CustomAttributeConfigUpdate,
+)
 from case_mcp.models.project import Project, ProjectAttributes
 from case_mcp.models.requests import (
     CaseAssign,
@@ -121,7 +127,9 @@ __all__ = [
     "CaseStatusGroup",
     "CaseType",
     "CaseTypeAttributes",
+    "CaseTypeCreate",
     "CaseTypeDocument",
+    "CaseTypeUpdate",
     "CaseTypesDocument",
     "CaseUpdateAttributes",
     "CaseUpdateCustomAttribute",
@@ -136,7 +144,9 @@ __all__ = [
     "CellContent",
     "CustomAttributeConfig",
     "CustomAttributeConfigAttributes",
+    "CustomAttributeConfigCreate",
     "CustomAttributeConfigDocument",
+    "CustomAttributeConfigUpdate",
     "CustomAttributeConfigsDocument",
     "CustomAttributeData",
     "CustomAttributeType",

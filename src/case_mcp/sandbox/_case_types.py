@@ -68,19 +68,6 @@ class CaseTypes(Catalog):
         rows = self.conn.execute("SELECT * FROM case_types ORDER BY rowid").fetchall()
         return [decode_row(row, "statuses_config", bool_columns=("internal",)) for row in rows]
 
-    def delete_case_type(self, type_id: str) -> None:
-        """Mark a case type deleted; deleting it again changes nothing.
-
-        Raises:
-            NotFound: No such case type.
-        """
-        with self.transaction():
-            self.get_case_type(type_id)
-            self.conn.execute(
-                "UPDATE case_types SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-                (self.now(), type_id),
-            )
-
     # Custom attribute configs --------------------------------------------------------------
 
     def create_custom_attribute_config(
@@ -107,17 +94,9 @@ class CaseTypes(Catalog):
                 f"custom attribute key {key!r} must be 1 to 100 letters, digits, '_', '-' or '.'"
             )
         _rules.nonblank(display_name, "display_name")
-        if type not in _rules.CUSTOM_ATTRIBUTE_TYPES:
-            raise BadRequest(
-                f"custom attribute type {type!r} is not one of "
-                f"{', '.join(_rules.CUSTOM_ATTRIBUTE_TYPES)}"
-            )
+        _rules.check_custom_attribute_type(type)
         if type == "SELECT":
-            if not options or len(set(options)) != len(options) or not all(options):
-                raise BadRequest(
-                    "a SELECT custom attribute needs type_data.options: distinct non-empty "
-                    'values, as in {"options": [{"value": "us-east-1"}]}'
-                )
+            _rules.select_options(options)
         elif options:
             raise BadRequest(f"only SELECT custom attributes take options, not {type}")
         config_id = config_id or self.new_id()

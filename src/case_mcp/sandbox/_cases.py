@@ -1,7 +1,8 @@
 """Cases: how they are named and read, how one is opened, and the history each change leaves.
 
-`CaseStore` extends `CaseTypes` (and so `Catalog`) with cases; `_case_updates.CaseUpdates`
-adds the rule of each update and `_store.Store` completes them with search and comments. A
+`CaseStore` extends `CaseTypeChanges` (and so `CaseTypes` and `Catalog`) with cases;
+`_case_updates.CaseUpdates` adds the rule of each update and `_store.Store` completes them
+with search and comments. A
 case is named by its UUID, its key (``SEC-12``) or a key it had before it moved to another
 project.
 
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 from . import _rules
-from ._case_types import CaseTypes
+from ._case_type_changes import CaseTypeChanges
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
 
@@ -41,8 +42,9 @@ def custom_not_found(key: str, command: str) -> NotFound:
     )
 
 
-class CaseStore(CaseTypes):
-    """Cases, with the organisation they live in (see `Catalog` and `CaseTypes`)."""
+class CaseStore(CaseTypeChanges):
+    """Cases, with the organisation they live in (see `Catalog`, `CaseTypes` and
+    `CaseTypeChanges`)."""
 
     # Reading -------------------------------------------------------------------------------
 

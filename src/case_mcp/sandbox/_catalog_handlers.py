@@ -1,5 +1,8 @@
 """The handlers of the organisation's operations: projects, case types, custom attributes, users.
 
+Creating, changing and deleting case types and custom attribute configs is in
+`_case_type_handlers`.
+
 A handler is named by the Datadog operation id it serves (see `_routes.OPERATIONS`), reads the
 request with `_parse`, applies the store method of the same name, and writes the answer with
 `_wire`. It holds no rules: those are the store's.
@@ -14,7 +17,6 @@ from starlette.responses import Response
 
 from . import _parse, _wire
 from ._answer import USERS_JSON, answer, no_content
-from ._errors import BadRequest
 from ._store import Store
 
 __all__ = ["CatalogHandlers"]
@@ -69,20 +71,6 @@ class CatalogHandlers:
         kinds = self.store.get_all_case_types()
         return answer({"data": [_wire.case_type_document(kind) for kind in kinds]})
 
-    async def create_case_type(self, request: Request) -> Response:
-        attributes = _parse.mapping(_parse.resource(await request.body(), "case_type"))
-        kind = self.store.create_case_type(
-            name=_parse.string(attributes, "name") or "",
-            description=_parse.string(attributes, "description", required=False) or "",
-            emoji=_parse.string(attributes, "emoji", required=False) or "",
-        )
-        return answer({"data": _wire.case_type_document(kind)}, status=201)
-
-    async def delete_case_type(self, request: Request) -> Response:
-        type_id = _parse.uuid_param(request.path_params["case_type_id"], "CaseTypeID")
-        self.store.delete_case_type(type_id)
-        return no_content()
-
     # Custom attribute configs --------------------------------------------------------------
 
     async def get_all_custom_attributes(self, request: Request) -> Response:
@@ -93,37 +81,6 @@ class CatalogHandlers:
         type_id = _parse.uuid_param(request.path_params["case_type_id"], "CaseTypeID")
         configs = self.store.get_all_custom_attribute_configs_by_case_type(type_id)
         return answer({"data": [_wire.custom_attribute_config_document(c) for c in configs]})
-
-    async def create_custom_attribute_config(self, request: Request) -> Response:
-        type_id = _parse.uuid_param(request.path_params["case_type_id"], "CaseTypeID")
-        attributes = _parse.mapping(_parse.resource(await request.body(), "custom_attribute"))
-        options = None
-        type_data = _parse.mapping(attributes, "type_data")
-        if "options" in type_data:
-            raw = type_data["options"]
-            if not isinstance(raw, list) or not all(
-                isinstance(option, dict) and isinstance(option.get("value"), str) for option in raw
-            ):
-                raise BadRequest('type_data.options must be a list like [{"value": "us-east-1"}]')
-            options = [option["value"] for option in raw]
-        config = self.store.create_custom_attribute_config(
-            type_id,
-            key=_parse.string(attributes, "key") or "",
-            display_name=_parse.string(attributes, "display_name") or "",
-            type=_parse.string(attributes, "type") or "",
-            is_multi=bool(_parse.boolean(attributes, "is_multi")),
-            description=_parse.string(attributes, "description", required=False),
-            options=options,
-        )
-        return answer({"data": _wire.custom_attribute_config_document(config)}, status=201)
-
-    async def delete_custom_attribute_config(self, request: Request) -> Response:
-        type_id = _parse.uuid_param(request.path_params["case_type_id"], "CaseTypeID")
-        config_id = _parse.uuid_param(
-            request.path_params["custom_attribute_id"], "CustomAttributeId"
-        )
-        self.store.delete_custom_attribute_config(type_id, config_id)
-        return no_content()
 
     # Users ---------------------------------------------------------------------------------
 

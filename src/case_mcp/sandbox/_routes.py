@@ -51,6 +51,7 @@ OPERATIONS: Final = (
     Operation("POST", _TYPES, "create_case_type"),
     Operation("GET", f"{_TYPES}/custom_attributes", "get_all_custom_attributes"),
     Operation("DELETE", f"{_TYPES}/{{case_type_id}}", "delete_case_type"),
+    Operation("PUT", f"{_TYPES}/{{case_type_id}}", "update_case_type"),
     Operation(
         "GET",
         f"{_TYPES}/{{case_type_id}}/custom_attributes",
@@ -63,6 +64,11 @@ OPERATIONS: Final = (
         "DELETE",
         f"{_TYPES}/{{case_type_id}}/custom_attributes/{{custom_attribute_id}}",
         "delete_custom_attribute_config",
+    ),
+    Operation(
+        "PUT",
+        f"{_TYPES}/{{case_type_id}}/custom_attributes/{{custom_attribute_id}}",
+        "update_custom_attribute_config",
     ),
     Operation("GET", _CASE, "get_case"),
     Operation("POST", f"{_CASE}/archive", "archive_case"),

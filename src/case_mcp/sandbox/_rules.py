@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ __all__ = [
     "STATUS_GROUPS",
     "StatusOption",
     "check_attributes",
+    "check_custom_attribute_type",
     "check_custom_value",
     "check_due_date",
     "check_emoji",
@@ -34,6 +35,7 @@ __all__ = [
     "default_status",
     "nonblank",
     "resolve_status",
+    "select_options",
     "status_options",
     "status_value",
 ]
@@ -77,6 +79,25 @@ def nonblank(value: str, field: str) -> str:
     if not value.strip():
         raise BadRequest(f"{field} must not be empty")
     return value
+
+
+def check_custom_attribute_type(type: str) -> str:
+    """A custom attribute type of Datadog's enum; a 400 listing them otherwise."""
+    if type not in CUSTOM_ATTRIBUTE_TYPES:
+        raise BadRequest(
+            f"custom attribute type {type!r} is not one of {', '.join(CUSTOM_ATTRIBUTE_TYPES)}"
+        )
+    return type
+
+
+def select_options(options: Sequence[str] | None) -> list[str]:
+    """A SELECT attribute's options: at least one, distinct and non-empty; a 400 otherwise."""
+    if not options or len(set(options)) != len(options) or not all(options):
+        raise BadRequest(
+            "a SELECT custom attribute needs type_data.options: distinct non-empty "
+            'values, as in {"options": [{"value": "us-east-1"}]}'
+        )
+    return list(options)
 
 
 def check_due_date(due_date: object) -> str | None:

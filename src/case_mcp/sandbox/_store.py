@@ -1,13 +1,13 @@
 """The sandbox's state and business rules, complete: no HTTP here.
 
-`Store` is `Catalog` (users, projects), `CaseTypes` (case types, custom attribute configs),
-`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update),
-`CaseTriage` (counts by group, bulk changes) and, here,
-search, timelines and comments. A method that serves a Datadog operation is named by its
-operation id (`assign_case`, `list_case_timeline`), as its route and handler are. Every
-mutating method runs in one transaction, so a rejected request changes nothing, and takes
-`actor_id`, the user making the change. Methods return plain dicts (rows, JSON columns
-decoded) and raise `_errors` types.
+`Store` is `Catalog` (users, projects), `CaseTypes` and `CaseTypeChanges` (case types, custom
+attribute configs), `CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each
+update), `CaseTriage` (counts by group, bulk changes) and, here, search, timelines and
+comments. A method that serves a Datadog operation is named by its operation id
+(`assign_case`, `list_case_timeline`), as its route and handler are. Every mutating method
+runs in one transaction, so a rejected request changes nothing, and takes `actor_id`, the user
+making the change. Methods return plain dicts (rows, JSON columns decoded) and raise `_errors`
+types.
 
 Search order. ``sort_field`` is created_at, priority or status; descending (the default) puts
 the largest first: the newest case, the most urgent priority (P1 first, NOT_DEFINED last), the

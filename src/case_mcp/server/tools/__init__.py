@@ -20,6 +20,7 @@ def all_tools() -> list[ToolSpec]:
     from case_mcp.server.tools import (
         case_attributes,
         case_changes,
+        case_types,
         cases,
         comments,
         lookup,
@@ -35,4 +36,5 @@ def all_tools() -> list[ToolSpec]:
         *projects.TOOLS,
         *lookup.TOOLS,
         *triage.TOOLS,
+        *case_types.TOOLS,
     ]

@@ -129,6 +129,13 @@ class Lookup:
             f"{keys or 'none yet (create_project makes one)'}."
         )
 
+    def case_types_changed(self, type_id: str | None = None) -> None:
+        """Drop the copy of the case types, and of one type's custom attributes, after a
+        change to them."""
+        self._case_types.forget()
+        if type_id is not None and type_id in self._custom_attributes:
+            self._custom_attributes[type_id].forget()
+
     async def case_types(self) -> list[CaseType]:
         """Every case type that is not deleted."""
         return [t for t in await self._case_types.get() if t.attributes.deleted_at is None]
