@@ -9,7 +9,7 @@ have the scenario's status, or the status Datadog's recording of it shows where 
 client's response model, and the scenario's own checks of the answer must hold.
 
 The ids in bodies name objects of Datadog's own test organisation (a project, the ends of a
-link, an assignee). Except in a "Not Found" scenario, each becomes an existing object of the
+link, an assignee, the cases of a bulk change). Except in a "Not Found" scenario, each becomes an existing object of the
 kind its key or its sibling `type` names; ids of other systems (Jira's, a monitor's) stay.
 
 Scenarios tagged `@generated` were written by Datadog's generator from the reference, one per
@@ -154,6 +154,9 @@ class World:
             return str(self.made["case"]["id"]) if "case" in self.made else await self.first("case")
         if parameter in ("project_id", "user_uuid"):
             return await self.first("project" if parameter == "project_id" else "user")
+        if parameter == "view_id":
+            views = await self.call("GET", "/api/v2/cases/views")
+            return str(views["data"][0]["id"])
         if parameter == "cell_id":
             self.made.setdefault("case", {"id": await self.existing("case_id")})
             return str((await self._given_comment())["id"])
@@ -241,8 +244,12 @@ async def _with_existing_objects(document: Any, world: World) -> Any:
         return [await _with_existing_objects(item, world) for item in document]
     if not isinstance(document, dict):
         return document
-    changed = {}
+    changed: dict[str, Any] = {}
     for key, value in document.items():
+        if key == "case_ids" and isinstance(value, list):  # "case-id-1": placeholders
+            cases = (await world.call("GET", "/api/v2/cases"))["data"]
+            changed[key] = [str(case["id"]) for case in cases[: len(value)]]
+            continue
         if isinstance(value, str) and UUID.fullmatch(value) and value != STANDARD_TYPE_ID:
             # A link's ends say their kind beside them (parent_entity_type); a resource object
             # ({"id": ..., "type": "project"}) in its type.
