@@ -53,7 +53,20 @@ from case_mcp.models.case_type import (
     StatusGroupConfig,
     StatusOption,
 )
+from case_mcp.models.case_view import (
+    CaseView,
+    CaseViewAttributes,
+    CaseViewCreate,
+    CaseViewDocument,
+    CaseViewsDocument,
+    CaseViewUpdate,
+)
 from case_mcp.models.project import Project, ProjectAttributes
+from case_mcp.models.project_settings import (
+    ProjectFavorite,
+    ProjectFavoritesDocument,
+    ProjectUpdate,
+)
 from case_mcp.models.requests import (
     CaseAssign,
     CaseComment,
@@ -104,6 +117,12 @@ __all__ = [
     "CaseUpdatePriority",
     "CaseUpdateStatus",
     "CaseUpdateTitle",
+    "CaseView",
+    "CaseViewAttributes",
+    "CaseViewCreate",
+    "CaseViewDocument",
+    "CaseViewUpdate",
+    "CaseViewsDocument",
     "CasesDocument",
     "CasesMeta",
     "CasesPageMeta",
@@ -126,7 +145,10 @@ __all__ = [
     "ProjectAttributes",
     "ProjectCreate",
     "ProjectDocument",
+    "ProjectFavorite",
+    "ProjectFavoritesDocument",
     "ProjectRelationship",
+    "ProjectUpdate",
     "ProjectsDocument",
     "Relationship",
     "RelationshipData",
