@@ -19,6 +19,7 @@ from ._answer import answer, no_content
 from ._catalog_handlers import CatalogHandlers
 from ._errors import BadRequest
 from ._store import SORT_FIELDS
+from ._view_handlers import ViewHandlers
 
 __all__ = ["Handlers"]
 
@@ -28,8 +29,9 @@ async def _case_attributes(request: Request) -> dict[str, Any]:
     return _parse.mapping(_parse.resource(await request.body(), "case"))
 
 
-class Handlers(CatalogHandlers):
-    """Every operation's handler (the organisation's are `CatalogHandlers`)."""
+class Handlers(CatalogHandlers, ViewHandlers):
+    """Every operation's handler (the organisation's are `CatalogHandlers`; saved views,
+    project settings and favourites `ViewHandlers`)."""
 
     def _case_answer(self, case: dict[str, Any], *, status: int = 200) -> Response:
         users = self.store.users_by_id(_wire.case_user_ids([case]))

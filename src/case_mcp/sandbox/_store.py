@@ -1,8 +1,9 @@
 """The sandbox's state and business rules, complete: no HTTP here.
 
 `Store` is `Catalog` (users, projects), `CaseTypes` (case types, custom attribute configs),
-`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update) and, here,
-search, timelines and comments. A method that serves a Datadog operation is named by its
+`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update),
+`CaseViews` (saved views), `ProjectSettingsStore` (project settings, favourite projects) and,
+here, search, timelines and comments. A method that serves a Datadog operation is named by its
 operation id (`assign_case`, `list_case_timeline`), as its route and handler are. Every
 mutating method runs in one transaction, so a rejected request changes nothing, and takes
 `actor_id`, the user making the change. Methods return plain dicts (rows, JSON columns
@@ -20,8 +21,10 @@ from typing import Any, Final
 
 from . import _rules, _search
 from ._case_updates import CaseUpdates
+from ._case_views import CaseViews
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
+from ._project_settings import ProjectSettingsStore
 
 __all__ = ["SORT_FIELDS", "Store"]
 
@@ -32,7 +35,7 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseUpdates):
+class Store(CaseUpdates, CaseViews, ProjectSettingsStore):
     """The sandbox's state: the organisation, its cases, their timelines and comments."""
 
     def search_cases(
