@@ -107,7 +107,7 @@ def test_official_client_is_refused_a_bad_view_query_and_unknown_ids(api_client:
         with pytest.raises(NotFoundException):
             call(UNKNOWN)
 
-    assert "query is not a case search" in str(bad_query().body)
+    assert "Invalid search query 'priority:p9' at character 1" in str(bad_query().body)
 
 
 def test_official_client_updates_a_projects_settings(api_client: ApiClient) -> None:

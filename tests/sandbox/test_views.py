@@ -85,7 +85,7 @@ async def test_a_query_the_search_cannot_read_is_refused_and_nothing_is_saved(
     """The 400 names what the search parser could not read; no view is saved."""
     answer = await http.post("/api/v2/cases/views", json=view_body(org["sec"], query))
 
-    assert detail(answer).startswith("query is not a case search the search bar can read: ")
+    assert detail(answer).startswith(f"Invalid search query {query!r} at character ")
     assert problem in detail(answer)
     assert await views_of(http, org["sec"]) == []
 
@@ -236,7 +236,7 @@ async def test_settings_are_merged_into_the_projects_and_shown(
         ),
         (
             {"settings": {"integration_incident": {"auto_escalation_query": "priority:p0"}}},
-            "auto_escalation_query is not a case search",
+            "auto_escalation_query: Invalid search query 'priority:p0' at character 1",
         ),
         ({"settings": {"integration_monitor": {"case_type_id": UNKNOWN}}}, "is not the id of a"),
         ({"enabled_custom_case_types": [UNKNOWN]}, "enabled_custom_case_types: "),

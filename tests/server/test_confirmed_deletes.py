@@ -148,6 +148,42 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
             change=edit,
             restore=None,  # a deleted comment cannot come back with its id
         )
+    if tool == "delete_case_view":
+        # A view of its own, beside the demo's: SEC's other views must stay.
+        view = store.create_case_view(
+            name="Open P1s",
+            project_id=store.get_projects()[0]["id"],
+            query="priority:p1",
+            actor_id=Sandbox.ACTOR_ID,
+        )
+        other = store.list_case_views(view["project_id"])[0]
+
+        def view_ids() -> set[str]:
+            return {v["id"] for v in store.list_case_views(view["project_id"])}
+
+        async def requery(client: Client) -> None:
+            await ok(client, "update_case_view", {"view_id": view["id"], "query": "priority:p2"})
+
+        async def recreate_view(client: Client) -> None:
+            store.create_case_view(
+                name="Open P1s",
+                project_id=view["project_id"],
+                query="priority:p1",
+                actor_id=Sandbox.ACTOR_ID,
+                view_id=view["id"],
+            )
+
+        return Target(
+            tool=tool,
+            arguments={"view_id": view["id"]},
+            other={"view_id": other["id"]},
+            key="SEC",
+            wrong_key="OPS",
+            exists=lambda: view["id"] in view_ids(),
+            others_exist=lambda: other["id"] in view_ids(),
+            change=requery,
+            restore=recreate_view,
+        )
     assert tool == "delete_case_custom_attribute", f"{tool}: no target; add one to target_for"
 
     def values() -> dict[str, Any]:
@@ -191,7 +227,9 @@ def serve(sandbox: Sandbox) -> Serve:
         **options: Any,
     ) -> AsyncIterator[Client]:
         server = create_server(
-            sandbox_client_factory(sandbox), ServerOptions(**options), tokens=tokens
+            sandbox_client_factory(sandbox),
+            ServerOptions(**{"toolsets": ["all"], **options}),
+            tokens=tokens,
         )
         async with Client(server, mode=ERAS[era], elicitation_callback=person) as client:
             assert client.protocol_version == era
@@ -486,7 +524,7 @@ async def test_a_token_does_not_replace_the_persons_answer(
 
 
 def _kind(target: Target) -> str:
-    return "project" if target.tool == "delete_project" else "case"
+    return "project" if target.tool in ("delete_project", "delete_case_view") else "case"
 
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"

@@ -121,6 +121,11 @@ CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
         "SELECT COUNT(*) FROM timeline_cells WHERE type = 'COMMENT' "
         "AND content LIKE '%Rolled back the deploy.%'",
     ),
+    "create_case_view": (
+        "/api/v2/cases/views",
+        {"project": "OPS", "name": "Unassigned P1s", "query": "priority:p1 assignee:none"},
+        "SELECT COUNT(*) FROM case_views WHERE name = 'Unassigned P1s'",
+    ),
 }
 
 

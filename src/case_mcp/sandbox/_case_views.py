@@ -17,14 +17,16 @@ from ._errors import BadRequest, NotFound
 __all__ = ["CaseViews", "check_query"]
 
 
-def check_query(query: str, field: str = "query") -> str:
-    """A search query that the case search reads, or a 400 naming what is wrong with it."""
+def check_query(query: str, field: str | None = None) -> str:
+    """A search query that the case search reads, or the search's own 400 saying where and
+    what is wrong (``Invalid search query '...' at character 9: ...``), after `field` when
+    the query is a setting's."""
     try:
         _search.compile_query(query)
     except BadRequest as error:
-        raise BadRequest(
-            f"{field} is not a case search the search bar can read: {error.detail}"
-        ) from None
+        if field is None:
+            raise
+        raise BadRequest(f"{field}: {error.detail}") from None
     return query
 
 

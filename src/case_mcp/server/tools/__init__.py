@@ -23,7 +23,9 @@ def all_tools() -> list[ToolSpec]:
         cases,
         comments,
         lookup,
+        project_settings,
         projects,
+        views,
     )
 
     return [
@@ -33,4 +35,6 @@ def all_tools() -> list[ToolSpec]:
         *comments.TOOLS,
         *projects.TOOLS,
         *lookup.TOOLS,
+        *views.TOOLS,
+        *project_settings.TOOLS,
     ]
