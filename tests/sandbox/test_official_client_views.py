@@ -18,6 +18,13 @@ from datadog_api_client.v2.model.case_view_resource_type import CaseViewResource
 from datadog_api_client.v2.model.case_view_update import CaseViewUpdate
 from datadog_api_client.v2.model.case_view_update_attributes import CaseViewUpdateAttributes
 from datadog_api_client.v2.model.case_view_update_request import CaseViewUpdateRequest
+from datadog_api_client.v2.model.project_columns_config import ProjectColumnsConfig
+from datadog_api_client.v2.model.project_columns_config_columns_items import (
+    ProjectColumnsConfigColumnsItems,
+)
+from datadog_api_client.v2.model.project_columns_config_columns_items_sort import (
+    ProjectColumnsConfigColumnsItemsSort,
+)
 from datadog_api_client.v2.model.project_notification_settings import (
     ProjectNotificationSettings,
 )
@@ -135,8 +142,32 @@ def test_official_client_updates_a_projects_settings(api_client: ApiClient) -> N
             )
         ),
     )
+    postmortem = "5b5fa33b-04a9-5746-914b-3bc44903d02b"  # the demo's custom case type
+    board = cases.update_project(
+        project_id,
+        ProjectUpdateRequest(
+            data=update(
+                ProjectUpdateAttributes(
+                    enabled_custom_case_types=[postmortem],
+                    columns_config=ProjectColumnsConfig(
+                        columns=[
+                            ProjectColumnsConfigColumnsItems(
+                                type="status",
+                                sort_field="priority",
+                                sort=ProjectColumnsConfigColumnsItemsSort(
+                                    ascending=True, priority=1
+                                ),
+                            )
+                        ]
+                    ),
+                )
+            )
+        ),
+    )
     settings = cases.get_project(project_id).data.attributes.settings
 
+    assert board.data.attributes.enabled_custom_case_types == [postmortem]
+    assert board.data.attributes.columns_config.columns[0].sort.ascending is True
     assert answered.data.attributes.name == "Error Tracking triage"
     assert settings.notification.notify_on_case_comment is False
     assert settings.notification.notify_on_case_closed is True

@@ -365,6 +365,21 @@ async def test_a_setting_name_datadog_does_not_have_is_refused_naming_those_it_h
     assert state_of(sandbox) == before
 
 
+async def test_a_projects_custom_case_types_are_shown_by_name(
+    mcp: Client, sandbox: Sandbox
+) -> None:
+    """The enabled custom case types are named, not given as ids."""
+    ops = next(p["id"] for p in sandbox.store.get_projects() if p["key"] == "OPS")
+    postmortem = next(t["id"] for t in sandbox.store.get_all_case_types() if not t["internal"])
+    sandbox.store.update_project(
+        ops, enabled_custom_case_types=[postmortem], actor_id=Sandbox.ACTOR_ID
+    )
+
+    shown = await ok(mcp, "get_project_settings", {"project": "OPS"})
+
+    assert shown["custom_case_types"] == ["Postmortem"]
+
+
 def test_the_setting_names_are_the_official_clients() -> None:
     """The settings the tool accepts are those of Datadog's ProjectSettings model."""
     assert set(SETTING_GROUPS) == set(ProjectSettings.attribute_map)
