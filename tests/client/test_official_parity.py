@@ -76,6 +76,13 @@ from datadog_api_client.v2.model import (
     case_update_title,
     case_update_title_attributes,
     case_update_title_request,
+    case_view_create,
+    case_view_create_attributes,
+    case_view_create_request,
+    case_view_resource_type,
+    case_view_update,
+    case_view_update_attributes,
+    case_view_update_request,
     custom_attribute_config_attributes_create,
     custom_attribute_config_create,
     custom_attribute_config_create_request,
@@ -92,9 +99,14 @@ from datadog_api_client.v2.model import (
     project_create,
     project_create_attributes,
     project_create_request,
+    project_notification_settings,
     project_relationship,
     project_relationship_data,
     project_resource_type,
+    project_settings,
+    project_update,
+    project_update_attributes,
+    project_update_request,
     user_resource_type,
 )
 
@@ -117,6 +129,8 @@ CASE_TYPE_TYPE = case_type_resource_type.CaseTypeResourceType.CASE_TYPE
 ATTRIBUTE_TYPE = (
     custom_attribute_config_resource_type.CustomAttributeConfigResourceType.CUSTOM_ATTRIBUTE
 )
+VIEW = "3c1f0d52-7a5e-4b8e-9d2a-6f4e8b1c2a90"
+VIEW_TYPE = case_view_resource_type.CaseViewResourceType.VIEW
 
 
 class _Sent(Exception):
@@ -210,6 +224,122 @@ OPERATIONS: list[Any] = [
         lambda api: _cases(api).delete_project(PROJECT),
         None,
         id="delete_project",
+    ),
+    pytest.param(
+        lambda c: c.list_case_views(PROJECT),
+        lambda api: _cases(api).list_case_views(project_id=PROJECT),
+        {"data": []},
+        id="list_case_views",
+    ),
+    pytest.param(
+        lambda c: c.create_case_view("Open bugs", PROJECT, "status:open type:bug"),
+        lambda api: _cases(api).create_case_view(
+            case_view_create_request.CaseViewCreateRequest(
+                data=case_view_create.CaseViewCreate(
+                    attributes=case_view_create_attributes.CaseViewCreateAttributes(
+                        name="Open bugs", project_id=PROJECT, query="status:open type:bug"
+                    ),
+                    type=VIEW_TYPE,
+                )
+            )
+        ),
+        {"data": {"id": VIEW, "type": "view"}},
+        id="create_case_view",
+    ),
+    pytest.param(
+        lambda c: c.create_case_view("Paged", PROJECT, "priority:p1", np_rule_id=USER),
+        lambda api: _cases(api).create_case_view(
+            case_view_create_request.CaseViewCreateRequest(
+                data=case_view_create.CaseViewCreate(
+                    attributes=case_view_create_attributes.CaseViewCreateAttributes(
+                        name="Paged", project_id=PROJECT, query="priority:p1", np_rule_id=USER
+                    ),
+                    type=VIEW_TYPE,
+                )
+            )
+        ),
+        {"data": {"id": VIEW, "type": "view"}},
+        id="create_case_view-with-rule",
+    ),
+    pytest.param(
+        lambda c: c.get_case_view(VIEW),
+        lambda api: _cases(api).get_case_view(VIEW),
+        {"data": {"id": VIEW, "type": "view"}},
+        id="get_case_view",
+    ),
+    pytest.param(
+        lambda c: c.update_case_view(VIEW, name="P1 bugs", query="priority:p1"),
+        lambda api: _cases(api).update_case_view(
+            VIEW,
+            case_view_update_request.CaseViewUpdateRequest(
+                data=case_view_update.CaseViewUpdate(
+                    attributes=case_view_update_attributes.CaseViewUpdateAttributes(
+                        name="P1 bugs", query="priority:p1"
+                    ),
+                    type=VIEW_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": VIEW, "type": "view"}},
+        id="update_case_view",
+    ),
+    pytest.param(
+        lambda c: c.delete_case_view(VIEW),
+        lambda api: _cases(api).delete_case_view(VIEW),
+        None,
+        id="delete_case_view",
+    ),
+    pytest.param(
+        lambda c: c.update_project(
+            PROJECT, name="Security", settings={"notification": {"enabled": False}}
+        ),
+        lambda api: _cases(api).update_project(
+            PROJECT,
+            project_update_request.ProjectUpdateRequest(
+                data=project_update.ProjectUpdate(
+                    attributes=project_update_attributes.ProjectUpdateAttributes(
+                        name="Security",
+                        settings=project_settings.ProjectSettings(
+                            notification=project_notification_settings.ProjectNotificationSettings(
+                                enabled=False
+                            )
+                        ),
+                    ),
+                    type=PROJECT_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": PROJECT, "type": "project"}},
+        id="update_project",
+    ),
+    pytest.param(
+        lambda c: c.update_project(PROJECT),
+        lambda api: _cases(api).update_project(
+            PROJECT,
+            project_update_request.ProjectUpdateRequest(
+                data=project_update.ProjectUpdate(type=PROJECT_TYPE)
+            ),
+        ),
+        {"data": {"id": PROJECT, "type": "project"}},
+        id="update_project-nothing",
+    ),
+    pytest.param(
+        lambda c: c.list_user_case_project_favorites(),
+        lambda api: _cases(api).list_user_case_project_favorites(),
+        {"data": []},
+        id="list_user_case_project_favorites",
+    ),
+    pytest.param(
+        lambda c: c.favorite_case_project(PROJECT),
+        lambda api: _cases(api).favorite_case_project(PROJECT),
+        None,
+        id="favorite_case_project",
+    ),
+    pytest.param(
+        lambda c: c.unfavorite_case_project(PROJECT),
+        lambda api: _cases(api).unfavorite_case_project(PROJECT),
+        None,
+        id="unfavorite_case_project",
     ),
     pytest.param(
         lambda c: c.search_cases(

@@ -9,8 +9,9 @@ have the scenario's status, or the status Datadog's recording of it shows where 
 client's response model, and the scenario's own checks of the answer must hold.
 
 The ids in bodies name objects of Datadog's own test organisation (a project, the ends of a
-link, an assignee, the cases of a bulk change). Except in a "Not Found" scenario, each becomes an existing object of the
-kind its key or its sibling `type` names; ids of other systems (Jira's, a monitor's) stay.
+link, an assignee, the cases of a bulk change). Except in a "Not Found" scenario, each becomes
+an existing object of the kind its key or its sibling `type` names; ids of other systems
+(Jira's, a monitor's) stay.
 
 Scenarios tagged `@generated` were written by Datadog's generator from the reference, one per
 documented status, and never run against Datadog. Their ids are `REPLACE.ME` and their bodies

@@ -211,6 +211,42 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
             change=clear_a_value,
             restore=recreate_attribute,
         )
+    if tool == "delete_case_view":
+        # A view of its own, beside the demo's: SEC's other views must stay.
+        view = store.create_case_view(
+            name="Open P1s",
+            project_id=store.get_projects()[0]["id"],
+            query="priority:p1",
+            actor_id=Sandbox.ACTOR_ID,
+        )
+        other = store.list_case_views(view["project_id"])[0]
+
+        def view_ids() -> set[str]:
+            return {v["id"] for v in store.list_case_views(view["project_id"])}
+
+        async def requery(client: Client) -> None:
+            await ok(client, "update_case_view", {"view_id": view["id"], "query": "priority:p2"})
+
+        async def recreate_view(client: Client) -> None:
+            store.create_case_view(
+                name="Open P1s",
+                project_id=view["project_id"],
+                query="priority:p1",
+                actor_id=Sandbox.ACTOR_ID,
+                view_id=view["id"],
+            )
+
+        return Target(
+            tool=tool,
+            arguments={"view_id": view["id"]},
+            other={"view_id": other["id"]},
+            key="SEC",
+            wrong_key="OPS",
+            exists=lambda: view["id"] in view_ids(),
+            others_exist=lambda: other["id"] in view_ids(),
+            change=requery,
+            restore=recreate_view,
+        )
     assert tool == "delete_case_custom_attribute", f"{tool}: no target; add one to target_for"
 
     def values() -> dict[str, Any]:
@@ -551,6 +587,7 @@ async def test_a_token_does_not_replace_the_persons_answer(
 # What a person types to confirm each tool's delete (any other tool: the case key).
 _TYPED = {
     "delete_project": "project key",
+    "delete_case_view": "project key",
     "delete_case_type": "case type name",
     "delete_custom_attribute_config": "attribute key",
 }

@@ -131,6 +131,11 @@ CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
         {"case_type": "Security", "key": "owner", "display_name": "Owner", "type": "TEXT"},
         "SELECT COUNT(*) FROM custom_attribute_configs WHERE key = 'owner'",
     ),
+    "create_case_view": (
+        "/api/v2/cases/views",
+        {"project": "OPS", "name": "Unassigned P1s", "query": "priority:p1 assignee:none"},
+        "SELECT COUNT(*) FROM case_views WHERE name = 'Unassigned P1s'",
+    ),
 }
 
 

@@ -22,7 +22,7 @@ ERAS = {"auto": "2026-07-28", "legacy": "2025-11-25"}
 @pytest.fixture(params=sorted(ERAS))
 async def era(request: pytest.FixtureRequest, sandbox: Sandbox) -> AsyncIterator[Client]:
     """A client of one era, connected in memory to a server over a fresh demo organisation,
-    with every toolset on (as `mcp`)."""
+    with every toolset on (as `mcp`, which the listings are compared with)."""
     server = create_server(sandbox_client_factory(sandbox), EVERY_TOOLSET)
     async with Client(server, mode=request.param) as client:
         yield client

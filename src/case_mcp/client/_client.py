@@ -6,7 +6,7 @@ and raises one of `case_mcp.errors` when it fails: an `APIError` subclass for an
 (`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
 `RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
 not the document Datadog sends. The operations live in `_cases`, `_case_changes`,
-`_organisation`, `_triage` and `_case_types`.
+`_organisation`, `_triage`, `_case_types`, `_case_views` and `_project_settings`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from pydantic import SecretStr
 
 from case_mcp.client._case_changes import CaseChangeOperations
 from case_mcp.client._case_types import CaseTypeOperations
+from case_mcp.client._case_views import CaseViewOperations
 from case_mcp.client._cases import CaseOperations
 from case_mcp.client._http import HTTPSession
 from case_mcp.client._limits import RequestLimits
 from case_mcp.client._operation import OperationGuard
 from case_mcp.client._organisation import OrganisationOperations
+from case_mcp.client._project_settings import ProjectSettingsOperations
 from case_mcp.client._retry import RetryPolicy
 from case_mcp.client._triage import TriageOperations
 from case_mcp.config import DEFAULT_SITE, SITES, AuthKind, Settings
@@ -38,6 +40,8 @@ class CaseManagementClient(
     OrganisationOperations,
     TriageOperations,
     CaseTypeOperations,
+    CaseViewOperations,
+    ProjectSettingsOperations,
 ):
     """An async client of the Datadog Case Management API.
 

@@ -56,7 +56,7 @@ Finder = Callable[
 the call's arguments, the JSON body sent and when it was sent, the document the create would
 have answered with, or None when nothing matches (see `_recovery`)."""
 
-Answer = Literal["case", "cases", "projects", "project", "timeline"]
+Answer = Literal["case", "cases", "projects", "project", "timeline", "view", "favorites"]
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,12 @@ class Scope:
         case: The argument that names a case (key or UUID): the case must be in scope.
         cases: The argument that names several cases: every one must be in scope.
         project: The argument that names a project by UUID: it must be in scope.
+        view: The argument that names a case view by UUID: its project must be in scope.
         new_project: The argument that names the key of a project to create.
         query: The argument holding a search query, which the scope is added to.
         answer: What the answer holds, to be kept to the scope: one ``case``, a page of
-            ``cases``, a list of ``projects``, one ``project``, or a case's ``timeline``.
+            ``cases``, a list of ``projects``, one ``project``, a case's ``timeline``, one
+            case ``view``, or the user's ``favorites`` (projects by id).
         organisation: The operation is organisation-wide (case types, users): the same for
             every scope.
     """
@@ -78,6 +80,7 @@ class Scope:
     case: str | None = None
     cases: str | None = None
     project: str | None = None
+    view: str | None = None
     new_project: str | None = None
     query: str | None = None
     answer: Answer | None = None

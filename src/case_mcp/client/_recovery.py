@@ -9,7 +9,9 @@ project or comment, so the session never does; it reads what exists instead:
 - a case (`find_case`): the newest cases (sorted by creation, newest first), for one with the
   same title, case type and project, created since shortly before the request was sent;
 - a comment (`find_comment`): the case's newest timeline cells, for a comment with the same
-  text, created since shortly before the request was sent.
+  text, created since shortly before the request was sent;
+- a case view (`find_case_view`): the views of its project, for one with the same name and
+  query, saved since shortly before the request was sent.
 
 Each create names its finder in its declaration (`case_mcp.client._operation`). A match is
 returned as the answer the create would have given, so the caller sees one object, made once.
@@ -34,7 +36,7 @@ from case_mcp.client._paths import api_path
 if TYPE_CHECKING:
     from case_mcp.client._operation import Read
 
-__all__ = ["CLOCK_SKEW", "find_case", "find_comment", "find_project"]
+__all__ = ["CLOCK_SKEW", "find_case", "find_case_view", "find_comment", "find_project"]
 
 CLOCK_SKEW: Final = timedelta(seconds=60)
 """How far Datadog's clock may be behind this host's: objects this much older still count."""
@@ -101,6 +103,28 @@ async def find_comment(
             and _created_since(found, since)
         ):
             return {"data": [cell]}
+    return None
+
+
+async def find_case_view(
+    read: Read, arguments: Mapping[str, Any], body: Mapping[str, Any] | None, sent_at: datetime
+) -> dict[str, Any] | None:
+    """The view a lost create made: the same name and query in its project, saved since."""
+    attributes = _get(body, "data", "attributes")
+    if not isinstance(attributes, Mapping):
+        return None
+    since = sent_at - CLOCK_SKEW
+    listed = await read(
+        api_path("/api/v2/cases/views"), {"project_id": str(attributes.get("project_id"))}
+    )
+    for item in _items(listed):
+        found = _get(item, "attributes") or {}
+        if (
+            found.get("name") == attributes.get("name")
+            and found.get("query") == attributes.get("query")
+            and _created_since(found, since)
+        ):
+            return {"data": item}
     return None
 
 

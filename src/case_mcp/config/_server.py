@@ -49,8 +49,8 @@ class ServerOptions(Options):
         flag="--toolsets",
         metavar="LIST",
         shown_default="cases, comments, projects, lookup",
-        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup, "
-        "triage, admin",
+        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup "
+        "(the defaults); triage, views, admin",
     )
     tools: Annotated[frozenset[str] | None, NoDecode] = option(
         None,

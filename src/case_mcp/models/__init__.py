@@ -59,7 +59,20 @@ from case_mcp.models.case_type_requests import (
     CustomAttributeConfigCreate,
     CustomAttributeConfigUpdate,
 )
+from case_mcp.models.case_view import (
+    CaseView,
+    CaseViewAttributes,
+    CaseViewCreate,
+    CaseViewDocument,
+    CaseViewsDocument,
+    CaseViewUpdate,
+)
 from case_mcp.models.project import Project, ProjectAttributes
+from case_mcp.models.project_settings import (
+    ProjectFavorite,
+    ProjectFavoritesDocument,
+    ProjectUpdate,
+)
 from case_mcp.models.requests import (
     CaseAssign,
     CaseComment,
@@ -138,6 +151,12 @@ __all__ = [
     "CaseUpdatePriority",
     "CaseUpdateStatus",
     "CaseUpdateTitle",
+    "CaseView",
+    "CaseViewAttributes",
+    "CaseViewCreate",
+    "CaseViewDocument",
+    "CaseViewUpdate",
+    "CaseViewsDocument",
     "CasesDocument",
     "CasesMeta",
     "CasesPageMeta",
@@ -162,7 +181,10 @@ __all__ = [
     "ProjectAttributes",
     "ProjectCreate",
     "ProjectDocument",
+    "ProjectFavorite",
+    "ProjectFavoritesDocument",
     "ProjectRelationship",
+    "ProjectUpdate",
     "ProjectsDocument",
     "Relationship",
     "RelationshipData",

@@ -21,6 +21,7 @@ from ._catalog_handlers import CatalogHandlers
 from ._errors import BadRequest
 from ._store import SORT_FIELDS
 from ._triage_handlers import TriageHandlers
+from ._view_handlers import ViewHandlers
 
 __all__ = ["Handlers"]
 
@@ -30,9 +31,10 @@ async def _case_attributes(request: Request) -> dict[str, Any]:
     return _parse.mapping(_parse.resource(await request.body(), "case"))
 
 
-class Handlers(CatalogHandlers, TriageHandlers, CaseTypeHandlers):
+class Handlers(CatalogHandlers, TriageHandlers, CaseTypeHandlers, ViewHandlers):
     """Every operation's handler (the organisation's are `CatalogHandlers`, the counts and bulk
-    changes `TriageHandlers`, the case type administration's `CaseTypeHandlers`)."""
+    changes `TriageHandlers`, the case type administration's `CaseTypeHandlers`, saved views,
+    project settings and favourites `ViewHandlers`)."""
 
     def _case_answer(self, case: dict[str, Any], *, status: int = 200) -> Response:
         users = self.store.users_by_id(_wire.case_user_ids([case]))

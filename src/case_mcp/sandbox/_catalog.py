@@ -21,6 +21,8 @@ from ._errors import BadRequest, Conflict, NotFound
 __all__ = ["USER_STATUSES", "Catalog", "decode_row", "timestamp"]
 
 USER_STATUSES: Final = ("Active", "Pending", "Disabled")
+# A project's settings as `_project_settings` keeps them: JSON, or NULL until first set.
+_PROJECT_JSON: Final = ("settings", "columns_config", "enabled_custom_case_types")
 _USER_SORTS: Final = {
     "name": "lower(coalesce(name, '')) {}, email {}",
     "email": "email {}, id {}",
@@ -279,27 +281,12 @@ class Catalog:
         row = self.conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)).fetchone()
         if row is None:
             raise NotFound("failed to get project: project not found")
-        return decode_row(row, bool_columns=("restricted",))
+        return decode_row(row, *_PROJECT_JSON, bool_columns=("restricted",))
 
     def get_projects(self) -> list[dict[str, Any]]:
         """Every project, oldest first."""
         rows = self.conn.execute("SELECT * FROM projects ORDER BY created_at, rowid").fetchall()
-        return [decode_row(row, bool_columns=("restricted",)) for row in rows]
-
-    def update_project(self, project_id: str, *, name: str | None, actor_id: str) -> dict[str, Any]:
-        """Rename a project; without a name, nothing changes.
-
-        Raises:
-            BadRequest: An empty name.
-            NotFound: No such project.
-        """
-        if name is None:
-            return self.get_project(project_id)
-        _rules.nonblank(name, "name")
-        with self.transaction():
-            self.get_project(project_id)
-            self.conn.execute("UPDATE projects SET name = ? WHERE id = ?", (name, project_id))
-        return self.get_project(project_id)
+        return [decode_row(row, *_PROJECT_JSON, bool_columns=("restricted",)) for row in rows]
 
     def delete_project(self, project_id: str, *, actor_id: str) -> None:
         """Delete a project and every case in it.

@@ -50,16 +50,6 @@ class CatalogHandlers:
         project_id = _parse.uuid_param(request.path_params["project_id"], "ProjectID")
         return answer({"data": _wire.project_document(self.store.get_project(project_id))})
 
-    async def update_project(self, request: Request) -> Response:
-        project_id = _parse.uuid_param(request.path_params["project_id"], "ProjectID")
-        attributes = _parse.mapping(_parse.resource(await request.body(), "project"))
-        project = self.store.update_project(
-            project_id,
-            name=_parse.string(attributes, "name", required=False),
-            actor_id=self.actor_id,
-        )
-        return answer({"data": _wire.project_document(project)})
-
     async def delete_project(self, request: Request) -> Response:
         project_id = _parse.uuid_param(request.path_params["project_id"], "ProjectID")
         self.store.delete_project(project_id, actor_id=self.actor_id)

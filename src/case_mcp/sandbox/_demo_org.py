@@ -7,7 +7,9 @@ so Datadog shows no name. It uses Datadog's five built-in case types and a custo
 type, with custom attributes of every kind, and files its work in four projects. ``cases``
 holds 65 cases opened between September and November 2026, in that order: outages and monitor
 alerts, security signals and vulnerability reports, change requests in every status,
-postmortems and Error Tracking issues. `_seed` turns them into histories. The order of every
+postmortems and Error Tracking issues. `_seed` turns them into histories. ``views`` are the
+searches its people saved in their projects, and ``favorites`` the projects the API user (the
+sandbox's caller) marked as favourites. The order of every
 list and object in the file is the order things are created in, so it fixes ids and case keys;
 ids the file does not give are uuid5 names (`object_id`).
 
@@ -39,6 +41,7 @@ __all__ = [
     "CaseType",
     "CustomAttribute",
     "DemoOrg",
+    "SavedView",
     "User",
     "load_demo_org",
     "object_id",
@@ -102,6 +105,14 @@ class Case:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SavedView:
+    project: str  # a key of `DemoOrg.projects`
+    owner: str  # a key of `DemoOrg.users`: who saved it
+    name: str
+    query: str  # in the case search syntax (`_search`)
+
+
+@dataclass(frozen=True, kw_only=True)
 class DemoOrg:
     """Everything in ``demo_org.json``, typed; mappings keep the file's order."""
 
@@ -111,6 +122,8 @@ class DemoOrg:
     custom_attributes: tuple[CustomAttribute, ...]
     projects: Mapping[str, str]
     cases: tuple[Case, ...]
+    views: tuple[SavedView, ...]
+    favorites: tuple[str, ...]  # keys of `projects`
     # comment set -> moment (triage, progress, resolve) -> texts with {service}, {env}, {region}
     comments: Mapping[str, Mapping[str, tuple[str, ...]]]
 
@@ -134,6 +147,8 @@ def load_demo_org() -> DemoOrg:
         ),
         projects=data["projects"],
         cases=tuple(Case(**case) for case in data["cases"]),
+        views=tuple(SavedView(**view) for view in data["views"]),
+        favorites=tuple(data["favorites"]),
         comments={
             name: {moment: tuple(texts) for moment, texts in moments.items()}
             for name, moments in data["comments"].items()

@@ -18,12 +18,15 @@ from case_mcp.errors import ConfigurationError
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database"]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """Version 2 added ``cases_text``, the trigram index of case titles and descriptions; version 3
-added ``cases.due_date``."""
+added ``cases.due_date``; version 4 the saved case views, the favourite projects and the
+projects' settings."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
+    "case_views",
+    "project_favorites",
     "timeline_cells",
     "case_key_aliases",
     "case_attributes",
@@ -56,7 +59,31 @@ CREATE TABLE projects (
     name TEXT NOT NULL,
     restricted INTEGER NOT NULL DEFAULT 0,
     next_number INTEGER NOT NULL DEFAULT 1,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    settings TEXT,                        -- JSON settings object; NULL: Datadog's defaults
+    columns_config TEXT,                  -- JSON, as set by update_project; NULL: never set
+    enabled_custom_case_types TEXT,       -- JSON list of case type ids; NULL: never set
+    team_uuid TEXT
+);
+
+CREATE TABLE case_views (                 -- saved searches, each in one project
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    query TEXT NOT NULL,
+    np_rule_id TEXT,
+    created_by TEXT NOT NULL,
+    modified_by TEXT,
+    created_at TEXT NOT NULL,
+    modified_at TEXT
+);
+CREATE INDEX case_views_project ON case_views (project_id, created_at);
+
+CREATE TABLE project_favorites (          -- each user's favourite projects
+    user_id TEXT NOT NULL,
+    project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, project_id)
 );
 
 CREATE TABLE case_types (

@@ -10,7 +10,8 @@ store's id source is swapped too), so every run builds the same organisation.
 Variety comes from each case's position in the table: one case in three is opened at the
 wrong priority and corrected, one in seven is handed over by a first responder, every other
 unassigned case is picked up and put back, every other case gets its custom attributes after
-opening, and the number of comments (0 to 6) follows its position and status.
+opening, and the number of comments (0 to 6) follows its position and status. The saved
+views and the API user's favourite projects come last.
 """
 
 from __future__ import annotations
@@ -298,3 +299,14 @@ def seed_demo_org(store: Store) -> None:
         # Omar's contract has ended: his account is disabled, his cases keep his name.
         script.at(_CONTRACT_ENDS, store.disable_user, _user("omar"))
         script.run()
+        # Saved once the work above was done, as people save the searches they repeat.
+        for index, view in enumerate(org.views):
+            store.create_case_view(
+                name=view.name,
+                project_id=object_id(f"project:{view.project}"),
+                query=view.query,
+                actor_id=_user(view.owner),
+                view_id=object_id(f"view:{index}"),
+            )
+        for key in org.favorites:
+            store.favorite_case_project(object_id(f"project:{key}"), actor_id=ACTOR_ID)

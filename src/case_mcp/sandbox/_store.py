@@ -2,8 +2,9 @@
 
 `Store` is `Catalog` (users, projects), `CaseTypes` and `CaseTypeChanges` (case types, custom
 attribute configs), `CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each
-update), `CaseTriage` (counts by group, bulk changes) and, here, search, timelines and
-comments. A method that serves a Datadog operation is named by its operation id
+update), `CaseTriage` (counts by group, bulk changes), `CaseViews` (saved views),
+`ProjectSettingsStore` (project settings, favourite projects) and, here, search, timelines
+and comments. A method that serves a Datadog operation is named by its operation id
 (`assign_case`, `list_case_timeline`), as its route and handler are. Every mutating method
 runs in one transaction, so a rejected request changes nothing, and takes `actor_id`, the user
 making the change. Methods return plain dicts (rows, JSON columns decoded) and raise `_errors`
@@ -20,8 +21,10 @@ from __future__ import annotations
 from typing import Any, Final
 
 from . import _rules, _search
+from ._case_views import CaseViews
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
+from ._project_settings import ProjectSettingsStore
 from ._triage import CaseTriage
 
 __all__ = ["SORT_FIELDS", "Store"]
@@ -33,7 +36,7 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseTriage):
+class Store(CaseTriage, CaseViews, ProjectSettingsStore):
     """The sandbox's state: the organisation, its cases, their timelines and comments."""
 
     def search_cases(

@@ -13,11 +13,14 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
+from ._project_settings import DEFAULT_PROJECT_SETTINGS
+
 __all__ = [
     "ORG_ID",
     "case_document",
     "case_type_document",
     "case_user_ids",
+    "case_view_document",
     "cases_document",
     "custom_attribute_config_document",
     "dumps",
@@ -32,21 +35,6 @@ Users = Mapping[str, Record]
 
 # The sandbox organisation, named in user documents' `org` relationship.
 ORG_ID: Final = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://case-mcp.invalid/sandbox/org"))
-
-# What Datadog answers for a project nobody has configured.
-_PROJECT_SETTINGS: Final = {
-    "notification": {
-        "enabled": True,
-        "destinations": [1],
-        "notify_on_case_assignment": True,
-        "notify_on_case_unassignment": True,
-        "notify_on_case_closed": True,
-        "notify_on_case_priority_change": True,
-        "notify_on_case_comment": True,
-        "notify_on_case_comment_mention": True,
-        "notify_on_case_status_change": True,
-    }
-}
 
 
 def dumps(document: Any) -> bytes:
@@ -207,16 +195,43 @@ def timeline_cell_resource(cell: Record, users: Users) -> dict[str, Any]:
 
 def project_document(project: Record) -> dict[str, Any]:
     """A project resource (without the {"data": ...} envelope)."""
-    return {
-        "id": project["id"],
-        "type": "project",
-        "attributes": {
-            "key": project["key"],
-            "name": project["name"],
-            "restricted": project["restricted"],
-            "settings": _PROJECT_SETTINGS,
-        },
+    attributes: dict[str, Any] = {
+        "key": project["key"],
+        "name": project["name"],
+        "restricted": project["restricted"],
+        "settings": project.get("settings") or DEFAULT_PROJECT_SETTINGS,
     }
+    # Shown once set, as the official client's ProjectAttributes names them.
+    for name in ("columns_config", "enabled_custom_case_types"):
+        if project.get(name) is not None:
+            attributes[name] = project[name]
+    return {"id": project["id"], "type": "project", "attributes": attributes}
+
+
+def case_view_document(view: Record) -> dict[str, Any]:
+    """A case view resource (without the {"data": ...} envelope), as the official client's
+    CaseView reads it; ``modified_at``, ``np_rule_id`` and ``modified_by`` once set."""
+    attributes: dict[str, Any] = {"created_at": view["created_at"]}
+    if view["modified_at"]:
+        attributes["modified_at"] = view["modified_at"]
+    attributes["name"] = view["name"]
+    if view["np_rule_id"]:
+        attributes["np_rule_id"] = view["np_rule_id"]
+    attributes["query"] = view["query"]
+    relationships: dict[str, Any] = {"created_by": _user_link(view["created_by"])}
+    if view["modified_by"]:
+        relationships["modified_by"] = _user_link(view["modified_by"])
+    relationships["project"] = {"data": {"id": view["project_id"], "type": "project"}}
+    return {
+        "id": view["id"],
+        "type": "view",
+        "attributes": attributes,
+        "relationships": relationships,
+    }
+
+
+def _user_link(user_id: str) -> dict[str, Any]:
+    return {"data": {"id": user_id, "type": "user"}}
 
 
 def case_type_document(case_type: Record) -> dict[str, Any]:

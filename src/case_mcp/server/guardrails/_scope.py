@@ -20,7 +20,10 @@ from each operation's declared `Scope`:
   unknown to `Lookup` (list_projects, get_project, create_case, move_case_to_project);
 - creating a case or moving one is allowed only into a scoped project (``project``), and
   creating a project only under a scoped key (``new_project``); deleting a project only
-  inside the scope.
+  inside the scope;
+- a saved case view belongs to one project: a view of a project outside the scope is not
+  found, and is read before it is changed or deleted (``view``); the user's favourite
+  projects are kept to the scope (``answer="favorites"``).
 
 Organisation-wide lookups (case types, custom attribute definitions, users) are not case
 data and pass through. An operation whose declaration says nothing about scope is refused
@@ -34,7 +37,7 @@ from typing import Any, Final
 
 from case_mcp.client import OPERATIONS, CaseManagementClient, Operation
 from case_mcp.errors import ConfigurationError, InvalidRequestError, NotFoundError
-from case_mcp.models import Case, CasePage, Project, TimelineCell
+from case_mcp.models import Case, CasePage, CaseView, Project, ProjectFavorite, TimelineCell
 from case_mcp.server.guardrails import _audit
 from case_mcp.server.guardrails._scope_timeline import confine
 from case_mcp.server.tools._search_query import facet
@@ -121,6 +124,10 @@ class ProjectScope:
             arguments[scope.cases] = [(await self._case(ref)).id for ref in arguments[scope.cases]]
         if scope.project is not None and not await self._in_scope(arguments[scope.project]):
             raise _not_found()
+        if scope.view is not None:
+            view = await self._inner.get_case_view(arguments[scope.view])
+            if not await self._in_scope(view.project_id):
+                raise _not_found()
         if scope.query is not None:
             arguments[scope.query] = self._scoped_query(arguments[scope.query])
         return arguments
@@ -140,8 +147,12 @@ class ProjectScope:
             return projects
         if scope.answer == "project" and isinstance(result, Project):
             outside = (result.attributes.key or "").upper() not in self._keys
-        elif scope.answer == "case" and isinstance(result, Case):
+        elif scope.answer in ("case", "view") and isinstance(result, Case | CaseView):
             outside = not await self._in_scope(result.project_id)
+        elif scope.answer == "favorites":
+            return [
+                f for f in result if isinstance(f, ProjectFavorite) and await self._in_scope(f.id)
+            ]
         else:
             outside = False
         if outside:

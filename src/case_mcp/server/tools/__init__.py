@@ -24,8 +24,10 @@ def all_tools() -> list[ToolSpec]:
         cases,
         comments,
         lookup,
+        project_settings,
         projects,
         triage,
+        views,
     )
 
     return [
@@ -36,5 +38,7 @@ def all_tools() -> list[ToolSpec]:
         *projects.TOOLS,
         *lookup.TOOLS,
         *triage.TOOLS,
+        *views.TOOLS,
         *case_types.TOOLS,
+        *project_settings.TOOLS,
     ]
