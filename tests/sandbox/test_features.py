@@ -88,6 +88,7 @@ class World:
     def __init__(self, http: httpx2.AsyncClient) -> None:
         self.http = http
         self.made: dict[str, Any] = {}
+        self.found: dict[str, str] = {}
         self.unique = uuid.uuid4().hex[:10]
 
     async def call(self, method: str, path: str, body: Any = None, expect: int = 200) -> Any:
@@ -150,13 +151,20 @@ class World:
         return str((await self.call("GET", lists[kind]))["data"][0]["id"])
 
     async def existing(self, parameter: str) -> str:
-        """An existing object for a path parameter named `parameter`."""
+        """An existing object for a path parameter named `parameter`, the same one each time
+        (so that two scenarios' requests compare equal when they name the same kind)."""
+        if parameter not in self.found:
+            self.found[parameter] = await self._find_existing(parameter)
+        return self.found[parameter]
+
+    async def _find_existing(self, parameter: str) -> str:
         if parameter == "case_id":
             return str(self.made["case"]["id"]) if "case" in self.made else await self.first("case")
         if parameter in ("project_id", "user_uuid"):
             return await self.first("project" if parameter == "project_id" else "user")
         if parameter == "view_id":
-            views = await self.call("GET", "/api/v2/cases/views")
+            project = await self.first("project")
+            views = await self.call("GET", f"/api/v2/cases/views?project_id={project}")
             return str(views["data"][0]["id"])
         if parameter == "cell_id":
             self.made.setdefault("case", {"id": await self.existing("case_id")})
