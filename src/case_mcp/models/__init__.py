@@ -53,6 +53,14 @@ from case_mcp.models.case_type import (
     StatusGroupConfig,
     StatusOption,
 )
+from case_mcp.models.case_work import (
+    CaseInsights,
+    CaseUpdateComment,
+    CaseUpdateResolvedReason,
+    CaseWatcher,
+    CaseWatchersDocument,
+    ResolvedReason,
+)
 from case_mcp.models.project import Project, ProjectAttributes
 from case_mcp.models.requests import (
     CaseAssign,
@@ -88,6 +96,7 @@ __all__ = [
     "CaseCreate",
     "CaseDocument",
     "CaseEmpty",
+    "CaseInsights",
     "CasePage",
     "CasePriority",
     "CaseRelationships",
@@ -98,12 +107,16 @@ __all__ = [
     "CaseTypeDocument",
     "CaseTypesDocument",
     "CaseUpdateAttributes",
+    "CaseUpdateComment",
     "CaseUpdateCustomAttribute",
     "CaseUpdateDescription",
     "CaseUpdateDueDate",
     "CaseUpdatePriority",
+    "CaseUpdateResolvedReason",
     "CaseUpdateStatus",
     "CaseUpdateTitle",
+    "CaseWatcher",
+    "CaseWatchersDocument",
     "CasesDocument",
     "CasesMeta",
     "CasesPageMeta",
@@ -131,6 +144,7 @@ __all__ = [
     "Relationship",
     "RelationshipData",
     "RequestBody",
+    "ResolvedReason",
     "StatusGroupConfig",
     "StatusOption",
     "StatusesConfig",
