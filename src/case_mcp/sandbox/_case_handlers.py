@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from . import _parse, _rules, _wire
 from ._answer import answer, no_content
-from ._catalog_handlers import CatalogHandlers
+from ._case_work_handlers import CaseWorkHandlers
 from ._errors import BadRequest
 from ._store import SORT_FIELDS
 
@@ -28,8 +28,9 @@ async def _case_attributes(request: Request) -> dict[str, Any]:
     return _parse.mapping(_parse.resource(await request.body(), "case"))
 
 
-class Handlers(CatalogHandlers):
-    """Every operation's handler (the organisation's are `CatalogHandlers`)."""
+class Handlers(CaseWorkHandlers):
+    """Every operation's handler (the organisation's are `CatalogHandlers`, the work on a
+    case beyond its fields `CaseWorkHandlers`)."""
 
     def _case_answer(self, case: dict[str, Any], *, status: int = 200) -> Response:
         users = self.store.users_by_id(_wire.case_user_ids([case]))

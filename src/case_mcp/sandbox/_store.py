@@ -1,8 +1,9 @@
 """The sandbox's state and business rules, complete: no HTTP here.
 
 `Store` is `Catalog` (users, projects), `CaseTypes` (case types, custom attribute configs),
-`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update) and, here,
-search, timelines and comments. A method that serves a Datadog operation is named by its
+`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update), `CaseWork`
+(resolved reasons, comment edits, watchers, insights) and, here, search, timelines and
+comments. A method that serves a Datadog operation is named by its
 operation id (`assign_case`, `list_case_timeline`), as its route and handler are. Every
 mutating method runs in one transaction, so a rejected request changes nothing, and takes
 `actor_id`, the user making the change. Methods return plain dicts (rows, JSON columns
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from . import _rules, _search
-from ._case_updates import CaseUpdates
+from ._case_work import CaseWork
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
 
@@ -32,7 +33,7 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseUpdates):
+class Store(CaseWork):
     """The sandbox's state: the organisation, its cases, their timelines and comments."""
 
     def search_cases(
