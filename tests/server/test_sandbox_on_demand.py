@@ -9,7 +9,7 @@ from mcp import Client
 
 import case_mcp.sandbox
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server, sandbox_on_demand
+from case_mcp.server import DEFAULT_TOOLSETS, create_server, sandbox_on_demand
 from case_mcp.server.tools import all_tools
 
 
@@ -42,7 +42,7 @@ async def test_listing_the_tools_builds_no_sandbox(built: list[CountingSandbox])
     with sandbox_on_demand() as make_client:
         async with Client(create_server(make_client)) as client:
             tools = await client.list_tools()
-    assert len(tools.tools) == len(all_tools())
+    assert len(tools.tools) == len([s for s in all_tools() if s.toolset in DEFAULT_TOOLSETS])
     assert built == []
 
 
