@@ -20,8 +20,10 @@ def all_tools() -> list[ToolSpec]:
     from case_mcp.server.tools import (
         case_attributes,
         case_changes,
+        case_work,
         cases,
         comments,
+        insights,
         lookup,
         projects,
     )
@@ -30,7 +32,9 @@ def all_tools() -> list[ToolSpec]:
         *cases.TOOLS,
         *case_changes.TOOLS,
         *case_attributes.TOOLS,
+        *case_work.TOOLS,
         *comments.TOOLS,
         *projects.TOOLS,
         *lookup.TOOLS,
+        *insights.TOOLS,
     ]
