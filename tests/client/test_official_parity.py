@@ -45,6 +45,11 @@ from datadog_api_client.v2.model import (
     case_create_request,
     case_empty,
     case_empty_request,
+    case_insight,
+    case_insight_type,
+    case_insights_attributes,
+    case_insights_data,
+    case_insights_request,
     case_object_attributes,
     case_priority,
     case_resource_type,
@@ -59,6 +64,9 @@ from datadog_api_client.v2.model import (
     case_update_attributes,
     case_update_attributes_attributes,
     case_update_attributes_request,
+    case_update_comment,
+    case_update_comment_attributes,
+    case_update_comment_request,
     case_update_custom_attribute,
     case_update_custom_attribute_request,
     case_update_description,
@@ -70,6 +78,9 @@ from datadog_api_client.v2.model import (
     case_update_priority,
     case_update_priority_attributes,
     case_update_priority_request,
+    case_update_resolved_reason,
+    case_update_resolved_reason_attributes,
+    case_update_resolved_reason_request,
     case_update_status,
     case_update_status_attributes,
     case_update_status_request,
@@ -112,7 +123,7 @@ from datadog_api_client.v2.model import (
 
 from case_mcp.client import OPERATIONS as DECLARED
 from case_mcp.client import CaseManagementClient
-from case_mcp.models import CustomAttributeValue
+from case_mcp.models import CustomAttributeValue, Insight
 from fake_datadog import FakeDatadog
 
 CASE = "0bb969fd-0864-46a1-8e6d-35434e677004"
@@ -191,7 +202,90 @@ def _theirs_with_empty_body(operation: str) -> Theirs:
     return lambda api: getattr(_cases(api), operation)(CASE, empty)
 
 
+_INSIGHT = Insight(type="MONITOR", ref="/monitors/12345?q=total", resource_id="12345")
+
+
+def _official_insights() -> Any:
+    return case_insights_request.CaseInsightsRequest(
+        data=case_insights_data.CaseInsightsData(
+            attributes=case_insights_attributes.CaseInsightsAttributes(
+                insights=[
+                    case_insight.CaseInsight(
+                        ref="/monitors/12345?q=total",
+                        resource_id="12345",
+                        type=case_insight_type.CaseInsightType.MONITOR,
+                    )
+                ]
+            ),
+            type=CASE_TYPE,
+        )
+    )
+
+
 OPERATIONS: list[Any] = [
+    pytest.param(
+        lambda c: c.update_case_resolved_reason(CASE, "FALSE_POSITIVE"),
+        lambda api: _cases(api).update_case_resolved_reason(
+            CASE,
+            case_update_resolved_reason_request.CaseUpdateResolvedReasonRequest(
+                data=case_update_resolved_reason.CaseUpdateResolvedReason(
+                    attributes=case_update_resolved_reason_attributes.CaseUpdateResolvedReasonAttributes(
+                        security_resolved_reason="FALSE_POSITIVE"
+                    ),
+                    type=CASE_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": CASE, "type": "case"}},
+        id="update_case_resolved_reason",
+    ),
+    pytest.param(
+        lambda c: c.update_case_comment(CASE, CELL, "Rolled back at 14:20."),
+        lambda api: _cases(api).update_case_comment(
+            CASE,
+            CELL,
+            case_update_comment_request.CaseUpdateCommentRequest(
+                data=case_update_comment.CaseUpdateComment(
+                    attributes=case_update_comment_attributes.CaseUpdateCommentAttributes(
+                        comment="Rolled back at 14:20."
+                    ),
+                    type=CASE_TYPE,
+                )
+            ),
+        ),
+        None,
+        id="update_case_comment",
+    ),
+    pytest.param(
+        lambda c: c.list_case_watchers(CASE),
+        lambda api: _cases(api).list_case_watchers(CASE),
+        {"data": []},
+        id="list_case_watchers",
+    ),
+    pytest.param(
+        lambda c: c.watch_case(CASE, USER),
+        lambda api: _cases(api).watch_case(CASE, USER),
+        None,
+        id="watch_case",
+    ),
+    pytest.param(
+        lambda c: c.unwatch_case(CASE, USER),
+        lambda api: _cases(api).unwatch_case(CASE, USER),
+        None,
+        id="unwatch_case",
+    ),
+    pytest.param(
+        lambda c: c.add_case_insights(CASE, [_INSIGHT]),
+        lambda api: _cases(api).add_case_insights(CASE, _official_insights()),
+        {"data": {"id": CASE, "type": "case"}},
+        id="add_case_insights",
+    ),
+    pytest.param(
+        lambda c: c.remove_case_insights(CASE, [_INSIGHT]),
+        lambda api: _cases(api).remove_case_insights(CASE, _official_insights()),
+        {"data": {"id": CASE, "type": "case"}},
+        id="remove_case_insights",
+    ),
     pytest.param(
         lambda c: c.get_projects(),
         lambda api: _cases(api).get_projects(),

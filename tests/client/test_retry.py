@@ -28,6 +28,7 @@ from case_mcp.errors import (
     ServerError,
     UnknownOutcomeError,
 )
+from case_mcp.models import Insight
 from fake_datadog import API_KEY, APP_KEY, BASE_URL, FakeDatadog
 from lossy import FAST, no_backoff
 
@@ -349,6 +350,8 @@ def dummy(annotation: Any) -> Any:
     if isinstance(annotation, UnionType):
         options = get_args(annotation)
         return None if type(None) in options else dummy(options[0])
+    if annotation is Insight:
+        return Insight(type="MONITOR", ref="/monitors/1", resource_id="1")
     if get_origin(annotation) is Mapping:
         return {}
     if get_origin(annotation) is Sequence:

@@ -21,6 +21,7 @@ from case_mcp.models import (
     UserRef,
     case,
     case_type,
+    case_work,
     project,
     requests,
     timeline,
@@ -46,7 +47,7 @@ def _case(**extra: Any) -> dict[str, Any]:
 
 def test_the_package_exports_every_public_model() -> None:
     """Each public module's names are exported by the package, whose __all__ is sorted."""
-    modules = (case, case_type, project, requests, timeline, user)
+    modules = (case, case_type, case_work, project, requests, timeline, user)
     exported = {name for module in modules for name in module.__all__}
 
     assert exported <= set(models.__all__)

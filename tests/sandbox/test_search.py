@@ -263,6 +263,22 @@ async def test_due_date_compares_with_dates_and_finds_cases_with_none(
     assert await found(http, "-due_date:<2026-12-31") == {"Due at year end", "No due date"}
 
 
+async def test_resolved_reason_is_a_facet(
+    http: httpx2.AsyncClient, sandbox: Sandbox, new_case: Any
+) -> None:
+    """resolved_reason: takes a documented reason in any case, * (has one) or none."""
+    store, actor = sandbox.store, sandbox.ACTOR_ID
+    for title, reason in (("Benign scan", "BENIGN_POSITIVE"), ("Real intrusion", "TRUE_POSITIVE")):
+        case = await new_case(title)
+        store.update_case_resolved_reason(case["id"], reason, actor_id=actor)
+    await new_case("Still open")
+    assert await found(http, "resolved_reason:true_positive") == {"Real intrusion"}
+    assert await found(http, "resolved_reason:*_POSITIVE") == {"Benign scan", "Real intrusion"}
+    assert await found(http, "resolved_reason:*") == {"Benign scan", "Real intrusion"}
+    assert await found(http, "resolved_reason:none") == {"Still open"}
+    assert await found(http, "-resolved_reason:benign_positive") == {"Real intrusion", "Still open"}
+
+
 async def test_creation_source_is_a_facet(http: httpx2.AsyncClient, new_case: Any) -> None:
     """creation_source: matches how the case was opened, in any case."""
     await new_case("Typed by hand")
@@ -292,6 +308,7 @@ async def test_values_are_data_never_sql(http: httpx2.AsyncClient, new_case: Any
         ("created_at:>yesterday", "now-7d"),
         ("due_date:>next-week", "due_date:<=2026-12-31"),
         ("due_date:2026-02-30", "YYYY-MM-DD"),
+        ("resolved_reason:fixed", "false_positive, true_positive, benign_positive"),
         ("(disk", "')'"),
         ("disk)", "'('"),
         ("disk OR", "term"),

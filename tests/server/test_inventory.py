@@ -138,7 +138,16 @@ def test_each_tool_sits_in_its_toolset() -> None:
 
 def test_the_toolsets_cover_every_job() -> None:
     """Every toolset an operator can choose holds at least one tool."""
-    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup", "triage", "views", "admin"}
+    assert set(TOOLSETS) == {
+        "cases",
+        "comments",
+        "projects",
+        "lookup",
+        "triage",
+        "integrations",
+        "views",
+        "admin",
+    }
     assert {spec.toolset for spec in all_tools()} == set(TOOLSETS)
 
 

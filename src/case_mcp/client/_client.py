@@ -6,7 +6,8 @@ and raises one of `case_mcp.errors` when it fails: an `APIError` subclass for an
 (`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
 `RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
 not the document Datadog sends. The operations live in `_cases`, `_case_changes`,
-`_organisation`, `_triage`, `_case_types`, `_case_views` and `_project_settings`.
+`_case_work`, `_organisation`, `_triage`, `_case_types`, `_case_views` and
+`_project_settings`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import SecretStr
 from case_mcp.client._case_changes import CaseChangeOperations
 from case_mcp.client._case_types import CaseTypeOperations
 from case_mcp.client._case_views import CaseViewOperations
+from case_mcp.client._case_work import CaseWorkOperations
 from case_mcp.client._cases import CaseOperations
 from case_mcp.client._http import HTTPSession
 from case_mcp.client._limits import RequestLimits
@@ -37,6 +39,7 @@ __all__ = ["CaseManagementClient"]
 class CaseManagementClient(
     CaseOperations,
     CaseChangeOperations,
+    CaseWorkOperations,
     OrganisationOperations,
     TriageOperations,
     CaseTypeOperations,

@@ -67,6 +67,14 @@ from case_mcp.models.case_view import (
     CaseViewsDocument,
     CaseViewUpdate,
 )
+from case_mcp.models.case_work import (
+    CaseInsights,
+    CaseUpdateComment,
+    CaseUpdateResolvedReason,
+    CaseWatcher,
+    CaseWatchersDocument,
+    ResolvedReason,
+)
 from case_mcp.models.project import Project, ProjectAttributes
 from case_mcp.models.project_settings import (
     ProjectFavorite,
@@ -133,6 +141,7 @@ __all__ = [
     "CaseCreate",
     "CaseDocument",
     "CaseEmpty",
+    "CaseInsights",
     "CasePage",
     "CasePriority",
     "CaseRelationships",
@@ -145,10 +154,12 @@ __all__ = [
     "CaseTypeUpdate",
     "CaseTypesDocument",
     "CaseUpdateAttributes",
+    "CaseUpdateComment",
     "CaseUpdateCustomAttribute",
     "CaseUpdateDescription",
     "CaseUpdateDueDate",
     "CaseUpdatePriority",
+    "CaseUpdateResolvedReason",
     "CaseUpdateStatus",
     "CaseUpdateTitle",
     "CaseView",
@@ -157,6 +168,8 @@ __all__ = [
     "CaseViewDocument",
     "CaseViewUpdate",
     "CaseViewsDocument",
+    "CaseWatcher",
+    "CaseWatchersDocument",
     "CasesDocument",
     "CasesMeta",
     "CasesPageMeta",
@@ -189,6 +202,7 @@ __all__ = [
     "Relationship",
     "RelationshipData",
     "RequestBody",
+    "ResolvedReason",
     "StatusGroupConfig",
     "StatusOption",
     "StatusesConfig",

@@ -107,6 +107,7 @@ class CaseAttributes(DatadogModel):
         attributes: Free-form tags, each a list of strings (``{"service": ["web"]}``).
         custom_attributes: Custom attribute values by key.
         due_date: The date the case should be resolved by, if one is set.
+        security_resolved_reason: Why a security case was resolved (``FALSE_POSITIVE``...).
     """
 
     key: str | None = None
@@ -134,6 +135,7 @@ class CaseAttributes(DatadogModel):
     closed_at: datetime | None = None
     archived_at: datetime | None = None
     due_date: date | None = None
+    security_resolved_reason: str | None = None
 
 
 class RelationshipData(DatadogModel):

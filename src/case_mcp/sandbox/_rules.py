@@ -19,8 +19,10 @@ from ._errors import BadRequest, GenericError
 __all__ = [
     "CUSTOM_ATTRIBUTE_TYPES",
     "DEFAULT_STATUSES_CONFIG",
+    "INSIGHT_TYPES",
     "PRIORITIES",
     "PRIORITY_RANKS",
+    "RESOLVED_REASONS",
     "STATUSES",
     "STATUS_GROUPS",
     "StatusOption",
@@ -29,8 +31,10 @@ __all__ = [
     "check_custom_value",
     "check_due_date",
     "check_emoji",
+    "check_insights",
     "check_priority",
     "check_project_key",
+    "check_resolved_reason",
     "check_status",
     "default_status",
     "nonblank",
@@ -62,6 +66,28 @@ PRIORITY_RANKS: Final = {priority: rank for rank, priority in enumerate(PRIORITI
 # A case type's statuses_config groups its statuses under these keys.
 STATUS_GROUPS: Final = {"open": "SG_OPEN", "in_progress": "SG_IN_PROGRESS", "closed": "SG_CLOSED"}
 CUSTOM_ATTRIBUTE_TYPES: Final = ("URL", "TEXT", "NUMBER", "SELECT")
+# The reasons Datadog's client names for a resolved security case (it types the field as text).
+RESOLVED_REASONS: Final = ("FALSE_POSITIVE", "TRUE_POSITIVE", "BENIGN_POSITIVE")
+# Datadog's CaseInsightType enum, in its order.
+INSIGHT_TYPES: Final = (
+    "SECURITY_SIGNAL",
+    "MONITOR",
+    "EVENT_CORRELATION",
+    "ERROR_TRACKING",
+    "CLOUD_COST_RECOMMENDATION",
+    "INCIDENT",
+    "SENSITIVE_DATA_SCANNER_ISSUE",
+    "EVENT",
+    "WATCHDOG_STORY",
+    "WIDGET",
+    "SECURITY_FINDING",
+    "INSIGHT_SCORECARD_CAMPAIGN",
+    "RESOURCE_POLICY",
+    "APM_RECOMMENDATION",
+    "SCM_URL",
+    "PROFILING_DOWNSIZING_EXPERIMENT",
+)
+MAX_INSIGHTS: Final = 100
 
 # What Datadog gives every case type created through the API.
 DEFAULT_STATUSES_CONFIG: Final[dict[str, Any]] = {
@@ -322,3 +348,40 @@ def _single_emoji(codes: list[int]) -> bool:
         elif code not in _MODIFIERS:
             return False
     return not expect_base
+
+
+def check_resolved_reason(reason: object) -> str:
+    """One of `RESOLVED_REASONS`, or a 400 listing them."""
+    if isinstance(reason, str) and reason in RESOLVED_REASONS:
+        return reason
+    shown = json.dumps(reason, ensure_ascii=False)
+    raise BadRequest(
+        f"security_resolved_reason must be one of {', '.join(RESOLVED_REASONS)}; got {shown}"
+    )
+
+
+def check_insights(insights: object) -> list[dict[str, str]]:
+    """1 to `MAX_INSIGHTS` insights, each ``{"type", "ref", "resource_id"}`` with a type of
+    `INSIGHT_TYPES`, as Datadog's CaseInsightsAttributes requires."""
+    if not isinstance(insights, list) or not 1 <= len(insights) <= MAX_INSIGHTS:
+        raise BadRequest(f"insights must be a list of 1 to {MAX_INSIGHTS} insights")
+    checked = []
+    for index, item in enumerate(insights):
+        fields = item if isinstance(item, dict) else {}
+        values = {name: fields.get(name) for name in ("type", "ref", "resource_id")}
+        missing = [
+            name for name, value in values.items() if not isinstance(value, str) or not value
+        ]
+        if missing:
+            raise BadRequest(
+                f"insights[{index}] needs a non-empty {', '.join(missing)}: "
+                '{"type", "ref", "resource_id"}'
+            )
+        if values["type"] not in INSIGHT_TYPES:
+            raise BadRequest(
+                f"insights[{index}].type {json.dumps(values['type'], ensure_ascii=False)} is not "
+                f"one of {', '.join(INSIGHT_TYPES)}"
+            )
+        # Datadog writes an insight's keys in alphabetical order.
+        checked.append({name: str(values[name]) for name in ("ref", "resource_id", "type")})
+    return checked

@@ -20,11 +20,12 @@ __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database
 
 SCHEMA_VERSION: Final = 4
 """Version 2 added ``cases_text``, the trigram index of case titles and descriptions; version 3
-added ``cases.due_date``; version 4 the saved case views, the favourite projects and the
-projects' settings."""
+added ``cases.due_date``; version 4 the saved case views, the favourite projects, the
+projects' settings, ``cases.security_resolved_reason`` and ``case_watchers``."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
+    "case_watchers",
     "case_views",
     "project_favorites",
     "timeline_cells",
@@ -130,6 +131,7 @@ CREATE TABLE cases (
     closed_at TEXT,
     archived_at TEXT,
     due_date TEXT,                        -- YYYY-MM-DD, or NULL when the case has none
+    security_resolved_reason TEXT,        -- FALSE_POSITIVE, TRUE_POSITIVE, BENIGN_POSITIVE
     creation_source TEXT NOT NULL DEFAULT 'MANUAL',
     insights TEXT NOT NULL DEFAULT '[]',
     custom_attributes TEXT NOT NULL DEFAULT '{}',
@@ -156,6 +158,7 @@ CREATE INDEX cases_creation_source ON cases (creation_source);
 CREATE INDEX cases_modified ON cases (modified_at);
 CREATE INDEX cases_closed ON cases (closed_at);
 CREATE INDEX cases_due ON cases (due_date);
+CREATE INDEX cases_resolved_reason ON cases (security_resolved_reason);
 
 -- Free-text search: every substring of three characters or more of a title or description
 -- (trigrams, case folded), so a search reads the few matching cases instead of running LIKE
@@ -207,6 +210,13 @@ CREATE TABLE timeline_cells (
     deleted_at TEXT
 );
 CREATE UNIQUE INDEX timeline_cells_order ON timeline_cells (case_id, seq);
+
+CREATE TABLE case_watchers (                -- who is notified of a case's changes
+    case_id TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, user_id)
+);
 """
 
 

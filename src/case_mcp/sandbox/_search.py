@@ -21,6 +21,8 @@ Terms separated by spaces must all match. Values are case-insensitive.
                        or now-<n><m|h|d|w> (now-7d). created_at:2026-09-01 = that whole day.
   due_date:<op><d>     <d> is a date (2026-12-31), <op> as above or none for that day;
                        due_date:* = has one, due_date:none = has none
+  resolved_reason:<r>  a security case's resolved reason: false_positive, true_positive,
+                       benign_positive; resolved_reason:* = has one, :none = has none
   <name>:<value>       any other name is a case attribute (names are exact):
                        service:web-api env:prod team:sre
 
@@ -44,6 +46,7 @@ Examples:
   type:"change request" status:pending_approval
   created_at:>=now-7d priority:(p1 OR p2)
   due_date:<=2026-12-31 -status_group:closed
+  type:security resolved_reason:false_positive
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ from fnmatch import fnmatchcase
 from typing import Final
 
 from ._errors import BadRequest
-from ._rules import PRIORITY_RANKS, STATUS_GROUPS, STATUSES
+from ._rules import PRIORITY_RANKS, RESOLVED_REASONS, STATUS_GROUPS, STATUSES
 from ._search_tokens import MAX_LENGTH, MAX_TERMS, Token, query_error, tokenize
 
 __all__ = [
@@ -174,6 +177,7 @@ class _Parser:
             "modified_at": self.time,
             "closed_at": self.time,
             "due_date": self.due_date,
+            "resolved_reason": self.resolved_reason,
         }
 
     def peek(self) -> Token | None:
@@ -403,6 +407,16 @@ class _Parser:
         # Dates are stored as YYYY-MM-DD text, which sorts as the dates do. The IS NOT NULL
         # keeps a negation true for a case without a due date (NOT of NULL is NULL).
         return f"(c.due_date IS NOT NULL AND c.due_date {operator} ?)", [day.isoformat()]
+
+    def resolved_reason(self, name: str, token: Token) -> Sql:
+        if token.is_any:
+            return "c.security_resolved_reason IS NOT NULL", []
+        if not token.quoted and token.text.lower() == "none":
+            return "c.security_resolved_reason IS NULL", []
+        chosen = self.choices(name, token, RESOLVED_REASONS, "resolved reason")
+        # The IS NOT NULL keeps a negation true for a case without a reason (NOT of NULL is NULL).
+        column, params = _in("c.security_resolved_reason", chosen)
+        return f"(c.security_resolved_reason IS NOT NULL AND {column})", params
 
     def moment(self, name: str, token: Token, text: str, *, whole_day: bool) -> datetime:
         relative = _RELATIVE_TIME.fullmatch(text.lower())

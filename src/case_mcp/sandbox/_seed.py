@@ -12,6 +12,11 @@ wrong priority and corrected, one in seven is handed over by a first responder, 
 unassigned case is picked up and put back, every other case gets its custom attributes after
 opening, and the number of comments (0 to 6) follows its position and status. The saved
 views and the API user's favourite projects come last.
+
+The teammate of a case's responder watches it (and Maya, the incident commander, every P1),
+and a closed security case gets the resolved reason its last comment gives. Those were added
+after the rest, so their cells take ids of their own (`_Script.on_the_side`) and every other
+id stayed as it was.
 """
 
 from __future__ import annotations
@@ -71,6 +76,14 @@ def _team(org: DemoOrg, case: Case) -> tuple[str, ...]:
     return teams[name]
 
 
+def _resolved_reason(last_word: str) -> str:
+    """The resolved reason a security case's closing comment gives."""
+    text = last_word.lower()
+    if "false positive" in text:
+        return "FALSE_POSITIVE"
+    return "BENIGN_POSITIVE" if "benign" in text else "TRUE_POSITIVE"
+
+
 def _insights(case: Case, source: str, index: int) -> list[dict[str, str]]:
     """What an integration links its case to, shaped like Datadog's search answers."""
     resource = object_id(f"insight:{index}")
@@ -114,6 +127,21 @@ class _Script:
         for event in sorted(self.events, key=lambda event: (event.at, event.order)):
             self.moment = event.at
             event.run()
+
+    def on_the_side(self, key: str, call: Callable[..., object]) -> Callable[..., object]:
+        """`call`, making ids of its own (``key:0``, ``key:1``...): the watchers and resolved
+        reasons came after the rest of the organisation, whose ids stay as they were."""
+
+        def run(*args: Any, **kwargs: Any) -> object:
+            store, ids = self.store, count()
+            new_id = store.new_id
+            store.new_id = lambda: object_id(f"{key}:{next(ids)}")
+            try:
+                return call(*args, **kwargs)
+            finally:
+                store.new_id = new_id
+
+        return run
 
     def custom(self, case: Case, key: str) -> dict[str, Any]:
         """One custom attribute of a case, as the API takes it."""
@@ -210,6 +238,7 @@ class _Script:
         defaults = {"service": "the service", "env": "prod", "region": "the region"}
         fields = {name: attributes.get(name, [default])[0] for name, default in defaults.items()}
         first, last = timedelta(minutes=20), (duration if closes else timedelta(hours=20))
+        last_word = ""
         for number in range(comments):
             closing = closes and number == comments - 1
             if closing:
@@ -225,6 +254,25 @@ class _Script:
             if closing:  # the last word comes just before the close
                 when = opened + duration - timedelta(minutes=10)
             self.at(when, store.comment_case, case_id, text.format(**fields), actor_id=author)
+            last_word = text if closing else last_word
+        self.add_followers(case, case_id, people, opened, last_word)
+
+    def add_followers(
+        self, case: Case, case_id: str, people: tuple[str, str], opened: datetime, last_word: str
+    ) -> None:
+        """The teammate watches the case from the start (and Maya, the incident commander, a
+        P1's); a closed security case gets the resolved reason its last comment gives."""
+        (owner, mate), maya = people, _user("maya")
+        watchers = [mate] if mate != _user("omar") else []  # he left before most cases closed
+        if case.priority == "P1" and maya not in (owner, mate):
+            watchers.append(maya)
+        for minutes, user in enumerate(watchers, start=15):
+            watch = self.on_the_side(f"watch:{case_id}:{user}", self.store.watch_case)
+            self.at(opened + timedelta(minutes=minutes), watch, case_id, user, actor_id=user)
+        if case.type == "SEC" and case.status in _CLOSING:
+            closed = opened + timedelta(hours=_HOURS_TO_CLOSE[case.priority])
+            reason = self.on_the_side(f"reason:{case_id}", self.store.update_case_resolved_reason)
+            self.at(closed, reason, case_id, _resolved_reason(last_word), actor_id=owner)
 
 
 @contextmanager

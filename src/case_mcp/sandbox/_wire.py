@@ -28,6 +28,7 @@ __all__ = [
     "timeline_cell_resource",
     "user_document",
     "users_document",
+    "watchers_document",
 ]
 
 Record = Mapping[str, Any]
@@ -116,9 +117,10 @@ def _case_resource(case: Record, users: Users, *, with_author: bool) -> dict[str
     )
     if case["modified_at"]:
         attributes["modified_at"] = case["modified_at"]
+    attributes.update(priority=case["priority"], public_id=str(case["public_id"]))
+    if case["security_resolved_reason"]:
+        attributes["security_resolved_reason"] = case["security_resolved_reason"]
     attributes.update(
-        priority=case["priority"],
-        public_id=str(case["public_id"]),
         status=case["status"],
         status_group=case["status_group"],
         status_name=case["status_name"],
@@ -307,4 +309,18 @@ def users_document(users: Sequence[Record], *, total_count: int, filtered: int) 
         "data": [user_document(user) for user in users],
         "included": [],
         "meta": {"page": {"total_count": total_count, "total_filtered_count": filtered}},
+    }
+
+
+def watchers_document(user_ids: Sequence[str]) -> dict[str, Any]:
+    """A CaseWatchersResponse: each watcher named by its user (its id is the user's)."""
+    return {
+        "data": [
+            {
+                "id": user_id,
+                "type": "watcher",
+                "relationships": {"user": {"data": {"id": user_id, "type": "users"}}},
+            }
+            for user_id in user_ids
+        ]
     }

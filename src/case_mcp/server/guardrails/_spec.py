@@ -43,7 +43,9 @@ from case_mcp.server.guardrails._sanitize import clean_text
 
 logger = logging.getLogger(__name__)
 
-Toolset = Literal["cases", "comments", "projects", "lookup", "triage", "views", "admin"]
+Toolset = Literal[
+    "cases", "comments", "projects", "lookup", "triage", "integrations", "views", "admin"
+]
 TOOLSETS: Final[tuple[Toolset, ...]] = get_args(Toolset)
 
 DEFAULT_TOOLSETS: Final[frozenset[Toolset]] = frozenset({"cases", "comments", "projects", "lookup"})

@@ -17,7 +17,14 @@ from case_mcp.server.tools._custom_values import CustomValueInput, check_value
 from case_mcp.server.tools._lookup import Lookup, user_handle
 from case_mcp.server.tools._render import result
 from case_mcp.server.tools._search_query import facet
-from case_mcp.server.tools._views import CaseSearchResult, CaseView, case_summary, case_view
+from case_mcp.server.tools._views import (
+    CaseDetails,
+    CaseSearchResult,
+    CaseView,
+    case_summary,
+    case_view,
+    timeline_entry,
+)
 
 CaseId = Annotated[
     str,
@@ -55,15 +62,26 @@ def case_not_found(arguments: Mapping[str, Any]) -> str:
     return f"Case {arguments['case_id']!r} was not found. search_cases finds cases and their keys."
 
 
-async def get_case(case_id: CaseId, state: State) -> Annotated[CallToolResult, CaseView]:
+async def get_case(
+    case_id: CaseId,
+    state: State,
+    timeline: Annotated[
+        int, Field(ge=0, le=100, description="Also return this many latest timeline entries.")
+    ] = 0,
+) -> Annotated[CallToolResult, CaseDetails]:
     """Get one case: status, priority, assignee, project, description, attributes.
 
-    Use this tool when you have a case key or id and need its details; use
-    get_case_timeline for its comments and history.
+    Use this tool when you have a case key or id and need its details; with timeline, its
+    latest comments and changes too (get_case_timeline pages further).
     Example: {"case_id": "SEC-12"}
     """
     case = await state.client.get_case(case_id)
-    return result(await case_view(case, state.lookup))
+    view = await case_view(case, state.lookup)
+    entries = []
+    if timeline:
+        cells = await state.client.list_case_timeline(case.id, page_size=timeline)
+        entries = [timeline_entry(cell) for cell in cells if cell.attributes.deleted_at is None]
+    return result(CaseDetails(**dict(view), timeline=entries))
 
 
 async def search_cases(
