@@ -6,7 +6,8 @@ import contextlib
 import inspect
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from types import UnionType
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
@@ -28,6 +29,7 @@ from case_mcp.errors import (
     ServerError,
     UnknownOutcomeError,
 )
+from case_mcp.models import RulePart
 from fake_datadog import API_KEY, APP_KEY, BASE_URL, FakeDatadog
 from lossy import FAST, no_backoff
 
@@ -350,6 +352,12 @@ def dummy(annotation: Any) -> Any:
         return None if type(None) in options else dummy(options[0])
     if get_origin(annotation) is Mapping:
         return {}
+    if get_origin(annotation) is Sequence:
+        return []
+    if annotation is datetime:
+        return datetime(2026, 6, 1, tzinfo=UTC)
+    if annotation is RulePart:
+        return RulePart(type="CASE_CREATED")
     raise AssertionError(f"no dummy value of {annotation!r}; add one")
 
 

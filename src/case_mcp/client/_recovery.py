@@ -9,7 +9,9 @@ project or comment, so the session never does; it reads what exists instead:
 - a case (`find_case`): the newest cases (sorted by creation, newest first), for one with the
   same title, case type and project, created since shortly before the request was sent;
 - a comment (`find_comment`): the case's newest timeline cells, for a comment with the same
-  text, created since shortly before the request was sent.
+  text, created since shortly before the request was sent;
+- a stored configuration (an automation rule, a notification rule, a maintenance window:
+  `find_listed`): the list it joins, for one whose attributes equal those sent.
 
 Each create names its finder in its declaration (`case_mcp.client._operation`). A match is
 returned as the answer the create would have given, so the caller sees one object, made once.
@@ -23,6 +25,7 @@ made by someone else within `CLOCK_SKEW` before the request is taken for the one
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -32,9 +35,9 @@ import httpx2
 from case_mcp.client._paths import api_path
 
 if TYPE_CHECKING:
-    from case_mcp.client._operation import Read
+    from case_mcp.client._operation import Finder, Read
 
-__all__ = ["CLOCK_SKEW", "find_case", "find_comment", "find_project"]
+__all__ = ["CLOCK_SKEW", "find_case", "find_comment", "find_listed", "find_project"]
 
 CLOCK_SKEW: Final = timedelta(seconds=60)
 """How far Datadog's clock may be behind this host's: objects this much older still count."""
@@ -102,6 +105,48 @@ async def find_comment(
         ):
             return {"data": [cell]}
     return None
+
+
+def find_listed(list_path: str, *matched: str) -> Finder:
+    """The finder of a create whose object joins the list at `list_path`.
+
+    What it made is the listed object whose `matched` attributes equal those sent (moments
+    compared as moments, however written). These objects carry no creation time, so an
+    identical one made by someone else is taken for it: the residual risk above.
+
+    Args:
+        list_path: The path template of the list, with the create's path parameters.
+        matched: The attributes that must be equal.
+    """
+
+    async def find(
+        read: Read, arguments: Mapping[str, Any], body: Mapping[str, Any] | None, sent_at: datetime
+    ) -> dict[str, Any] | None:
+        sent = _get(body, "data", "attributes")
+        if not isinstance(sent, Mapping):
+            return None
+        names = re.findall(r"\{(\w+)\}", list_path)
+        path = api_path(list_path, **{name: str(arguments[name]) for name in names})
+        for item in _items(await read(path, {})):
+            found = _get(item, "attributes") or {}
+            if all(_same(sent.get(name), found.get(name)) for name in matched):
+                return {"data": item}
+        return None
+
+    return find
+
+
+def _same(sent: Any, found: Any) -> bool:
+    if isinstance(sent, str) and isinstance(found, str) and sent != found:
+        try:
+            return _aware(datetime.fromisoformat(sent)) == _aware(datetime.fromisoformat(found))
+        except ValueError:
+            return False
+    return bool(sent == found)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _items(response: httpx2.Response) -> list[Any]:
