@@ -18,12 +18,14 @@ from case_mcp.errors import ConfigurationError
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database"]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """Version 2 added ``cases_text``, the trigram index of case titles and descriptions; version 3
-added ``cases.due_date``."""
+added ``cases.due_date``; version 4 added ``configurations`` (automation rules, notification
+rules, maintenance windows)."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
+    "configurations",
     "timeline_cells",
     "case_key_aliases",
     "case_attributes",
@@ -180,6 +182,20 @@ CREATE TABLE timeline_cells (
     deleted_at TEXT
 );
 CREATE UNIQUE INDEX timeline_cells_order ON timeline_cells (case_id, seq);
+
+-- What Datadog stores and acts on, and the sandbox only keeps: automation rules and
+-- notification rules of a project, maintenance windows of the organisation.
+CREATE TABLE configurations (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,                   -- 'rule' | 'notification_rule' | 'maintenance_window'
+    project_id TEXT REFERENCES projects (id) ON DELETE CASCADE,  -- NULL: the organisation's
+    attributes TEXT NOT NULL,             -- JSON object: the checked attributes
+    created_by TEXT NOT NULL,
+    modified_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    modified_at TEXT NOT NULL
+);
+CREATE INDEX configurations_listed ON configurations (kind, project_id, created_at);
 """
 
 

@@ -1,7 +1,8 @@
 """The sandbox's state and business rules, complete: no HTTP here.
 
 `Store` is `Catalog` (users, projects), `CaseTypes` (case types, custom attribute configs),
-`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update) and, here,
+`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update),
+`AutomationStore` (automation rules, notification rules, maintenance windows) and, here,
 search, timelines and comments. A method that serves a Datadog operation is named by its
 operation id (`assign_case`, `list_case_timeline`), as its route and handler are. Every
 mutating method runs in one transaction, so a rejected request changes nothing, and takes
@@ -19,6 +20,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from . import _rules, _search
+from ._automation import AutomationStore
 from ._case_updates import CaseUpdates
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
@@ -32,8 +34,9 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseUpdates):
-    """The sandbox's state: the organisation, its cases, their timelines and comments."""
+class Store(CaseUpdates, AutomationStore):
+    """The sandbox's state: the organisation, its cases, their timelines and comments, and
+    the projects' automation."""
 
     def search_cases(
         self,
