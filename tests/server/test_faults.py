@@ -121,6 +121,42 @@ CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
         "SELECT COUNT(*) FROM timeline_cells WHERE type = 'COMMENT' "
         "AND content LIKE '%Rolled back the deploy.%'",
     ),
+    "create_automation_rule": (
+        "/api/v2/cases/projects/[^/]+/rules",
+        {
+            "project": "OPS",
+            "name": "Triage",
+            "trigger": {
+                "type": "STATUS_TRANSITIONED",
+                "from_status_name": "Open",
+                "to_status_name": "Closed",
+            },
+            "action": {"type": "EXECUTE_WORKFLOW", "handle": "triage"},
+        },
+        "SELECT COUNT(*) FROM configurations WHERE kind = 'rule' "
+        "AND attributes LIKE '%\"Triage\"%'",
+    ),
+    "create_notification_rule": (
+        "/api/v2/cases/projects/[^/]+/notification_rules",
+        {
+            "project": "APP",
+            "triggers": [{"type": "CASE_CREATED"}],
+            "recipients": [{"type": "EMAIL", "email": "web@demo-org.example"}],
+        },
+        "SELECT COUNT(*) FROM configurations WHERE kind = 'notification_rule' "
+        "AND attributes LIKE '%web@demo-org.example%'",
+    ),
+    "create_maintenance_window": (
+        "/api/v2/maintenance_windows",
+        {
+            "name": "Deploy",
+            "query": "project:OPS",
+            "start_at": "2026-12-20T01:00:00+01:00",
+            "end_at": "2026-12-20T03:00:00Z",
+        },
+        "SELECT COUNT(*) FROM configurations WHERE kind = 'maintenance_window' "
+        "AND attributes LIKE '%\"Deploy\"%'",
+    ),
 }
 
 

@@ -111,7 +111,8 @@ def find_listed(list_path: str, *matched: str) -> Finder:
     """The finder of a create whose object joins the list at `list_path`.
 
     What it made is the listed object whose `matched` attributes equal those sent (moments
-    compared as moments, however written). These objects carry no creation time, so an
+    compared as moments, however written; an empty member, such as a trigger's ``"data":
+    {}``, as no member). These objects carry no creation time, so an
     identical one made by someone else is taken for it: the residual risk above.
 
     Args:
@@ -142,7 +143,16 @@ def _same(sent: Any, found: Any) -> bool:
             return _aware(datetime.fromisoformat(sent)) == _aware(datetime.fromisoformat(found))
         except ValueError:
             return False
-    return bool(sent == found)
+    return bool(_without_empty(sent) == _without_empty(found))
+
+
+def _without_empty(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        kept = {key: _without_empty(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item not in (None, {}, [])}
+    if isinstance(value, list):
+        return [_without_empty(item) for item in value]
+    return value
 
 
 def _aware(moment: datetime) -> datetime:

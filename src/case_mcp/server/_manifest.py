@@ -28,6 +28,7 @@ from mcp.server import MCPServer
 from mcp.types import Tool, ToolAnnotations
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server._factory import SERVER_NAME, create_server
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
@@ -52,8 +53,9 @@ _KIND_WORDS: Final[dict[ToolKind, str]] = {
 
 
 def _listing_server() -> MCPServer[ServerState]:
-    # Listing tools never starts the server, so its client is never opened.
-    return create_server(CaseManagementClient)
+    # Listing tools never starts the server, so its client is never opened. Every toolset
+    # is on: the snapshots and tables cover the opt-in tools too.
+    return create_server(CaseManagementClient, ServerOptions(toolsets=frozenset({"all"})))
 
 
 def kind_of(annotations: ToolAnnotations | None) -> ToolKind:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def all_tools() -> list[ToolSpec]:
     """Every tool the server can offer, toolset by toolset."""
     from case_mcp.server.tools import (
+        automation,
         case_attributes,
         case_changes,
         cases,
@@ -33,4 +34,5 @@ def all_tools() -> list[ToolSpec]:
         *comments.TOOLS,
         *projects.TOOLS,
         *lookup.TOOLS,
+        *automation.TOOLS,
     ]
