@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
@@ -23,6 +23,17 @@ from datadog_api_client.v2.api.case_management_attribute_api import CaseManageme
 from datadog_api_client.v2.api.case_management_type_api import CaseManagementTypeApi
 from datadog_api_client.v2.api.users_api import UsersApi
 from datadog_api_client.v2.model import (
+    automation_rule_action,
+    automation_rule_action_data,
+    automation_rule_action_type,
+    automation_rule_create,
+    automation_rule_create_attributes,
+    automation_rule_create_request,
+    automation_rule_trigger,
+    automation_rule_trigger_data,
+    automation_rule_trigger_type,
+    automation_rule_update,
+    automation_rule_update_request,
     case_aggregate_group_by,
     case_aggregate_request,
     case_aggregate_request_attributes,
@@ -31,6 +42,8 @@ from datadog_api_client.v2.model import (
     case_assign,
     case_assign_attributes,
     case_assign_request,
+    case_automation_rule_resource_type,
+    case_automation_rule_state,
     case_bulk_action_type,
     case_bulk_resource_type,
     case_bulk_update_request,
@@ -50,6 +63,16 @@ from datadog_api_client.v2.model import (
     case_insights_attributes,
     case_insights_data,
     case_insights_request,
+    case_notification_rule_attributes,
+    case_notification_rule_create,
+    case_notification_rule_create_attributes,
+    case_notification_rule_create_request,
+    case_notification_rule_recipient,
+    case_notification_rule_recipient_data,
+    case_notification_rule_resource_type,
+    case_notification_rule_trigger,
+    case_notification_rule_update,
+    case_notification_rule_update_request,
     case_object_attributes,
     case_priority,
     case_resource_type,
@@ -105,6 +128,13 @@ from datadog_api_client.v2.model import (
     custom_attribute_type,
     custom_attribute_type_data,
     custom_attribute_value,
+    maintenance_window_create,
+    maintenance_window_create_attributes,
+    maintenance_window_create_request,
+    maintenance_window_resource_type,
+    maintenance_window_update,
+    maintenance_window_update_attributes,
+    maintenance_window_update_request,
     nullable_user_relationship,
     nullable_user_relationship_data,
     project_create,
@@ -123,7 +153,7 @@ from datadog_api_client.v2.model import (
 
 from case_mcp.client import OPERATIONS as DECLARED
 from case_mcp.client import CaseManagementClient
-from case_mcp.models import CustomAttributeValue, Insight
+from case_mcp.models import CustomAttributeValue, Insight, RulePart
 from fake_datadog import FakeDatadog
 
 CASE = "0bb969fd-0864-46a1-8e6d-35434e677004"
@@ -133,6 +163,11 @@ USER = "06fe1d45-8040-47eb-b161-837f416635e7"
 CELL = "2df6429f-8148-440c-a959-e6503f42709b"
 TYPE = "00000000-0000-0000-0000-000000000001"
 ATTRIBUTE = "7ce13520-94b7-4391-bb64-c45776011f05"
+RULE = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+NOTIFICATION_RULE = "8d2e3f4a-5b6c-4d7e-9f8a-0b1c2d3e4f5a"
+WINDOW = "9e3f4a5b-6c7d-4e8f-8a9b-1c2d3e4f5a6b"
+START = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
+END = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
 
 CASE_TYPE = case_resource_type.CaseResourceType.CASE
 PROJECT_TYPE = project_resource_type.ProjectResourceType.PROJECT
@@ -185,6 +220,69 @@ def _project_relationship(project_id: str) -> Any:
     return project_relationship.ProjectRelationship(
         data=project_relationship_data.ProjectRelationshipData(id=project_id, type=PROJECT_TYPE)
     )
+
+
+def _official_rule() -> Any:
+    """The official client's attributes of the automation rule `_OUR_RULE` describes."""
+    return automation_rule_create_attributes.AutomationRuleCreateAttributes(
+        name="Triage new cases",
+        state=case_automation_rule_state.CaseAutomationRuleState.ENABLED,
+        trigger=automation_rule_trigger.AutomationRuleTrigger(
+            type=automation_rule_trigger_type.AutomationRuleTriggerType.STATUS_TRANSITIONED,
+            data=automation_rule_trigger_data.AutomationRuleTriggerData(
+                from_status_name="Open", to_status_name="In Progress"
+            ),
+        ),
+        action=automation_rule_action.AutomationRuleAction(
+            type=automation_rule_action_type.AutomationRuleActionType.EXECUTE_WORKFLOW,
+            data=automation_rule_action_data.AutomationRuleActionData(handle="triage-workflow"),
+        ),
+    )
+
+
+_OUR_RULE: dict[str, Any] = {
+    "name": "Triage new cases",
+    "state": "ENABLED",
+    "trigger": RulePart(
+        type="STATUS_TRANSITIONED",
+        data={"from_status_name": "Open", "to_status_name": "In Progress"},
+    ),
+    "action": RulePart(type="EXECUTE_WORKFLOW", data={"handle": "triage-workflow"}),
+}
+_OUR_NOTIFICATION: dict[str, Any] = {
+    "triggers": [RulePart(type="CASE_CREATED")],
+    "recipients": [RulePart(type="EMAIL", data={"email": "oncall@example.com"})],
+    "query": "priority:P1",
+    "is_enabled": True,
+}
+
+
+def _official_notification() -> dict[str, Any]:
+    """The official client's arguments for the notification rule `_OUR_NOTIFICATION` is."""
+    return {
+        "triggers": [
+            case_notification_rule_trigger.CaseNotificationRuleTrigger(type="CASE_CREATED")
+        ],
+        "recipients": [
+            case_notification_rule_recipient.CaseNotificationRuleRecipient(
+                type="EMAIL",
+                data=case_notification_rule_recipient_data.CaseNotificationRuleRecipientData(
+                    email="oncall@example.com"
+                ),
+            )
+        ],
+        "query": "priority:P1",
+        "is_enabled": True,
+    }
+
+
+RULE_TYPE = case_automation_rule_resource_type.CaseAutomationRuleResourceType.RULE
+NOTIFICATION_TYPE = (
+    case_notification_rule_resource_type.CaseNotificationRuleResourceType.NOTIFICATION_RULE
+)
+WINDOW_TYPE = maintenance_window_resource_type.MaintenanceWindowResourceType.MAINTENANCE_WINDOW
+A_RULE = {"data": {"id": RULE, "type": "rule"}}
+A_WINDOW = {"data": {"id": WINDOW, "type": "maintenance_window"}}
 
 
 Ours = Callable[[CaseManagementClient], Awaitable[object]]
@@ -908,6 +1006,153 @@ OPERATIONS: list[Any] = [
         lambda api: UsersApi(api).get_user(USER),
         {"data": {"id": USER, "type": "users"}},
         id="get_user",
+    ),
+    pytest.param(
+        lambda c: c.list_case_automation_rules(PROJECT),
+        lambda api: _cases(api).list_case_automation_rules(PROJECT),
+        {"data": []},
+        id="list_case_automation_rules",
+    ),
+    pytest.param(
+        lambda c: c.create_case_automation_rule(PROJECT, **_OUR_RULE),
+        lambda api: _cases(api).create_case_automation_rule(
+            PROJECT,
+            automation_rule_create_request.AutomationRuleCreateRequest(
+                data=automation_rule_create.AutomationRuleCreate(
+                    attributes=_official_rule(), type=RULE_TYPE
+                )
+            ),
+        ),
+        A_RULE,
+        id="create_case_automation_rule",
+    ),
+    pytest.param(
+        lambda c: c.get_case_automation_rule(PROJECT, RULE),
+        lambda api: _cases(api).get_case_automation_rule(PROJECT, RULE),
+        A_RULE,
+        id="get_case_automation_rule",
+    ),
+    pytest.param(
+        lambda c: c.update_case_automation_rule(PROJECT, RULE, **_OUR_RULE),
+        lambda api: _cases(api).update_case_automation_rule(
+            PROJECT,
+            RULE,
+            automation_rule_update_request.AutomationRuleUpdateRequest(
+                data=automation_rule_update.AutomationRuleUpdate(
+                    attributes=_official_rule(), type=RULE_TYPE
+                )
+            ),
+        ),
+        A_RULE,
+        id="update_case_automation_rule",
+    ),
+    pytest.param(
+        lambda c: c.delete_case_automation_rule(PROJECT, RULE),
+        lambda api: _cases(api).delete_case_automation_rule(PROJECT, RULE),
+        None,
+        id="delete_case_automation_rule",
+    ),
+    pytest.param(
+        lambda c: c.enable_case_automation_rule(PROJECT, RULE),
+        lambda api: _cases(api).enable_case_automation_rule(PROJECT, RULE),
+        A_RULE,
+        id="enable_case_automation_rule",
+    ),
+    pytest.param(
+        lambda c: c.disable_case_automation_rule(PROJECT, RULE),
+        lambda api: _cases(api).disable_case_automation_rule(PROJECT, RULE),
+        A_RULE,
+        id="disable_case_automation_rule",
+    ),
+    pytest.param(
+        lambda c: c.get_project_notification_rules(PROJECT),
+        lambda api: _cases(api).get_project_notification_rules(PROJECT),
+        {"data": []},
+        id="get_project_notification_rules",
+    ),
+    pytest.param(
+        lambda c: c.create_project_notification_rule(PROJECT, **_OUR_NOTIFICATION),
+        lambda api: _cases(api).create_project_notification_rule(
+            PROJECT,
+            case_notification_rule_create_request.CaseNotificationRuleCreateRequest(
+                data=case_notification_rule_create.CaseNotificationRuleCreate(
+                    attributes=case_notification_rule_create_attributes.CaseNotificationRuleCreateAttributes(
+                        **_official_notification()
+                    ),
+                    type=NOTIFICATION_TYPE,
+                )
+            ),
+        ),
+        {"data": {"id": NOTIFICATION_RULE, "type": "notification_rule"}},
+        id="create_project_notification_rule",
+    ),
+    pytest.param(
+        lambda c: c.update_project_notification_rule(
+            PROJECT, NOTIFICATION_RULE, **_OUR_NOTIFICATION
+        ),
+        lambda api: _cases(api).update_project_notification_rule(
+            PROJECT,
+            NOTIFICATION_RULE,
+            case_notification_rule_update_request.CaseNotificationRuleUpdateRequest(
+                data=case_notification_rule_update.CaseNotificationRuleUpdate(
+                    attributes=case_notification_rule_attributes.CaseNotificationRuleAttributes(
+                        **_official_notification()
+                    ),
+                    type=NOTIFICATION_TYPE,
+                )
+            ),
+        ),
+        None,
+        id="update_project_notification_rule",
+    ),
+    pytest.param(
+        lambda c: c.delete_project_notification_rule(PROJECT, NOTIFICATION_RULE),
+        lambda api: _cases(api).delete_project_notification_rule(PROJECT, NOTIFICATION_RULE),
+        None,
+        id="delete_project_notification_rule",
+    ),
+    pytest.param(
+        lambda c: c.list_maintenance_windows(),
+        lambda api: _cases(api).list_maintenance_windows(),
+        {"data": []},
+        id="list_maintenance_windows",
+    ),
+    pytest.param(
+        lambda c: c.create_maintenance_window("Weekly maintenance", "project:SEC", START, END),
+        lambda api: _cases(api).create_maintenance_window(
+            maintenance_window_create_request.MaintenanceWindowCreateRequest(
+                data=maintenance_window_create.MaintenanceWindowCreate(
+                    attributes=maintenance_window_create_attributes.MaintenanceWindowCreateAttributes(
+                        name="Weekly maintenance", query="project:SEC", start_at=START, end_at=END
+                    ),
+                    type=WINDOW_TYPE,
+                )
+            )
+        ),
+        A_WINDOW,
+        id="create_maintenance_window",
+    ),
+    pytest.param(
+        lambda c: c.update_maintenance_window(WINDOW, name="Longer maintenance", end_at=END),
+        lambda api: _cases(api).update_maintenance_window(
+            WINDOW,
+            maintenance_window_update_request.MaintenanceWindowUpdateRequest(
+                data=maintenance_window_update.MaintenanceWindowUpdate(
+                    attributes=maintenance_window_update_attributes.MaintenanceWindowUpdateAttributes(
+                        name="Longer maintenance", end_at=END
+                    ),
+                    type=WINDOW_TYPE,
+                )
+            ),
+        ),
+        A_WINDOW,
+        id="update_maintenance_window",
+    ),
+    pytest.param(
+        lambda c: c.delete_maintenance_window(WINDOW),
+        lambda api: _cases(api).delete_maintenance_window(WINDOW),
+        None,
+        id="delete_maintenance_window",
     ),
 ]
 

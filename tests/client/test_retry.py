@@ -7,6 +7,7 @@ import inspect
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from types import UnionType
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
@@ -28,7 +29,7 @@ from case_mcp.errors import (
     ServerError,
     UnknownOutcomeError,
 )
-from case_mcp.models import Insight
+from case_mcp.models import Insight, RulePart
 from fake_datadog import API_KEY, APP_KEY, BASE_URL, FakeDatadog
 from lossy import FAST, no_backoff
 
@@ -356,6 +357,10 @@ def dummy(annotation: Any) -> Any:
         return {}
     if get_origin(annotation) is Sequence:
         return [dummy(get_args(annotation)[0])]
+    if annotation is datetime:
+        return datetime(2026, 6, 1, tzinfo=UTC)
+    if annotation is RulePart:
+        return RulePart(type="CASE_CREATED")
     raise AssertionError(f"no dummy value of {annotation!r}; add one")
 
 

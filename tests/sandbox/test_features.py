@@ -177,7 +177,35 @@ class World:
             await self.give_once("custom_attribute")
             made = self.made["custom_attribute"]
             return str(made["id"] if parameter.endswith("_id") else made["attributes"]["key"])
+        if parameter in ("rule_id", "notification_rule_id"):
+            return await self._find_project_rule(parameter)
+        if parameter == "maintenance_window_id":
+            return str((await self.call("GET", "/api/v2/maintenance_windows"))["data"][0]["id"])
+        if parameter == "entity_type":
+            return "CASE"
+        if parameter in ("entity_id", "link_id"):
+            return await self._find_linked_case(parameter)
         raise LookupError(f"no way to find an existing object for {parameter!r} yet")
+
+    async def _find_project_rule(self, parameter: str) -> str:
+        """A rule of some project, which becomes the project the request names."""
+        rules = "rules" if parameter == "rule_id" else "notification_rules"
+        for project in (await self.call("GET", "/api/v2/cases/projects"))["data"]:
+            path = f"/api/v2/cases/projects/{project['id']}/{rules}"
+            listed = (await self.call("GET", path))["data"]
+            if listed:
+                self.found["project_id"] = str(project["id"])
+                return str(listed[0]["id"])
+        raise LookupError(f"no project has {rules}")
+
+    async def _find_linked_case(self, parameter: str) -> str:
+        """A case that has links (`entity_id`), or the first of its links (`link_id`)."""
+        for case in (await self.call("GET", "/api/v2/cases?page[size]=100"))["data"]:
+            query = f"entity_type=CASE&entity_id={case['id']}"
+            links = (await self.call("GET", f"/api/v2/cases/link?{query}"))["data"]
+            if links:
+                return str(case["id"] if parameter == "entity_id" else links[0]["id"])
+        raise LookupError("no case has links")
 
     async def existing_in_body(self, key: str, kind: str | None) -> str | None:
         """An existing object for an example id in a body, by its key or its resource type."""
@@ -222,7 +250,9 @@ async def request_for(scenario: Scenario, world: World, *, existing: bool) -> Re
     }
     by_wire_name = {attribute: (attribute, where) for attribute, where in wire_names.values()}
     path, query = str(endpoint.settings["endpoint_path"]), []
-    for parameter in scenario.parameters:
+    # A rule's id fixes the project it is found in, so it is looked up before the project.
+    parameters = sorted(scenario.parameters, key=lambda p: not p.name.endswith("rule_id"))
+    for parameter in parameters:
         attribute, where = wire_names.get(parameter.name) or by_wire_name[parameter.name]
         value = parameter.value
         if existing and isinstance(value, str) and UUID.fullmatch(value):
@@ -243,6 +273,8 @@ async def request_for(scenario: Scenario, world: World, *, existing: bool) -> Re
 
 
 def _names_nothing(parameter: str) -> str:
+    if parameter == "entity_type":
+        return "CASE"  # a kind that exists: what names nothing is the entity's id
     return NAMES_NOTHING if parameter.endswith(("_id", "_uuid")) else "no_such_key"
 
 

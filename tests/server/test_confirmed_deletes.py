@@ -247,6 +247,8 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
             change=requery,
             restore=recreate_view,
         )
+    if tool in CONFIGURATIONS:
+        return configuration_target(tool, sandbox)
     assert tool == "delete_case_custom_attribute", f"{tool}: no target; add one to target_for"
 
     def values() -> dict[str, Any]:
@@ -275,6 +277,78 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
         others_exist=lambda: "cve_ids" in values(),
         change=rescore,
         restore=restore,
+    )
+
+
+# The three stored configurations: a seeded one to delete and another to keep, and how to
+# read what exists. SEC's rules, OPS's notification rules, the organisation's windows.
+SEC = "69c0e859-8f12-5f18-b1b2-c91b48ed0c10"
+OPS = "2afb2eac-f1c4-5ab6-bf2e-15e77cfe975b"
+CONFIGURATIONS: dict[str, tuple[str, str, str, str]] = {
+    # tool: (its id argument, the one deleted, the one kept, the key typed)
+    "delete_automation_rule": (
+        "rule_id",
+        "0386a226-a0dd-5b09-a550-ebcac29c3933",
+        "c2629960-3090-5dfb-9b95-2aca788a0cef",
+        "SEC",
+    ),
+    "delete_notification_rule": ("rule_id", "90f5c998-67a6-5769-b5c4-18fad4d54c2a", "", "OPS"),
+    "delete_maintenance_window": (
+        "window_id",
+        "1626d5ac-be88-5b71-86c7-524c06ac4693",
+        "70ce75df-ebf4-5d71-9a56-0a9b1d4f018c",
+        "1626d5ac",
+    ),
+}
+
+
+def configuration_target(tool: str, sandbox: Sandbox) -> Target:
+    """An automation rule, notification rule or maintenance window of the demo organisation."""
+    store = sandbox.store
+    argument, doomed, kept, key = CONFIGURATIONS[tool]
+    project = {"SEC": SEC, "OPS": OPS}.get(key)
+    if tool == "delete_notification_rule":
+        # OPS has one notification rule; a second one is the one that must stay.
+        kept = store.create_project_notification_rule(
+            OPS,
+            {"triggers": [{"type": "CASE_CREATED"}], "recipients": [{"type": "EMAIL"}]},
+            actor_id=Sandbox.ACTOR_ID,
+        )["id"]
+
+    def ids() -> set[str]:
+        if tool == "delete_automation_rule":
+            return {rule["id"] for rule in store.list_case_automation_rules(SEC)}
+        if tool == "delete_notification_rule":
+            return {rule["id"] for rule in store.get_project_notification_rules(OPS)}
+        return {window["id"] for window in store.list_maintenance_windows()}
+
+    async def change(client: Client) -> None:
+        if tool == "delete_automation_rule":
+            await ok(
+                client,
+                "update_automation_rule",
+                {"project": "SEC", "rule_id": doomed, "name": "Renamed"},
+            )
+        elif tool == "delete_notification_rule":
+            await ok(
+                client,
+                "update_notification_rule",
+                {"project": "OPS", "rule_id": doomed, "query": "priority:P1"},
+            )
+        else:
+            await ok(client, "update_maintenance_window", {"window_id": doomed, "name": "Renamed"})
+
+    named = {"project": key} if project else {}
+    return Target(
+        tool=tool,
+        arguments={**named, argument: doomed},
+        other={**named, argument: kept},
+        key=key,
+        wrong_key="APP" if project else kept[:8],
+        exists=lambda: doomed in ids(),
+        others_exist=lambda: kept in ids(),
+        change=change,
+        restore=None,  # a deleted configuration cannot come back with its id
     )
 
 
@@ -588,6 +662,9 @@ async def test_a_token_does_not_replace_the_persons_answer(
 _TYPED = {
     "delete_project": "project key",
     "delete_case_view": "project key",
+    "delete_automation_rule": "project key",
+    "delete_notification_rule": "project key",
+    "delete_maintenance_window": "first block of its id",
     "delete_case_type": "case type name",
     "delete_custom_attribute_config": "attribute key",
 }

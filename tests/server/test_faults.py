@@ -136,6 +136,42 @@ CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
         {"project": "OPS", "name": "Unassigned P1s", "query": "priority:p1 assignee:none"},
         "SELECT COUNT(*) FROM case_views WHERE name = 'Unassigned P1s'",
     ),
+    "create_automation_rule": (
+        "/api/v2/cases/projects/[^/]+/rules",
+        {
+            "project": "OPS",
+            "name": "Triage",
+            "trigger": {
+                "type": "STATUS_TRANSITIONED",
+                "from_status_name": "Open",
+                "to_status_name": "Closed",
+            },
+            "action": {"type": "EXECUTE_WORKFLOW", "handle": "triage"},
+        },
+        "SELECT COUNT(*) FROM configurations WHERE kind = 'rule' "
+        "AND attributes LIKE '%\"Triage\"%'",
+    ),
+    "create_notification_rule": (
+        "/api/v2/cases/projects/[^/]+/notification_rules",
+        {
+            "project": "APP",
+            "triggers": [{"type": "CASE_CREATED"}],
+            "recipients": [{"type": "EMAIL", "email": "web@demo-org.example"}],
+        },
+        "SELECT COUNT(*) FROM configurations WHERE kind = 'notification_rule' "
+        "AND attributes LIKE '%web@demo-org.example%'",
+    ),
+    "create_maintenance_window": (
+        "/api/v2/maintenance_windows",
+        {
+            "name": "Deploy",
+            "query": "project:OPS",
+            "start_at": "2026-12-20T01:00:00+01:00",
+            "end_at": "2026-12-20T03:00:00Z",
+        },
+        "SELECT COUNT(*) FROM configurations WHERE kind = 'maintenance_window' "
+        "AND attributes LIKE '%\"Deploy\"%'",
+    ),
 }
 
 

@@ -146,6 +146,7 @@ def test_the_toolsets_cover_every_job() -> None:
         "triage",
         "integrations",
         "views",
+        "automation",
         "admin",
     }
     assert {spec.toolset for spec in all_tools()} == set(TOOLSETS)

@@ -6,8 +6,8 @@ and raises one of `case_mcp.errors` when it fails: an `APIError` subclass for an
 (`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
 `RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
 not the document Datadog sends. The operations live in `_cases`, `_case_changes`,
-`_case_work`, `_organisation`, `_triage`, `_case_types`, `_case_views` and
-`_project_settings`.
+`_case_work`, `_organisation`, `_triage`, `_case_types`, `_case_views`,
+`_project_settings` and `_automation`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Self
 import httpx2
 from pydantic import SecretStr
 
+from case_mcp.client._automation import AutomationOperations
 from case_mcp.client._case_changes import CaseChangeOperations
 from case_mcp.client._case_types import CaseTypeOperations
 from case_mcp.client._case_views import CaseViewOperations
@@ -45,6 +46,7 @@ class CaseManagementClient(
     CaseTypeOperations,
     CaseViewOperations,
     ProjectSettingsOperations,
+    AutomationOperations,
 ):
     """An async client of the Datadog Case Management API.
 

@@ -12,6 +12,8 @@ project or comment, so the session never does; it reads what exists instead:
   text, created since shortly before the request was sent;
 - a case view (`find_case_view`): the views of its project, for one with the same name and
   query, saved since shortly before the request was sent.
+- a stored configuration (an automation rule, a notification rule, a maintenance window:
+  `find_listed`): the list it joins, for one whose attributes equal those sent.
 
 Each create names its finder in its declaration (`case_mcp.client._operation`). A match is
 returned as the answer the create would have given, so the caller sees one object, made once.
@@ -25,6 +27,7 @@ made by someone else within `CLOCK_SKEW` before the request is taken for the one
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -34,9 +37,16 @@ import httpx2
 from case_mcp.client._paths import api_path
 
 if TYPE_CHECKING:
-    from case_mcp.client._operation import Read
+    from case_mcp.client._operation import Finder, Read
 
-__all__ = ["CLOCK_SKEW", "find_case", "find_case_view", "find_comment", "find_project"]
+__all__ = [
+    "CLOCK_SKEW",
+    "find_case",
+    "find_case_view",
+    "find_comment",
+    "find_listed",
+    "find_project",
+]
 
 CLOCK_SKEW: Final = timedelta(seconds=60)
 """How far Datadog's clock may be behind this host's: objects this much older still count."""
@@ -126,6 +136,58 @@ async def find_case_view(
         ):
             return {"data": item}
     return None
+
+
+def find_listed(list_path: str, *matched: str) -> Finder:
+    """The finder of a create whose object joins the list at `list_path`.
+
+    What it made is the listed object whose `matched` attributes equal those sent (moments
+    compared as moments, however written; an empty member, such as a trigger's ``"data":
+    {}``, as no member). These objects carry no creation time, so an
+    identical one made by someone else is taken for it: the residual risk above.
+
+    Args:
+        list_path: The path template of the list, with the create's path parameters.
+        matched: The attributes that must be equal.
+    """
+
+    async def find(
+        read: Read, arguments: Mapping[str, Any], body: Mapping[str, Any] | None, sent_at: datetime
+    ) -> dict[str, Any] | None:
+        sent = _get(body, "data", "attributes")
+        if not isinstance(sent, Mapping):
+            return None
+        names = re.findall(r"\{(\w+)\}", list_path)
+        path = api_path(list_path, **{name: str(arguments[name]) for name in names})
+        for item in _items(await read(path, {})):
+            found = _get(item, "attributes") or {}
+            if all(_same(sent.get(name), found.get(name)) for name in matched):
+                return {"data": item}
+        return None
+
+    return find
+
+
+def _same(sent: Any, found: Any) -> bool:
+    if isinstance(sent, str) and isinstance(found, str) and sent != found:
+        try:
+            return _aware(datetime.fromisoformat(sent)) == _aware(datetime.fromisoformat(found))
+        except ValueError:
+            return False
+    return bool(_without_empty(sent) == _without_empty(found))
+
+
+def _without_empty(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        kept = {key: _without_empty(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item not in (None, {}, [])}
+    if isinstance(value, list):
+        return [_without_empty(item) for item in value]
+    return value
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _items(response: httpx2.Response) -> list[Any]:

@@ -50,7 +50,7 @@ class ServerOptions(Options):
         metavar="LIST",
         shown_default="cases, comments, projects, lookup",
         help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup "
-        "(the defaults); triage, integrations, views, admin",
+        "(the defaults); triage, integrations, views, automation, admin",
     )
     tools: Annotated[frozenset[str] | None, NoDecode] = option(
         None,

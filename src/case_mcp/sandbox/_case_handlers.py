@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from . import _parse, _rules, _wire
 from ._answer import answer, no_content
+from ._automation_handlers import AutomationHandlers
 from ._case_type_handlers import CaseTypeHandlers
 from ._case_work_handlers import CaseWorkHandlers
 from ._errors import BadRequest
@@ -31,11 +32,13 @@ async def _case_attributes(request: Request) -> dict[str, Any]:
     return _parse.mapping(_parse.resource(await request.body(), "case"))
 
 
-class Handlers(CaseWorkHandlers, TriageHandlers, CaseTypeHandlers, ViewHandlers):
+class Handlers(
+    CaseWorkHandlers, TriageHandlers, CaseTypeHandlers, ViewHandlers, AutomationHandlers
+):
     """Every operation's handler (the organisation's are `CatalogHandlers`, the work on a case
     beyond its fields `CaseWorkHandlers`, the counts and bulk changes `TriageHandlers`, the
     case type administration's `CaseTypeHandlers`, saved views, project settings and
-    favourites `ViewHandlers`)."""
+    favourites `ViewHandlers`, the projects' automation `AutomationHandlers`)."""
 
     def _case_answer(self, case: dict[str, Any], *, status: int = 200) -> Response:
         users = self.store.users_by_id(_wire.case_user_ids([case]))

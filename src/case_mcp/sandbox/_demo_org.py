@@ -4,7 +4,9 @@ Demo Org (``@demo-org.example``) is a small online shop's engineering organisati
 platform, data, payments, web and security people; a former contractor (``omar``) whose
 account `_seed` disables when his contract ends; an invitee (``jordan``) who never logged in,
 so Datadog shows no name. It uses Datadog's five built-in case types and a custom Postmortem
-type, with custom attributes of every kind, and files its work in four projects. ``cases``
+type, with custom attributes of every kind, and files its work in four projects, two of
+which (SEC, OPS) have automation rules and notification rules; two maintenance windows, one
+past and one to come, complete its automation. ``cases``
 holds 65 cases opened between September and November 2026, in that order: outages and monitor
 alerts, security signals and vulnerability reports, change requests in every status,
 postmortems and Error Tracking issues. `_seed` turns them into histories. ``views`` are the
@@ -39,6 +41,7 @@ __all__ = [
     "DOMAIN",
     "Case",
     "CaseType",
+    "Configuration",
     "CustomAttribute",
     "DemoOrg",
     "SavedView",
@@ -113,6 +116,15 @@ class SavedView:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Configuration:
+    """An automation rule, a notification rule or a maintenance window, as the API takes it."""
+
+    id: str
+    attributes: Mapping[str, Any]  # the request's attributes
+    project: str | None = None  # a key of `DemoOrg.projects`; None for a maintenance window
+
+
+@dataclass(frozen=True, kw_only=True)
 class DemoOrg:
     """Everything in ``demo_org.json``, typed; mappings keep the file's order."""
 
@@ -126,6 +138,9 @@ class DemoOrg:
     favorites: tuple[str, ...]  # keys of `projects`
     # comment set -> moment (triage, progress, resolve) -> texts with {service}, {env}, {region}
     comments: Mapping[str, Mapping[str, tuple[str, ...]]]
+    # rules, notification_rules, maintenance_windows -> what each project and the
+    # organisation have configured, so the automation tools have something to show
+    automation: Mapping[str, tuple[Configuration, ...]]
 
 
 @cache
@@ -152,5 +167,9 @@ def load_demo_org() -> DemoOrg:
         comments={
             name: {moment: tuple(texts) for moment, texts in moments.items()}
             for name, moments in data["comments"].items()
+        },
+        automation={
+            kind: tuple(Configuration(**config) for config in configs)
+            for kind, configs in data["automation"].items()
         },
     )

@@ -34,6 +34,11 @@ class Operation(NamedTuple):
 _CASES: Final = "/api/v2/cases"
 _CASE: Final = "/api/v2/cases/{case_id}"
 _TYPES: Final = "/api/v2/cases/types"
+_RULES: Final = "/api/v2/cases/projects/{project_id}/rules"
+_RULE: Final = f"{_RULES}/{{rule_id}}"
+_NOTIFICATION_RULES: Final = "/api/v2/cases/projects/{project_id}/notification_rules"
+_NOTIFICATION_RULE: Final = f"{_NOTIFICATION_RULES}/{{notification_rule_id}}"
+_WINDOW: Final = "/api/v2/maintenance_windows/{maintenance_window_id}"
 
 # In the order of Datadog's reference: by path, then method.
 OPERATIONS: Final = (
@@ -55,6 +60,17 @@ OPERATIONS: Final = (
     Operation("DELETE", f"{_CASES}/views/{{view_id}}", "delete_case_view"),
     Operation("GET", f"{_CASES}/views/{{view_id}}", "get_case_view"),
     Operation("PUT", f"{_CASES}/views/{{view_id}}", "update_case_view"),
+    Operation("GET", _NOTIFICATION_RULES, "get_project_notification_rules"),
+    Operation("POST", _NOTIFICATION_RULES, "create_project_notification_rule"),
+    Operation("DELETE", _NOTIFICATION_RULE, "delete_project_notification_rule"),
+    Operation("PUT", _NOTIFICATION_RULE, "update_project_notification_rule"),
+    Operation("GET", _RULES, "list_case_automation_rules"),
+    Operation("POST", _RULES, "create_case_automation_rule"),
+    Operation("DELETE", _RULE, "delete_case_automation_rule"),
+    Operation("GET", _RULE, "get_case_automation_rule"),
+    Operation("PUT", _RULE, "update_case_automation_rule"),
+    Operation("POST", f"{_RULE}/disable", "disable_case_automation_rule"),
+    Operation("POST", f"{_RULE}/enable", "enable_case_automation_rule"),
     Operation("GET", _TYPES, "get_all_case_types"),
     Operation("POST", _TYPES, "create_case_type"),
     Operation("GET", f"{_TYPES}/custom_attributes", "get_all_custom_attributes"),
@@ -110,6 +126,10 @@ OPERATIONS: Final = (
     Operation("GET", f"{_CASE}/watchers", "list_case_watchers"),
     Operation("DELETE", f"{_CASE}/watchers/{{user_uuid}}", "unwatch_case"),
     Operation("POST", f"{_CASE}/watchers/{{user_uuid}}", "watch_case"),
+    Operation("GET", "/api/v2/maintenance_windows", "list_maintenance_windows"),
+    Operation("POST", "/api/v2/maintenance_windows", "create_maintenance_window"),
+    Operation("DELETE", _WINDOW, "delete_maintenance_window"),
+    Operation("PUT", _WINDOW, "update_maintenance_window"),
     Operation("GET", "/api/v2/users", "list_users"),
     Operation("POST", "/api/v2/users", "create_user"),
     Operation("DELETE", "/api/v2/users/{user_id}", "disable_user"),

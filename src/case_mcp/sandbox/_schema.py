@@ -21,10 +21,12 @@ __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database
 SCHEMA_VERSION: Final = 4
 """Version 2 added ``cases_text``, the trigram index of case titles and descriptions; version 3
 added ``cases.due_date``; version 4 the saved case views, the favourite projects, the
-projects' settings, ``cases.security_resolved_reason`` and ``case_watchers``."""
+projects' settings, ``cases.security_resolved_reason``, ``case_watchers`` and
+``configurations`` (automation rules, notification rules, maintenance windows)."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
+    "configurations",
     "case_watchers",
     "case_views",
     "project_favorites",
@@ -217,6 +219,20 @@ CREATE TABLE case_watchers (                -- who is notified of a case's chang
     created_at TEXT NOT NULL,
     PRIMARY KEY (case_id, user_id)
 );
+
+-- What Datadog stores and acts on, and the sandbox only keeps: automation rules and
+-- notification rules of a project, maintenance windows of the organisation.
+CREATE TABLE configurations (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,                   -- 'rule' | 'notification_rule' | 'maintenance_window'
+    project_id TEXT REFERENCES projects (id) ON DELETE CASCADE,  -- NULL: the organisation's
+    attributes TEXT NOT NULL,             -- JSON object: the checked attributes
+    created_by TEXT NOT NULL,
+    modified_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    modified_at TEXT NOT NULL
+);
+CREATE INDEX configurations_listed ON configurations (kind, project_id, created_at);
 """
 
 

@@ -358,3 +358,22 @@ def seed_demo_org(store: Store) -> None:
             )
         for key in org.favorites:
             store.favorite_case_project(object_id(f"project:{key}"), actor_id=ACTOR_ID)
+        _seed_automation(store, org)
+
+
+def _seed_automation(store: Store, org: DemoOrg) -> None:
+    """The projects' automation, configured once the histories are written."""
+    project = {key: object_id(f"project:{key}") for key in org.projects}
+    for rule in org.automation["rules"]:
+        store.create_case_automation_rule(
+            project[rule.project or ""], rule.attributes, actor_id=ACTOR_ID, rule_id=rule.id
+        )
+    for notification in org.automation["notification_rules"]:
+        store.create_project_notification_rule(
+            project[notification.project or ""],
+            notification.attributes,
+            actor_id=ACTOR_ID,
+            notification_rule_id=notification.id,
+        )
+    for window in org.automation["maintenance_windows"]:
+        store.create_maintenance_window(window.attributes, actor_id=ACTOR_ID, window_id=window.id)

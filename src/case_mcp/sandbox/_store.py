@@ -4,11 +4,12 @@
 attribute configs), `CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each
 update), `CaseWork` (resolved reasons, comment edits, watchers, insights), `CaseTriage` (counts
 by group, bulk changes), `CaseViews` (saved views), `ProjectSettingsStore` (project settings,
-favourite projects) and, here, search, timelines and comments. A method that serves a Datadog
-operation is named by its operation id (`assign_case`, `list_case_timeline`), as its route and
-handler are. Every mutating method runs in one transaction, so a rejected request changes
-nothing, and takes `actor_id`, the user making the change. Methods return plain dicts (rows,
-JSON columns decoded) and raise `_errors` types.
+favourite projects), `AutomationStore` (automation rules, notification rules, maintenance
+windows) and, here, search, timelines and comments. A method that serves a Datadog operation
+is named by its operation id (`assign_case`, `list_case_timeline`), as its route and handler
+are. Every mutating method runs in one transaction, so a rejected request changes nothing, and
+takes `actor_id`, the user making the change. Methods return plain dicts (rows, JSON columns
+decoded) and raise `_errors` types.
 
 Search order. ``sort_field`` is created_at, priority or status; descending (the default) puts
 the largest first: the newest case, the most urgent priority (P1 first, NOT_DEFINED last), the
@@ -21,6 +22,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from . import _rules, _search
+from ._automation import AutomationStore
 from ._case_views import CaseViews
 from ._case_work import CaseWork
 from ._catalog import decode_row
@@ -37,8 +39,9 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseTriage, CaseWork, CaseViews, ProjectSettingsStore):
-    """The sandbox's state: the organisation, its cases, their timelines and comments."""
+class Store(CaseTriage, CaseWork, CaseViews, ProjectSettingsStore, AutomationStore):
+    """The sandbox's state: the organisation, its cases, their timelines and comments, and
+    the projects' views, settings and automation."""
 
     def search_cases(
         self,

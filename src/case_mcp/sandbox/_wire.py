@@ -17,6 +17,7 @@ from ._project_settings import DEFAULT_PROJECT_SETTINGS
 
 __all__ = [
     "ORG_ID",
+    "automation_rule_document",
     "case_document",
     "case_type_document",
     "case_user_ids",
@@ -24,6 +25,8 @@ __all__ = [
     "cases_document",
     "custom_attribute_config_document",
     "dumps",
+    "maintenance_window_document",
+    "notification_rule_document",
     "project_document",
     "timeline_cell_resource",
     "user_document",
@@ -323,4 +326,57 @@ def watchers_document(user_ids: Sequence[str]) -> dict[str, Any]:
             }
             for user_id in user_ids
         ]
+    }
+
+
+def automation_rule_document(rule: Record) -> dict[str, Any]:
+    """An automation rule resource: who made and last changed it are relationships."""
+    attributes = rule["attributes"]
+    return {
+        "id": rule["id"],
+        "type": "rule",
+        "attributes": {
+            "action": attributes["action"],
+            "created_at": rule["created_at"],
+            "modified_at": rule["modified_at"],
+            "name": attributes["name"],
+            "state": attributes["state"],
+            "trigger": attributes["trigger"],
+        },
+        "relationships": {
+            "created_by": {"data": {"id": rule["created_by"], "type": "users"}},
+            "modified_by": {"data": {"id": rule["modified_by"], "type": "users"}},
+        },
+    }
+
+
+def notification_rule_document(rule: Record) -> dict[str, Any]:
+    """A notification rule resource."""
+    attributes = rule["attributes"]
+    return {
+        "id": rule["id"],
+        "type": "notification_rule",
+        "attributes": {
+            "is_enabled": attributes["is_enabled"],
+            "query": attributes["query"],
+            "recipients": attributes["recipients"],
+            "triggers": attributes["triggers"],
+        },
+    }
+
+
+def maintenance_window_document(window: Record) -> dict[str, Any]:
+    """A maintenance window resource: who made and last changed it are user ids."""
+    attributes = window["attributes"]
+    return {
+        "id": window["id"],
+        "type": "maintenance_window",
+        "attributes": {
+            "created_by": window["created_by"],
+            "end_at": attributes["end_at"],
+            "name": attributes["name"],
+            "query": attributes["query"],
+            "start_at": attributes["start_at"],
+            "updated_by": window["modified_by"],
+        },
     }

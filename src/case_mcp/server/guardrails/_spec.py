@@ -44,7 +44,15 @@ from case_mcp.server.guardrails._sanitize import clean_text
 logger = logging.getLogger(__name__)
 
 Toolset = Literal[
-    "cases", "comments", "projects", "lookup", "triage", "integrations", "views", "admin"
+    "cases",
+    "comments",
+    "projects",
+    "lookup",
+    "triage",
+    "integrations",
+    "views",
+    "automation",
+    "admin",
 ]
 TOOLSETS: Final[tuple[Toolset, ...]] = get_args(Toolset)
 

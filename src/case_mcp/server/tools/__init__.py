@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def all_tools() -> list[ToolSpec]:
     """Every tool the server can offer, toolset by toolset."""
     from case_mcp.server.tools import (
+        automation,
         case_attributes,
         case_changes,
         case_types,
@@ -43,6 +44,7 @@ def all_tools() -> list[ToolSpec]:
         *triage.TOOLS,
         *insights.TOOLS,
         *views.TOOLS,
+        *automation.TOOLS,
         *case_types.TOOLS,
         *project_settings.TOOLS,
     ]

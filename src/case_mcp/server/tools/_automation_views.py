@@ -1,0 +1,130 @@
+"""What the automation tools show and take: rules and windows as flat views, and triggers,
+actions and recipients as one flat object each.
+
+A trigger, an action or a recipient is, in Datadog's documents, ``{"type": ..., "data":
+{...}}``; the tools show and take it as one object, ``{"type": "EMAIL", "email": "..."}``,
+so a model reads one level and can give back what it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
+from case_mcp.models import AutomationRule, CaseNotificationRule, MaintenanceWindow, RulePart
+from case_mcp.server.tools._views import Moment, View, absent
+
+PartInput = dict[str, str]
+
+Part = Annotated[dict[str, Any], Field(description='{"type": ..., and the data of that type}')]
+
+
+class AutomationRuleView(View):
+    """An automation rule of a project."""
+
+    id: str
+    name: str | None = absent()
+    enabled: bool | None = absent(description="false: off (it keeps its setup); absent: on.")
+    trigger: Part | None = absent()
+    action: Part | None = absent()
+
+
+class AutomationRuleList(View):
+    """A project's automation rules."""
+
+    project: str = Field(description="The project key.")
+    rules: list[AutomationRuleView]
+
+
+class NotificationRuleView(View):
+    """A notification rule of a project."""
+
+    id: str
+    enabled: bool | None = absent(description="false: off; absent: on.")
+    query: str | None = absent(description="Only cases this search matches; none: all.")
+    triggers: list[Part]
+    recipients: list[Part]
+
+
+class NotificationRuleList(View):
+    """A project's notification rules."""
+
+    project: str = Field(description="The project key.")
+    rules: list[NotificationRuleView]
+
+
+class MaintenanceWindowView(View):
+    """A maintenance window: while it lasts, the cases its query matches notify no one and
+    trigger no automation rule."""
+
+    id: str
+    name: str | None = absent()
+    query: str | None = absent()
+    start_at: Moment | None = absent()
+    end_at: Moment | None = absent()
+
+
+class MaintenanceWindowList(View):
+    """The organisation's maintenance windows."""
+
+    windows: list[MaintenanceWindowView]
+
+
+def flat(part: RulePart | None) -> dict[str, Any] | None:
+    """A trigger, action or recipient as tools show it: its type beside its data."""
+    if part is None:
+        return None
+    return {"type": part.type, **part.data}
+
+
+def part_of(given: Mapping[str, str], what: str, types: Iterable[str]) -> RulePart:
+    """A trigger, action or recipient as a tool takes it: a known type beside its data.
+
+    Raises:
+        ToolError: No type, or one Datadog does not know; the message lists them.
+    """
+    known = tuple(types)
+    data = dict(given)
+    kind = data.pop("type", None)
+    if kind not in known:
+        raise ToolError(
+            f'Each {what} needs a "type", one of {", ".join(known)} (got {kind!r}), beside '
+            'its data, as in {"type": "' + known[0] + '"}.'
+        )
+    return RulePart(type=kind, data=data)
+
+
+def automation_rule_view(rule: AutomationRule) -> AutomationRuleView:
+    attributes = rule.attributes
+    return AutomationRuleView(
+        id=rule.id,
+        name=attributes.name,
+        enabled=False if attributes.state == "DISABLED" else None,
+        trigger=flat(attributes.trigger),
+        action=flat(attributes.action),
+    )
+
+
+def notification_rule_view(rule: CaseNotificationRule) -> NotificationRuleView:
+    attributes = rule.attributes
+    return NotificationRuleView(
+        id=rule.id,
+        enabled=False if attributes.is_enabled is False else None,
+        query=attributes.query,
+        triggers=[flat(part) or {} for part in attributes.triggers],
+        recipients=[flat(part) or {} for part in attributes.recipients],
+    )
+
+
+def maintenance_window_view(window: MaintenanceWindow) -> MaintenanceWindowView:
+    attributes = window.attributes
+    return MaintenanceWindowView(
+        id=window.id,
+        name=attributes.name,
+        query=attributes.query,
+        start_at=attributes.start_at,
+        end_at=attributes.end_at,
+    )
