@@ -69,7 +69,7 @@ def test_a_file_of_another_schema_version_is_refused_with_what_to_do(tmp_path: P
         Sandbox(db_path=path)
 
     assert str(raised.value) == (
-        f"{path} holds sandbox data in schema version 99, and this case_mcp reads version 3; "
+        f"{path} holds sandbox data in schema version 99, and this case_mcp reads version 4; "
         "delete the file (the sandbox recreates and seeds it) or use the case_mcp version that "
         "wrote it"
     )

@@ -16,8 +16,8 @@ from starlette.responses import Response
 
 from . import _parse, _rules, _wire
 from ._answer import answer, no_content
-from ._catalog_handlers import CatalogHandlers
 from ._errors import BadRequest
+from ._link_handlers import LinkHandlers
 from ._store import SORT_FIELDS
 
 __all__ = ["Handlers"]
@@ -28,8 +28,9 @@ async def _case_attributes(request: Request) -> dict[str, Any]:
     return _parse.mapping(_parse.resource(await request.body(), "case"))
 
 
-class Handlers(CatalogHandlers):
-    """Every operation's handler (the organisation's are `CatalogHandlers`)."""
+class Handlers(LinkHandlers):
+    """Every operation's handler (the organisation's are `CatalogHandlers`, the links' and
+    integrations' `LinkHandlers`)."""
 
     def _case_answer(self, case: dict[str, Any], *, status: int = 200) -> Response:
         users = self.store.users_by_id(_wire.case_user_ids([case]))

@@ -39,6 +39,9 @@ _TYPES: Final = "/api/v2/cases/types"
 OPERATIONS: Final = (
     Operation("GET", _CASES, "search_cases"),
     Operation("POST", _CASES, "create_case"),
+    Operation("GET", f"{_CASES}/link", "list_case_links"),
+    Operation("POST", f"{_CASES}/link", "create_case_link"),
+    Operation("DELETE", f"{_CASES}/link/{{link_id}}", "delete_case_link"),
     Operation("GET", f"{_CASES}/projects", "get_projects"),
     Operation("POST", f"{_CASES}/projects", "create_project"),
     Operation("DELETE", f"{_CASES}/projects/{{project_id}}", "delete_project"),
@@ -80,7 +83,15 @@ OPERATIONS: Final = (
     Operation("POST", f"{_CASE}/description", "update_case_description"),
     Operation("POST", f"{_CASE}/due_date", "update_case_due_date"),
     Operation("POST", f"{_CASE}/priority", "update_priority"),
+    Operation("POST", f"{_CASE}/relationships/incidents", "link_incident"),
+    Operation("DELETE", f"{_CASE}/relationships/jira_issues", "unlink_jira_issue"),
+    Operation("PATCH", f"{_CASE}/relationships/jira_issues", "link_jira_issue_to_case"),
+    Operation("POST", f"{_CASE}/relationships/jira_issues", "create_case_jira_issue"),
+    Operation("POST", f"{_CASE}/relationships/notebook", "create_case_notebook"),
     Operation("PATCH", f"{_CASE}/relationships/project", "move_case_to_project"),
+    Operation(
+        "POST", f"{_CASE}/relationships/servicenow_tickets", "create_case_service_now_ticket"
+    ),
     Operation("POST", f"{_CASE}/status", "update_status"),
     Operation("GET", f"{_CASE}/timelines", "list_case_timeline"),
     Operation("POST", f"{_CASE}/title", "update_case_title"),

@@ -18,12 +18,14 @@ from case_mcp.errors import ConfigurationError
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database"]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """Version 2 added ``cases_text``, the trigram index of case titles and descriptions; version 3
-added ``cases.due_date``."""
+added ``cases.due_date``; version 4 added ``incidents``, ``case_links`` and a case's Jira issue,
+ServiceNow ticket and notebook."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
+    "case_links",
     "timeline_cells",
     "case_key_aliases",
     "case_attributes",
@@ -31,6 +33,7 @@ TABLES: Final = (
     "custom_attribute_configs",
     "case_types",
     "projects",
+    "incidents",
     "users",
 )
 
@@ -106,7 +109,10 @@ CREATE TABLE cases (
     creation_source TEXT NOT NULL DEFAULT 'MANUAL',
     insights TEXT NOT NULL DEFAULT '[]',
     custom_attributes TEXT NOT NULL DEFAULT '{}',
-    comment_count INTEGER NOT NULL DEFAULT 0
+    comment_count INTEGER NOT NULL DEFAULT 0,
+    jira_issue TEXT,                      -- JSON {"status", "result"}, or NULL
+    service_now_ticket TEXT,              -- JSON {"status", "result"}, or NULL
+    notebook TEXT                         -- JSON {"id", "url"} of its investigation notebook
 );
 -- Search filters on these and sorts by created_at, priority or status; the sort indexes
 -- match the ORDER BY of `Store.search_cases` column for column (directions included), so a
@@ -180,6 +186,33 @@ CREATE TABLE timeline_cells (
     deleted_at TEXT
 );
 CREATE UNIQUE INDEX timeline_cells_order ON timeline_cells (case_id, seq);
+
+CREATE TABLE incidents (                    -- the organisation's incidents, to link cases to
+    id TEXT PRIMARY KEY,
+    public_id INTEGER NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- A directional link between two entities, at least one of them a case. The ends are not
+-- foreign keys (an end may be an incident), so a deleted case's links go with it by trigger.
+CREATE TABLE case_links (
+    id TEXT PRIMARY KEY,
+    parent_entity_type TEXT NOT NULL,
+    parent_entity_id TEXT NOT NULL,
+    child_entity_type TEXT NOT NULL,
+    child_entity_id TEXT NOT NULL,
+    relationship TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (parent_entity_id, child_entity_id, relationship)
+);
+CREATE INDEX case_links_child ON case_links (child_entity_id);
+CREATE TRIGGER case_links_of_deleted_case AFTER DELETE ON cases BEGIN
+    DELETE FROM case_links WHERE parent_entity_id = old.id OR child_entity_id = old.id;
+END;
 """
 
 

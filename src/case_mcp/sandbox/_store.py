@@ -1,7 +1,8 @@
 """The sandbox's state and business rules, complete: no HTTP here.
 
 `Store` is `Catalog` (users, projects), `CaseTypes` (case types, custom attribute configs),
-`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update) and, here,
+`CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each update),
+`CaseLinks` and `CaseIntegrations` (links, incidents, Jira, ServiceNow, notebooks) and, here,
 search, timelines and comments. A method that serves a Datadog operation is named by its
 operation id (`assign_case`, `list_case_timeline`), as its route and handler are. Every
 mutating method runs in one transaction, so a rejected request changes nothing, and takes
@@ -22,6 +23,7 @@ from . import _rules, _search
 from ._case_updates import CaseUpdates
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
+from ._integrations import CaseIntegrations
 
 __all__ = ["SORT_FIELDS", "Store"]
 
@@ -32,7 +34,7 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseUpdates):
+class Store(CaseIntegrations, CaseUpdates):
     """The sandbox's state: the organisation, its cases, their timelines and comments."""
 
     def search_cases(
