@@ -35,6 +35,10 @@ from datadog_api_client.v2.model import (
     case_create_request,
     case_empty,
     case_empty_request,
+    case_link_attributes,
+    case_link_create,
+    case_link_create_request,
+    case_link_resource_type,
     case_object_attributes,
     case_priority,
     case_resource_type,
@@ -62,6 +66,18 @@ from datadog_api_client.v2.model import (
     case_update_title_request,
     custom_attribute_type,
     custom_attribute_value,
+    incident_relationship_data,
+    incident_resource_type,
+    jira_issue_create_attributes,
+    jira_issue_create_data,
+    jira_issue_create_request,
+    jira_issue_link_attributes,
+    jira_issue_link_data,
+    jira_issue_link_request,
+    jira_issue_resource_type,
+    notebook_create_data,
+    notebook_create_request,
+    notebook_resource_type,
     nullable_user_relationship,
     nullable_user_relationship_data,
     project_create,
@@ -70,6 +86,11 @@ from datadog_api_client.v2.model import (
     project_relationship,
     project_relationship_data,
     project_resource_type,
+    relationship_to_incident_request,
+    service_now_ticket_create_attributes,
+    service_now_ticket_create_data,
+    service_now_ticket_create_request,
+    service_now_ticket_resource_type,
     user_resource_type,
 )
 
@@ -84,6 +105,15 @@ PROJECT = "d4bbe1af-f36e-42f1-87c1-493ca35c320e"
 USER = "06fe1d45-8040-47eb-b161-837f416635e7"
 CELL = "2df6429f-8148-440c-a959-e6503f42709b"
 TYPE = "00000000-0000-0000-0000-000000000001"
+LINK = "5d7b4c1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f"
+INCIDENT = "f694595c-edec-5255-bf49-6b3163d34d34"
+LINK_ATTRIBUTES = {
+    "parent_entity_type": "CASE",
+    "parent_entity_id": CASE,
+    "child_entity_type": "INCIDENT",
+    "child_entity_id": INCIDENT,
+    "relationship": "RELATES_TO",
+}
 
 CASE_TYPE = case_resource_type.CaseResourceType.CASE
 PROJECT_TYPE = project_resource_type.ProjectResourceType.PROJECT
@@ -493,6 +523,122 @@ OPERATIONS: list[Any] = [
         lambda api: UsersApi(api).get_user(USER),
         {"data": {"id": USER, "type": "users"}},
         id="get_user",
+    ),
+    pytest.param(
+        lambda c: c.list_case_links("CASE", CASE, "BLOCKS"),
+        lambda api: _cases(api).list_case_links(
+            entity_type="CASE", entity_id=CASE, relationship="BLOCKS"
+        ),
+        {"data": []},
+        id="list_case_links",
+    ),
+    pytest.param(
+        lambda c: c.create_case_link("CASE", CASE, "INCIDENT", INCIDENT, "RELATES_TO"),
+        lambda api: _cases(api).create_case_link(
+            case_link_create_request.CaseLinkCreateRequest(
+                data=case_link_create.CaseLinkCreate(
+                    attributes=case_link_attributes.CaseLinkAttributes(
+                        parent_entity_type="CASE",
+                        parent_entity_id=CASE,
+                        child_entity_type="INCIDENT",
+                        child_entity_id=INCIDENT,
+                        relationship="RELATES_TO",
+                    ),
+                    type=case_link_resource_type.CaseLinkResourceType.LINK,
+                )
+            )
+        ),
+        {"data": {"id": LINK, "type": "link", "attributes": LINK_ATTRIBUTES}},
+        id="create_case_link",
+    ),
+    pytest.param(
+        lambda c: c.delete_case_link(LINK, CASE),
+        lambda api: _cases(api).delete_case_link(LINK),
+        None,
+        id="delete_case_link",
+    ),
+    pytest.param(
+        lambda c: c.link_incident(CASE, INCIDENT),
+        lambda api: _cases(api).link_incident(
+            CASE,
+            relationship_to_incident_request.RelationshipToIncidentRequest(
+                data=incident_relationship_data.IncidentRelationshipData(
+                    id=INCIDENT, type=incident_resource_type.IncidentResourceType.INCIDENTS
+                )
+            ),
+        ),
+        {"data": {"id": CASE, "type": "case"}},
+        id="link_incident",
+    ),
+    pytest.param(
+        lambda c: c.create_case_jira_issue(CASE, "1234", "5678", "10001", {"labels": ["sec"]}),
+        lambda api: _cases(api).create_case_jira_issue(
+            CASE,
+            jira_issue_create_request.JiraIssueCreateRequest(
+                data=jira_issue_create_data.JiraIssueCreateData(
+                    attributes=jira_issue_create_attributes.JiraIssueCreateAttributes(
+                        fields={"labels": ["sec"]},
+                        issue_type_id="10001",
+                        jira_account_id="1234",
+                        project_id="5678",
+                    ),
+                    type=jira_issue_resource_type.JiraIssueResourceType.ISSUES,
+                )
+            ),
+        ),
+        None,
+        id="create_case_jira_issue",
+    ),
+    pytest.param(
+        lambda c: c.link_jira_issue_to_case(CASE, "https://jira.example.com/browse/PROJ-123"),
+        lambda api: _cases(api).link_jira_issue_to_case(
+            CASE,
+            jira_issue_link_request.JiraIssueLinkRequest(
+                data=jira_issue_link_data.JiraIssueLinkData(
+                    attributes=jira_issue_link_attributes.JiraIssueLinkAttributes(
+                        jira_issue_url="https://jira.example.com/browse/PROJ-123"
+                    ),
+                    type=jira_issue_resource_type.JiraIssueResourceType.ISSUES,
+                )
+            ),
+        ),
+        None,
+        id="link_jira_issue_to_case",
+    ),
+    pytest.param(
+        lambda c: c.unlink_jira_issue(CASE),
+        lambda api: _cases(api).unlink_jira_issue(CASE),
+        None,
+        id="unlink_jira_issue",
+    ),
+    pytest.param(
+        lambda c: c.create_case_notebook(CASE),
+        lambda api: _cases(api).create_case_notebook(
+            CASE,
+            notebook_create_request.NotebookCreateRequest(
+                data=notebook_create_data.NotebookCreateData(
+                    type=notebook_resource_type.NotebookResourceType.NOTEBOOK
+                )
+            ),
+        ),
+        None,
+        id="create_case_notebook",
+    ),
+    pytest.param(
+        lambda c: c.create_case_service_now_ticket(CASE, "my-instance", "IT Support"),
+        lambda api: _cases(api).create_case_service_now_ticket(
+            CASE,
+            service_now_ticket_create_request.ServiceNowTicketCreateRequest(
+                data=service_now_ticket_create_data.ServiceNowTicketCreateData(
+                    attributes=service_now_ticket_create_attributes.ServiceNowTicketCreateAttributes(
+                        assignment_group="IT Support", instance_name="my-instance"
+                    ),
+                    type=service_now_ticket_resource_type.ServiceNowTicketResourceType.TICKETS,
+                )
+            ),
+        ),
+        None,
+        id="create_case_service_now_ticket",
     ),
 ]
 

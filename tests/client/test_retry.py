@@ -321,9 +321,11 @@ async def test_network_errors_that_are_not_timeouts_keep_their_type(
 
 
 # What repeating an operation does, as Datadog's operation id says: get, list and search read;
-# create and comment make another; delete removes nothing more; every other verb sets state.
+# create and comment make another; delete and unlink remove nothing more; every other verb
+# sets state.
 READ_VERBS = ("get_", "list_", "search_")
 CREATE_VERBS = ("create_", "comment_")
+DELETE_VERBS = ("delete_", "unlink_")
 
 
 def effect_named(name: str) -> Effect:
@@ -332,7 +334,7 @@ def effect_named(name: str) -> Effect:
         return "read"
     if name.startswith(CREATE_VERBS):
         return "creates"
-    if name.startswith("delete_"):
+    if name.startswith(DELETE_VERBS):
         return "deletes"
     return "sets"
 

@@ -5,8 +5,8 @@ each method is declared once (`case_mcp.client.Operation`). Every method sends o
 and raises one of `case_mcp.errors` when it fails: an `APIError` subclass for an error status
 (`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
 `RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
-not the document Datadog sends. The operations live in `_cases`, `_case_changes` and
-`_organisation`.
+not the document Datadog sends. The operations live in `_cases`, `_case_changes`,
+`_links` and `_organisation`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from case_mcp.client._case_changes import CaseChangeOperations
 from case_mcp.client._cases import CaseOperations
 from case_mcp.client._http import HTTPSession
 from case_mcp.client._limits import RequestLimits
+from case_mcp.client._links import LinkOperations
 from case_mcp.client._operation import OperationGuard
 from case_mcp.client._organisation import OrganisationOperations
 from case_mcp.client._retry import RetryPolicy
@@ -30,7 +31,9 @@ from case_mcp.config import DEFAULT_SITE, SITES, AuthKind, Settings
 __all__ = ["CaseManagementClient"]
 
 
-class CaseManagementClient(CaseOperations, CaseChangeOperations, OrganisationOperations):
+class CaseManagementClient(
+    CaseOperations, CaseChangeOperations, LinkOperations, OrganisationOperations
+):
     """An async client of the Datadog Case Management API.
 
     One pooled connection serves every request; close it with `aclose` or use the client as
