@@ -268,6 +268,35 @@ async def test_unlinking_a_jira_issue_is_written_and_leaves_the_case_without_one
     assert (removed["from"]["result"]["issue_key"], removed["to"]) == ("PROJ-7", None)
 
 
+async def test_linking_a_jira_issue_replaces_the_cases_issue_unless_another_case_has_it(
+    http: httpx2.AsyncClient, new_case: Any
+) -> None:
+    """A second URL replaces the first and the timeline says from which to which; an issue
+    another case holds is a 409 naming that case, and nothing changes."""
+    case, other = await new_case(), await new_case()
+
+    def body(url: str) -> Any:
+        return {"data": {"type": "issues", "attributes": {"jira_issue_url": url}}}
+
+    first = "https://jira.example.com/browse/PROJ-1"
+    second = "https://jira.example.com/browse/PROJ-2"
+    path = f"/api/v2/cases/{case['id']}/relationships/jira_issues"
+    statuses = [(await http.patch(path, json=body(url))).status_code for url in (first, second)]
+    taken = await http.patch(
+        f"/api/v2/cases/{other['id']}/relationships/jira_issues", json=body(second)
+    )
+
+    assert statuses == [204, 204]
+    assert taken.status_code == 409
+    assert case["attributes"]["key"] in detail(taken)
+    changes = await cells_of(http, case["id"], "JIRA_ISSUE_CHANGE")
+    assert (changes[0]["from"]["result"]["issue_key"], changes[0]["to"]["result"]["issue_key"]) == (
+        "PROJ-1",
+        "PROJ-2",
+    )
+    assert "jira_issue" not in (await case_of(http, other["id"]))["attributes"]
+
+
 async def test_a_case_holds_one_servicenow_ticket_and_one_notebook(
     http: httpx2.AsyncClient, new_case: Any
 ) -> None:

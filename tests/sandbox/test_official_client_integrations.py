@@ -197,8 +197,8 @@ def test_official_client_links_an_incident_and_the_case_lists_it(api_client: Api
 
 def test_official_client_creates_links_and_unlinks_a_jira_issue(api_client: ApiClient) -> None:
     """Creating a Jira issue answers 202 and the case then shows it on the demo's Jira site;
-    unlinking removes it; linking by URL checks the URL and answers 204; another issue on a
-    linked case is a 409."""
+    unlinking removes it; linking by URL checks the URL, answers 204 and replaces the case's
+    issue; an issue linked to another case is a 409."""
     cases = CaseManagementApi(api_client)
     project_id = cases.get_projects().data[0].id
     case_id = new_case(cases, project_id, "Track the fix in Jira")
@@ -228,9 +228,12 @@ def test_official_client_creates_links_and_unlinks_a_jira_issue(api_client: ApiC
     )
     assert status == 204
     assert cases.get_case(case_id).data.attributes.jira_issue.result.issue_key == "PROJ-123"
-    with pytest.raises(ApiException) as another:
-        cases.link_jira_issue_to_case(case_id, jira_link_request(url.replace("123", "124")))
-    assert another.value.status == 409
+    cases.link_jira_issue_to_case(case_id, jira_link_request(url.replace("123", "124")))
+    assert cases.get_case(case_id).data.attributes.jira_issue.result.issue_key == "PROJ-124"
+    other_case = new_case(cases, project_id, "Same issue elsewhere")
+    with pytest.raises(ApiException) as taken:
+        cases.link_jira_issue_to_case(other_case, jira_link_request(url.replace("123", "124")))
+    assert taken.value.status == 409
     with pytest.raises(ApiException) as bad:
         cases.link_jira_issue_to_case(case_id, jira_link_request("https://jira.example.com/x"))
     assert bad.value.status == 400

@@ -194,7 +194,7 @@ class LinkOperations(Operations):
         request=JiraIssueLink,
     )
     async def link_jira_issue_to_case(self, case_id: str, jira_issue_url: str) -> None:
-        """Link an existing Jira issue to a case by its URL.
+        """Link an existing Jira issue to a case by its URL, in place of its current one.
 
         Args:
             case_id: The case's UUID or key.
@@ -203,7 +203,7 @@ class LinkOperations(Operations):
         Raises:
             BadRequestError: The URL is not a Jira issue's.
             NotFoundError: No such case.
-            ConflictError: The case has another Jira issue.
+            ConflictError: The issue is linked to another case.
         """
         await self._call(JiraIssueLink(jira_issue_url=jira_issue_url))
 

@@ -124,12 +124,13 @@ class CaseIntegrations(CaseLinks):
     def link_jira_issue_to_case(
         self, case_ref: str, jira_issue_url: str, *, actor_id: str
     ) -> dict[str, Any]:
-        """Link an existing Jira issue by its URL; linking the same one again changes nothing.
+        """Link an existing Jira issue by its URL, in place of the case's current one (a PATCH
+        of the relationship replaces it); linking the same one again changes nothing.
 
         Raises:
             BadRequest: The URL is not a Jira issue's.
             NotFound: No such case.
-            Conflict: The case has another Jira issue.
+            Conflict: The issue is linked to another case.
         """
         result = _link_rules.jira_issue_of_url(jira_issue_url)
         with self.transaction():
@@ -139,13 +140,23 @@ class CaseIntegrations(CaseLinks):
                 and (old.get("result") or {}).get("issue_url") == result["issue_url"]
             ):
                 return self.get_case(case_id)
-            if old is not None:
+            holder = self._case_with_issue(result["issue_url"])
+            if holder is not None:
                 raise Conflict(
-                    "the case already has another Jira issue; unlink it before linking this one"
+                    f"the Jira issue {result['issue_key']} is linked to case {holder} already; "
+                    "unlink it there first"
                 )
             new = {"status": "COMPLETED", "result": result}
-            self._set(case_id, "jira_issue", "JIRA_ISSUE_CHANGE", None, new, actor_id)
+            self._set(case_id, "jira_issue", "JIRA_ISSUE_CHANGE", old, new, actor_id)
         return self.get_case(case_id)
+
+    def _case_with_issue(self, issue_url: str) -> str | None:
+        for key, value in self.conn.execute(
+            "SELECT key, jira_issue FROM cases WHERE jira_issue IS NOT NULL"
+        ):
+            if (json.loads(value).get("result") or {}).get("issue_url") == issue_url:
+                return str(key)
+        return None
 
     def unlink_jira_issue(self, case_ref: str, *, actor_id: str) -> None:
         """Remove the case's Jira issue (the issue itself stays in Jira).
