@@ -59,7 +59,9 @@ def test_tools_prints_one_row_per_tool_with_kind_toolset_and_title(
     assert status == 0
     assert header.split() == ["name", "kind", "toolset", "title"]
     assert {row.split()[0] for row in rows} == {spec.name for spec in all_tools()}
-    assert "delete_project                destructive       projects  Delete a project" in rows
+    assert ["delete_project", "destructive", "projects", "Delete", "a", "project"] in [
+        row.split() for row in rows
+    ]
 
 
 def test_tools_json_prints_the_whole_inventory(capsys: pytest.CaptureFixture[str]) -> None:

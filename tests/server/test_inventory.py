@@ -106,7 +106,7 @@ async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpe
             )
             return client.guarded(effects)
 
-        server = create_server(guarded, ServerOptions(confirm_mode="token"))
+        server = create_server(guarded, ServerOptions(confirm_mode="token", toolsets=["all"]))
         async with Client(server) as client:
             arguments = await _target_of(client, spec.name, example)
             effects.seen.clear()
@@ -135,9 +135,9 @@ def test_each_tool_sits_in_its_toolset() -> None:
         }, toolset
 
 
-def test_the_toolsets_cover_cases_comments_projects_and_lookup() -> None:
+def test_the_toolsets_cover_cases_comments_projects_lookup_and_integrations() -> None:
     """Every toolset an operator can choose holds at least one tool."""
-    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup"}
+    assert set(TOOLSETS) == {"cases", "comments", "projects", "lookup", "integrations"}
     assert {spec.toolset for spec in all_tools()} == set(TOOLSETS)
 
 

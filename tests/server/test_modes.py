@@ -12,7 +12,7 @@ from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import Toolset, create_server, offered_tools
 from case_mcp.server.tools import all_tools
-from guarded import ERAS, Era, connected, error_text, state_of
+from guarded import ERAS, Era, connected, error_text, state_of, with_every_toolset
 from inventory import example_of, examples, names_of
 
 pytestmark = pytest.mark.anyio
@@ -218,7 +218,7 @@ async def test_a_name_that_is_no_tool_at_all_is_still_an_unknown_tool(sandbox: S
     assert error_text(answer) == (
         "Unknown tool 'drop_database'. The tools on this server: search_cases, get_case, "
         "get_case_timeline, list_projects, get_project, list_case_types, "
-        "list_custom_attributes, find_users."
+        "list_custom_attributes, find_users, list_case_links."
     )
 
 
@@ -247,7 +247,7 @@ async def test_a_tool_is_listed_exactly_when_no_reason_withholds_it(
             if answer.is_error and error_text(answer).startswith(reasons):
                 refused.add(spec.name)
 
-    assert offered == {spec.name for spec in offered_tools(options)}
+    assert offered == {spec.name for spec in offered_tools(with_every_toolset(options))}
     assert refused
     assert offered == EVERY_TOOL - refused
 

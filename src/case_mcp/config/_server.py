@@ -49,7 +49,8 @@ class ServerOptions(Options):
         flag="--toolsets",
         metavar="LIST",
         shown_default="cases, comments, projects, lookup",
-        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup",
+        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup, "
+        "integrations",
     )
     tools: Annotated[frozenset[str] | None, NoDecode] = option(
         None,

@@ -28,11 +28,12 @@ from mcp.server import MCPServer
 from mcp.types import Tool, ToolAnnotations
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.server._factory import SERVER_NAME, create_server
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
 from case_mcp.server._state import ServerState
-from case_mcp.server.guardrails._spec import ToolKind
+from case_mcp.server.guardrails._spec import EVERY_TOOLSET, ToolKind
 from case_mcp.server.tools import all_tools
 
 REGENERATE: Final = "case-mcp tools --snapshots manifests/tools --table docs/tools.md"
@@ -52,8 +53,9 @@ _KIND_WORDS: Final[dict[ToolKind, str]] = {
 
 
 def _listing_server() -> MCPServer[ServerState]:
-    # Listing tools never starts the server, so its client is never opened.
-    return create_server(CaseManagementClient)
+    # Listing tools never starts the server, so its client is never opened. Every toolset:
+    # an opt-in tool is as much a contract with models as a default one.
+    return create_server(CaseManagementClient, ServerOptions(toolsets=frozenset({EVERY_TOOLSET})))
 
 
 def kind_of(annotations: ToolAnnotations | None) -> ToolKind:

@@ -44,7 +44,7 @@ from case_mcp.server.guardrails._sanitize import clean_text
 
 logger = logging.getLogger(__name__)
 
-Toolset = Literal["cases", "comments", "projects", "lookup"]
+Toolset = Literal["cases", "comments", "projects", "lookup", "integrations"]
 TOOLSETS: Final[tuple[Toolset, ...]] = get_args(Toolset)
 
 DEFAULT_TOOLSETS: Final[frozenset[Toolset]] = frozenset({"cases", "comments", "projects", "lookup"})

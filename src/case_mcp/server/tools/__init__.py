@@ -22,8 +22,10 @@ def all_tools() -> list[ToolSpec]:
         case_changes,
         cases,
         comments,
+        links,
         lookup,
         projects,
+        trackers,
     )
 
     return [
@@ -33,4 +35,6 @@ def all_tools() -> list[ToolSpec]:
         *comments.TOOLS,
         *projects.TOOLS,
         *lookup.TOOLS,
+        *links.TOOLS,
+        *trackers.TOOLS,
     ]
