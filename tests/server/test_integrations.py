@@ -259,6 +259,20 @@ async def test_a_second_tracker_or_a_bad_instance_is_refused(
     assert state_of(sandbox) == before
 
 
+@pytest.mark.parametrize("blank", ["", "  ", "10 020"])
+async def test_a_jira_id_that_is_blank_or_spaced_is_refused_before_anything_is_sent(
+    mcp: Client, sandbox: Sandbox, blank: str
+) -> None:
+    """Jira's ids are single words: the tool refuses others, naming the argument."""
+    before = state_of(sandbox)
+    arguments = {"case_id": "SEC-13", "jira_account_id": "1", "issue_type_id": "3"}
+
+    answer = await mcp.call_tool("create_case_jira_issue", {**arguments, "project_id": blank})
+
+    assert error_text(answer).startswith("Error executing tool create_case_jira_issue: project_id ")
+    assert state_of(sandbox) == before
+
+
 @asynccontextmanager
 async def asking(sandbox: Sandbox, questions: list[str], typed: str) -> AsyncIterator[Client]:
     """A client whose person reads each confirmation question and types `typed`."""

@@ -11,6 +11,7 @@ from mcp.types import TextResourceContents
 
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server, sandbox_client_factory
+from guarded import with_every_toolset
 
 pytestmark = pytest.mark.anyio
 
@@ -20,8 +21,9 @@ ERAS = {"auto": "2026-07-28", "legacy": "2025-11-25"}
 
 @pytest.fixture(params=sorted(ERAS))
 async def era(request: pytest.FixtureRequest, sandbox: Sandbox) -> AsyncIterator[Client]:
-    """A client of one era, connected in memory to a server over a fresh demo organisation."""
-    server = create_server(sandbox_client_factory(sandbox))
+    """A client of one era, connected in memory to a server over a fresh demo organisation,
+    offering every toolset as the `mcp` fixture's does."""
+    server = create_server(sandbox_client_factory(sandbox), with_every_toolset(None))
     async with Client(server, mode=request.param) as client:
         yield client
 

@@ -16,8 +16,9 @@ from mcp import Client
 from mcp.client import ClientRequestContext
 from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextContent
 
+from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.tools import all_tools
+from case_mcp.server import offered_tools
 from replicas import Replica, RoundRobin, connect, running_replicas, seeded_database
 
 pytestmark = pytest.mark.anyio
@@ -103,7 +104,7 @@ async def test_a_legacy_client_works_across_replicas_without_sticky_sessions(
         ]
 
     assert era == "2025-11-25"
-    assert len(tools.tools) == len(all_tools())
+    assert len(tools.tools) == len(offered_tools(ServerOptions()))
     assert set(balancer.sent_to) == set(ports)
     assert all("seen by all" in str(timeline) for timeline in timelines)
     assert comment

@@ -8,9 +8,9 @@ import pytest
 from mcp import Client
 
 import case_mcp.sandbox
+from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server, sandbox_on_demand
-from case_mcp.server.tools import all_tools
+from case_mcp.server import create_server, offered_tools, sandbox_on_demand
 
 
 class CountingSandbox(Sandbox):
@@ -42,7 +42,7 @@ async def test_listing_the_tools_builds_no_sandbox(built: list[CountingSandbox])
     with sandbox_on_demand() as make_client:
         async with Client(create_server(make_client)) as client:
             tools = await client.list_tools()
-    assert len(tools.tools) == len(all_tools())
+    assert len(tools.tools) == len(offered_tools(ServerOptions()))
     assert built == []
 
 

@@ -17,7 +17,8 @@ from anyio.abc import Process
 from anyio.streams.buffered import BufferedByteReceiveStream
 from mcp import Client, StdioServerParameters
 
-from case_mcp.server.tools import all_tools
+from case_mcp.config import ServerOptions
+from case_mcp.server import offered_tools
 
 # Spawning an interpreter that imports the MCP SDK takes about a second on a small machine.
 SPAWN_TIMEOUT = 60
@@ -61,7 +62,7 @@ async def test_serve_sandbox_over_stdio_lists_tools_and_reads_a_case(mode: str) 
         names = {tool.name for tool in (await client.list_tools()).tools}
         answer = await client.call_tool("get_case", {"case_id": "SEC-1"})
 
-    assert names == {spec.name for spec in all_tools()}
+    assert names == {spec.name for spec in offered_tools(ServerOptions())}
     assert not answer.is_error
     assert answer.structured_content is not None
     assert answer.structured_content["key"] == "SEC-1"

@@ -9,7 +9,7 @@ address once made, or says that it is being created.
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import Resolve
@@ -28,7 +28,11 @@ from case_mcp.server.tools._views import CaseView, View, absent, case_view
 from case_mcp.server.tools.cases import CaseId, case_not_found
 
 Changed = Annotated[CallToolResult, CaseView]
-JiraId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^\S+$")]
+
+
+def _jira_id(description: str) -> Any:
+    return Field(min_length=1, max_length=100, pattern=r"^\S+$", description=description)
+
 
 # https://<site>/browse/<PROJECT-123>: what Datadog accepts as an existing issue's address.
 JIRA_ISSUE_URL: Final = r"^https?://[^/\s]+/browse/[A-Z][A-Z0-9_]*-[1-9][0-9]*/?$"
@@ -62,9 +66,9 @@ async def link_jira_issue(
 
 async def create_case_jira_issue(
     case_id: CaseId,
-    jira_account_id: Annotated[str, JiraId, Field(description="Datadog's Jira account id.")],
-    project_id: Annotated[str, JiraId, Field(description="The Jira project's id.")],
-    issue_type_id: Annotated[str, JiraId, Field(description="The Jira issue type's id.")],
+    jira_account_id: Annotated[str, _jira_id("Datadog's Jira account id.")],
+    project_id: Annotated[str, _jira_id("The Jira project's id.")],
+    issue_type_id: Annotated[str, _jira_id("The Jira issue type's id.")],
     state: State,
 ) -> Changed:
     """Create a Jira issue for a case through Datadog's Jira integration.
