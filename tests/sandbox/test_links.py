@@ -272,7 +272,7 @@ async def test_linking_a_jira_issue_replaces_the_cases_issue_unless_another_case
     http: httpx2.AsyncClient, new_case: Any
 ) -> None:
     """A second URL replaces the first and the timeline says from which to which; an issue
-    another case holds is a 409 naming that case, and nothing changes."""
+    a case holds already, another or the same, is a 409 naming that case, and nothing changes."""
     case, other = await new_case(), await new_case()
 
     def body(url: str) -> Any:
@@ -285,10 +285,12 @@ async def test_linking_a_jira_issue_replaces_the_cases_issue_unless_another_case
     taken = await http.patch(
         f"/api/v2/cases/{other['id']}/relationships/jira_issues", json=body(second)
     )
+    again = await http.patch(path, json=body(second))
 
     assert statuses == [204, 204]
-    assert taken.status_code == 409
+    assert (taken.status_code, again.status_code) == (409, 409)
     assert case["attributes"]["key"] in detail(taken)
+    assert len(await cells_of(http, case["id"], "JIRA_ISSUE_CHANGE")) == 2
     changes = await cells_of(http, case["id"], "JIRA_ISSUE_CHANGE")
     assert (changes[0]["from"]["result"]["issue_key"], changes[0]["to"]["result"]["issue_key"]) == (
         "PROJ-1",

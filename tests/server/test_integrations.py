@@ -156,14 +156,18 @@ async def test_an_incident_that_is_no_incident_is_refused(
     assert state_of(sandbox) == before
 
 
-async def test_a_jira_issue_linked_by_url_shows_on_the_case(mcp: Client) -> None:
-    """link_jira_issue answers the case with the issue's URL; get_case shows it too."""
+async def test_a_jira_issue_linked_by_url_shows_on_the_case(mcp: Client, sandbox: Sandbox) -> None:
+    """link_jira_issue answers the case with the issue's URL; get_case shows it too; linking
+    it again (Datadog's 409 for an issue linked already) answers the same, changing nothing."""
     url = "https://demo-org.atlassian.net/browse/OPS-214"
 
     linked = await ok(mcp, "link_jira_issue", {"case_id": "OPS-24", "jira_issue_url": url})
+    after_first = state_of(sandbox)
+    again = await ok(mcp, "link_jira_issue", {"case_id": "OPS-24", "jira_issue_url": url + "/"})
 
-    assert linked["jira_issue"] == url
+    assert linked["jira_issue"] == again["jira_issue"] == url
     assert (await ok(mcp, "get_case", {"case_id": "OPS-24"}))["jira_issue"] == url
+    assert state_of(sandbox) == after_first
 
 
 @pytest.mark.parametrize(

@@ -203,7 +203,7 @@ class LinkOperations(Operations):
         Raises:
             BadRequestError: The URL is not a Jira issue's.
             NotFoundError: No such case.
-            ConflictError: The issue is linked to another case.
+            ConflictError: The issue is linked to a case already (this one too).
         """
         await self._call(JiraIssueLink(jira_issue_url=jira_issue_url))
 

@@ -125,26 +125,20 @@ class CaseIntegrations(CaseLinks):
         self, case_ref: str, jira_issue_url: str, *, actor_id: str
     ) -> dict[str, Any]:
         """Link an existing Jira issue by its URL, in place of the case's current one (a PATCH
-        of the relationship replaces it); linking the same one again changes nothing.
+        of the relationship replaces it).
 
         Raises:
             BadRequest: The URL is not a Jira issue's.
             NotFound: No such case.
-            Conflict: The issue is linked to another case.
+            Conflict: The issue is linked to a case already, this one or another.
         """
         result = _link_rules.jira_issue_of_url(jira_issue_url)
         with self.transaction():
             case_id, old = self._existing(case_ref, "jira_issue")
-            if (
-                old is not None
-                and (old.get("result") or {}).get("issue_url") == result["issue_url"]
-            ):
-                return self.get_case(case_id)
             holder = self._case_with_issue(result["issue_url"])
             if holder is not None:
                 raise Conflict(
-                    f"the Jira issue {result['issue_key']} is linked to case {holder} already; "
-                    "unlink it there first"
+                    f"the Jira issue {result['issue_key']} is linked to case {holder} already"
                 )
             new = {"status": "COMPLETED", "result": result}
             self._set(case_id, "jira_issue", "JIRA_ISSUE_CHANGE", old, new, actor_id)

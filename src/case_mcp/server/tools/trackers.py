@@ -16,6 +16,7 @@ from mcp.server.mcpserver.resolve import Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
 
+from case_mcp.errors import ConflictError
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
@@ -60,7 +61,13 @@ async def link_jira_issue(
     Example: {"case_id": "OPS-24", "jira_issue_url": "https://demo-org.atlassian.net/browse/OPS-214"}
     """
     case = await state.client.get_case(case_id)
-    await state.client.link_jira_issue_to_case(case.id, jira_issue_url)
+    try:
+        await state.client.link_jira_issue_to_case(case.id, jira_issue_url)
+    except ConflictError:
+        # Datadog refuses an issue linked already: to this case, that is what was asked.
+        linked = tracker((await state.client.get_case(case.id)).attributes.jira_issue)
+        if linked != jira_issue_url.rstrip("/"):
+            raise
     return await _case_after(state, case.id)
 
 
