@@ -219,8 +219,9 @@ def test_official_client_creates_links_and_unlinks_a_jira_issue(api_client: ApiC
 
     cases.unlink_jira_issue(case_id)
     assert "jira_issue" not in cases.get_case(case_id).data.attributes.to_dict()
+    assert status_of(api_client, lambda: cases.unlink_jira_issue(case_id)) == 204
     with pytest.raises(NotFoundException):
-        cases.unlink_jira_issue(case_id)
+        cases.unlink_jira_issue(UNKNOWN)
 
     url = "https://jira.example.com/browse/PROJ-123"
     status = status_of(

@@ -220,7 +220,7 @@ class LinkOperations(Operations):
             case_id: The case's UUID or key.
 
         Raises:
-            NotFoundError: No such case, or it has no Jira issue.
+            NotFoundError: No such case.
         """
         await self._call()
 

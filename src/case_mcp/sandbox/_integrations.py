@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from . import _link_rules, _rules
-from ._errors import Conflict, NotFound
+from ._errors import Conflict
 from ._links import CaseLinks
 
 __all__ = ["CaseIntegrations"]
@@ -153,16 +153,16 @@ class CaseIntegrations(CaseLinks):
         return None
 
     def unlink_jira_issue(self, case_ref: str, *, actor_id: str) -> None:
-        """Remove the case's Jira issue (the issue itself stays in Jira).
+        """Remove the case's Jira issue (the issue itself stays in Jira); a case with none is
+        left as it is, as a repeated delete removes nothing more.
 
         Raises:
-            NotFound: No such case, or it has no Jira issue.
+            NotFound: No such case.
         """
         with self.transaction():
             case_id, old = self._existing(case_ref, "jira_issue")
-            if old is None:
-                raise NotFound("jira issue not found")
-            self._set(case_id, "jira_issue", "JIRA_ISSUE_CHANGE", old, None, actor_id)
+            if old is not None:
+                self._set(case_id, "jira_issue", "JIRA_ISSUE_CHANGE", old, None, actor_id)
 
     # ServiceNow and notebooks --------------------------------------------------------------
 
