@@ -63,6 +63,10 @@ from datadog_api_client.v2.model import (
     case_insights_attributes,
     case_insights_data,
     case_insights_request,
+    case_link_attributes,
+    case_link_create,
+    case_link_create_request,
+    case_link_resource_type,
     case_notification_rule_attributes,
     case_notification_rule_create,
     case_notification_rule_create_attributes,
@@ -128,6 +132,15 @@ from datadog_api_client.v2.model import (
     custom_attribute_type,
     custom_attribute_type_data,
     custom_attribute_value,
+    incident_relationship_data,
+    incident_resource_type,
+    jira_issue_create_attributes,
+    jira_issue_create_data,
+    jira_issue_create_request,
+    jira_issue_link_attributes,
+    jira_issue_link_data,
+    jira_issue_link_request,
+    jira_issue_resource_type,
     maintenance_window_create,
     maintenance_window_create_attributes,
     maintenance_window_create_request,
@@ -135,6 +148,9 @@ from datadog_api_client.v2.model import (
     maintenance_window_update,
     maintenance_window_update_attributes,
     maintenance_window_update_request,
+    notebook_create_data,
+    notebook_create_request,
+    notebook_resource_type,
     nullable_user_relationship,
     nullable_user_relationship_data,
     project_create,
@@ -148,6 +164,11 @@ from datadog_api_client.v2.model import (
     project_update,
     project_update_attributes,
     project_update_request,
+    relationship_to_incident_request,
+    service_now_ticket_create_attributes,
+    service_now_ticket_create_data,
+    service_now_ticket_create_request,
+    service_now_ticket_resource_type,
     user_resource_type,
 )
 
@@ -168,6 +189,15 @@ NOTIFICATION_RULE = "8d2e3f4a-5b6c-4d7e-9f8a-0b1c2d3e4f5a"
 WINDOW = "9e3f4a5b-6c7d-4e8f-8a9b-1c2d3e4f5a6b"
 START = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
 END = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
+LINK = "5d7b4c1e-2f3a-4b5c-8d9e-0a1b2c3d4e5f"
+INCIDENT = "f694595c-edec-5255-bf49-6b3163d34d34"
+LINK_ATTRIBUTES = {
+    "parent_entity_type": "CASE",
+    "parent_entity_id": CASE,
+    "child_entity_type": "INCIDENT",
+    "child_entity_id": INCIDENT,
+    "relationship": "RELATES_TO",
+}
 
 CASE_TYPE = case_resource_type.CaseResourceType.CASE
 PROJECT_TYPE = project_resource_type.ProjectResourceType.PROJECT
@@ -1153,6 +1183,122 @@ OPERATIONS: list[Any] = [
         lambda api: _cases(api).delete_maintenance_window(WINDOW),
         None,
         id="delete_maintenance_window",
+    ),
+    pytest.param(
+        lambda c: c.list_case_links("CASE", CASE, "BLOCKS"),
+        lambda api: _cases(api).list_case_links(
+            entity_type="CASE", entity_id=CASE, relationship="BLOCKS"
+        ),
+        {"data": []},
+        id="list_case_links",
+    ),
+    pytest.param(
+        lambda c: c.create_case_link("CASE", CASE, "INCIDENT", INCIDENT, "RELATES_TO"),
+        lambda api: _cases(api).create_case_link(
+            case_link_create_request.CaseLinkCreateRequest(
+                data=case_link_create.CaseLinkCreate(
+                    attributes=case_link_attributes.CaseLinkAttributes(
+                        parent_entity_type="CASE",
+                        parent_entity_id=CASE,
+                        child_entity_type="INCIDENT",
+                        child_entity_id=INCIDENT,
+                        relationship="RELATES_TO",
+                    ),
+                    type=case_link_resource_type.CaseLinkResourceType.LINK,
+                )
+            )
+        ),
+        {"data": {"id": LINK, "type": "link", "attributes": LINK_ATTRIBUTES}},
+        id="create_case_link",
+    ),
+    pytest.param(
+        lambda c: c.delete_case_link(LINK, CASE),
+        lambda api: _cases(api).delete_case_link(LINK),
+        None,
+        id="delete_case_link",
+    ),
+    pytest.param(
+        lambda c: c.link_incident(CASE, INCIDENT),
+        lambda api: _cases(api).link_incident(
+            CASE,
+            relationship_to_incident_request.RelationshipToIncidentRequest(
+                data=incident_relationship_data.IncidentRelationshipData(
+                    id=INCIDENT, type=incident_resource_type.IncidentResourceType.INCIDENTS
+                )
+            ),
+        ),
+        {"data": {"id": CASE, "type": "case"}},
+        id="link_incident",
+    ),
+    pytest.param(
+        lambda c: c.create_case_jira_issue(CASE, "1234", "5678", "10001", {"labels": ["sec"]}),
+        lambda api: _cases(api).create_case_jira_issue(
+            CASE,
+            jira_issue_create_request.JiraIssueCreateRequest(
+                data=jira_issue_create_data.JiraIssueCreateData(
+                    attributes=jira_issue_create_attributes.JiraIssueCreateAttributes(
+                        fields={"labels": ["sec"]},
+                        issue_type_id="10001",
+                        jira_account_id="1234",
+                        project_id="5678",
+                    ),
+                    type=jira_issue_resource_type.JiraIssueResourceType.ISSUES,
+                )
+            ),
+        ),
+        None,
+        id="create_case_jira_issue",
+    ),
+    pytest.param(
+        lambda c: c.link_jira_issue_to_case(CASE, "https://jira.example.com/browse/PROJ-123"),
+        lambda api: _cases(api).link_jira_issue_to_case(
+            CASE,
+            jira_issue_link_request.JiraIssueLinkRequest(
+                data=jira_issue_link_data.JiraIssueLinkData(
+                    attributes=jira_issue_link_attributes.JiraIssueLinkAttributes(
+                        jira_issue_url="https://jira.example.com/browse/PROJ-123"
+                    ),
+                    type=jira_issue_resource_type.JiraIssueResourceType.ISSUES,
+                )
+            ),
+        ),
+        None,
+        id="link_jira_issue_to_case",
+    ),
+    pytest.param(
+        lambda c: c.unlink_jira_issue(CASE),
+        lambda api: _cases(api).unlink_jira_issue(CASE),
+        None,
+        id="unlink_jira_issue",
+    ),
+    pytest.param(
+        lambda c: c.create_case_notebook(CASE),
+        lambda api: _cases(api).create_case_notebook(
+            CASE,
+            notebook_create_request.NotebookCreateRequest(
+                data=notebook_create_data.NotebookCreateData(
+                    type=notebook_resource_type.NotebookResourceType.NOTEBOOK
+                )
+            ),
+        ),
+        None,
+        id="create_case_notebook",
+    ),
+    pytest.param(
+        lambda c: c.create_case_service_now_ticket(CASE, "my-instance", "IT Support"),
+        lambda api: _cases(api).create_case_service_now_ticket(
+            CASE,
+            service_now_ticket_create_request.ServiceNowTicketCreateRequest(
+                data=service_now_ticket_create_data.ServiceNowTicketCreateData(
+                    attributes=service_now_ticket_create_attributes.ServiceNowTicketCreateAttributes(
+                        assignment_group="IT Support", instance_name="my-instance"
+                    ),
+                    type=service_now_ticket_resource_type.ServiceNowTicketResourceType.TICKETS,
+                )
+            ),
+        ),
+        None,
+        id="create_case_service_now_ticket",
     ),
 ]
 

@@ -323,10 +323,11 @@ async def test_network_errors_that_are_not_timeouts_keep_their_type(
 
 
 # What repeating an operation does, as Datadog's operation id says: get, list, search, count
-# and aggregate read; create and comment make another; delete removes nothing more; every
-# other verb sets state.
+# and aggregate read; create and comment make another; delete and unlink remove nothing more;
+# every other verb sets state.
 READ_VERBS = ("get_", "list_", "search_", "count_", "aggregate_")
 CREATE_VERBS = ("create_", "comment_")
+DELETE_VERBS = ("delete_", "unlink_")
 
 
 def effect_named(name: str) -> Effect:
@@ -335,7 +336,7 @@ def effect_named(name: str) -> Effect:
         return "read"
     if name.startswith(CREATE_VERBS):
         return "creates"
-    if name.startswith("delete_"):
+    if name.startswith(DELETE_VERBS):
         return "deletes"
     return "sets"
 

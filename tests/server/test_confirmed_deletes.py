@@ -249,6 +249,10 @@ def target_for(tool: str, sandbox: Sandbox) -> Target:
         )
     if tool in CONFIGURATIONS:
         return configuration_target(tool, sandbox)
+    if tool == "delete_case_link":
+        return _link_target(sandbox)
+    if tool == "delete_case_jira_link":
+        return _jira_link_target(sandbox)
     assert tool == "delete_case_custom_attribute", f"{tool}: no target; add one to target_for"
 
     def values() -> dict[str, Any]:
@@ -349,6 +353,68 @@ def configuration_target(tool: str, sandbox: Sandbox) -> Target:
         others_exist=lambda: kept in ids(),
         change=change,
         restore=None,  # a deleted configuration cannot come back with its id
+    )
+
+
+def _linked(sandbox: Sandbox, case: str, other: str) -> bool:
+    """Whether the demo cases `case` and `other` are linked."""
+    other_id = sandbox.store.get_case(other)["id"]
+    return any(
+        other_id in (link["parent_entity_id"], link["child_entity_id"])
+        for link in sandbox.store.list_case_links("CASE", case)
+    )
+
+
+def _link_target(sandbox: Sandbox) -> Target:
+    """SEC-12 RELATES_TO SEC-5 in the demo organisation; OPS-26 BLOCKS OPS-27 beside it."""
+
+    async def retitle(client: Client) -> None:
+        arguments = {"case_id": "SEC-5", "title": "Phishing: fake DocuSign invoice (retitled)"}
+        await ok(client, "update_case_title", arguments)
+
+    async def relink(client: Client) -> None:
+        arguments = {"case_id": "SEC-12", "relationship": "RELATES_TO", "linked_case": "SEC-5"}
+        await ok(client, "create_case_link", arguments)
+
+    return Target(
+        tool="delete_case_link",
+        arguments={"case_id": "SEC-12", "linked": "SEC-5"},
+        other={"case_id": "OPS-26", "linked": "OPS-27"},
+        key="SEC-12",
+        wrong_key="SEC-5",
+        exists=lambda: _linked(sandbox, "SEC-12", "SEC-5"),
+        others_exist=lambda: _linked(sandbox, "OPS-26", "OPS-27"),
+        change=retitle,
+        restore=relink,
+    )
+
+
+def _jira_link_target(sandbox: Sandbox) -> Target:
+    """SEC-9's Jira issue SEC-101 in the demo organisation; OPS-26's DBA-87 beside it."""
+    url = "https://demo-org.atlassian.net/browse/SEC-101"
+
+    def issue_of(case: str) -> Any:
+        return sandbox.store.get_case(case)["jira_issue"]
+
+    async def link(client: Client, issue_url: str) -> None:
+        await ok(client, "link_jira_issue", {"case_id": "SEC-9", "jira_issue_url": issue_url})
+
+    async def replace(client: Client) -> None:
+        await link(client, url.replace("101", "150"))
+
+    async def relink(client: Client) -> None:
+        await link(client, url)
+
+    return Target(
+        tool="delete_case_jira_link",
+        arguments={"case_id": "SEC-9"},
+        other={"case_id": "OPS-26"},
+        key="SEC-9",
+        wrong_key="SEC-10",
+        exists=lambda: issue_of("SEC-9") is not None,
+        others_exist=lambda: issue_of("OPS-26") is not None,
+        change=replace,
+        restore=relink,
     )
 
 

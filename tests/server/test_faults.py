@@ -172,6 +172,27 @@ CREATES: dict[str, tuple[str, dict[str, Any], str]] = {
         "SELECT COUNT(*) FROM configurations WHERE kind = 'maintenance_window' "
         "AND attributes LIKE '%\"Deploy\"%'",
     ),
+    "create_case_link": (
+        "/api/v2/cases/link",
+        {"case_id": "SEC-13", "relationship": "RELATES_TO", "linked_case": "SEC-1"},
+        "SELECT COUNT(*) FROM case_links WHERE relationship = 'RELATES_TO' "
+        "AND parent_entity_id = (SELECT id FROM cases WHERE key = 'SEC-13')",
+    ),
+    "create_case_jira_issue": (
+        "/api/v2/cases/[^/]+/relationships/jira_issues",
+        {"case_id": "SEC-13", "jira_account_id": "1", "project_id": "10020", "issue_type_id": "3"},
+        "SELECT COUNT(*) FROM cases WHERE key = 'SEC-13' AND jira_issue IS NOT NULL",
+    ),
+    "create_case_servicenow_ticket": (
+        "/api/v2/cases/[^/]+/relationships/servicenow_tickets",
+        {"case_id": "OPS-30", "instance_name": "demo-org"},
+        "SELECT COUNT(*) FROM cases WHERE key = 'OPS-30' AND service_now_ticket IS NOT NULL",
+    ),
+    "create_case_notebook": (
+        "/api/v2/cases/[^/]+/relationships/notebook",
+        {"case_id": "OPS-31"},
+        "SELECT COUNT(*) FROM cases WHERE key = 'OPS-31' AND notebook IS NOT NULL",
+    ),
 }
 
 

@@ -218,8 +218,8 @@ async def test_a_name_that_is_no_tool_at_all_is_still_an_unknown_tool(sandbox: S
     assert error_text(answer) == (
         "Unknown tool 'drop_database'. The tools on this server: search_cases, get_case, "
         "list_case_watchers, get_case_timeline, list_projects, get_project, list_case_types, "
-        "list_custom_attributes, find_users, count_cases, list_case_views, get_case_view, "
-        "list_cases_in_view, list_automation_rules, list_notification_rules, "
+        "list_custom_attributes, find_users, count_cases, list_case_links, list_case_views, "
+        "get_case_view, list_cases_in_view, list_automation_rules, list_notification_rules, "
         "list_maintenance_windows, get_project_settings, list_favorite_projects."
     )
 

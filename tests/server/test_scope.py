@@ -42,12 +42,16 @@ def _custom(case: str) -> dict[str, Any]:
     return {"key": key, "value": value}
 
 
+LINKED = "SEC-9"  # linked to INSIDE in the demo organisation
+
+
 # The tools whose other arguments name something of the case itself (a comment, a custom
 # attribute it holds), for a case key; every other case tool's are those of its example.
 OF_THE_CASE: dict[str, Callable[[str], dict[str, Any]]] = {
     "update_case_custom_attribute": _custom,
     "delete_case_custom_attribute": lambda case: {"key": ATTRIBUTES[case][0]},
     "delete_case_comment": lambda case: {"comment_id": COMMENTS[case]},
+    "delete_case_link": lambda case: {"linked": LINKED},
 }
 
 # Every tool that takes a case: its example names one.

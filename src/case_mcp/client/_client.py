@@ -6,7 +6,7 @@ and raises one of `case_mcp.errors` when it fails: an `APIError` subclass for an
 (`BadRequestError`, `NotFoundError`, `RateLimitedError`...), `NetworkError` or
 `RequestTimeoutError` when no answer came, `MalformedResponseError` for an answer that is
 not the document Datadog sends. The operations live in `_cases`, `_case_changes`,
-`_case_work`, `_organisation`, `_triage`, `_case_types`, `_case_views`,
+`_case_work`, `_links`, `_organisation`, `_triage`, `_case_types`, `_case_views`,
 `_project_settings` and `_automation`.
 """
 
@@ -27,6 +27,7 @@ from case_mcp.client._case_work import CaseWorkOperations
 from case_mcp.client._cases import CaseOperations
 from case_mcp.client._http import HTTPSession
 from case_mcp.client._limits import RequestLimits
+from case_mcp.client._links import LinkOperations
 from case_mcp.client._operation import OperationGuard
 from case_mcp.client._organisation import OrganisationOperations
 from case_mcp.client._project_settings import ProjectSettingsOperations
@@ -47,6 +48,7 @@ class CaseManagementClient(
     CaseViewOperations,
     ProjectSettingsOperations,
     AutomationOperations,
+    LinkOperations,
 ):
     """An async client of the Datadog Case Management API.
 

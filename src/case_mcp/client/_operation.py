@@ -56,7 +56,7 @@ Finder = Callable[
 the call's arguments, the JSON body sent and when it was sent, the document the create would
 have answered with, or None when nothing matches (see `_recovery`)."""
 
-Answer = Literal["case", "cases", "projects", "project", "timeline", "view", "favorites"]
+Answer = Literal["case", "cases", "projects", "project", "timeline", "view", "favorites", "links"]
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,13 @@ class Scope:
         query: The argument holding a search query, which the scope is added to.
         answer: What the answer holds, to be kept to the scope: one ``case``, a page of
             ``cases``, a list of ``projects``, one ``project``, a case's ``timeline``, one
-            case ``view``, or the user's ``favorites`` (projects by id).
+            case ``view``, the user's ``favorites`` (projects by id), or a list of ``links``.
         organisation: The operation is organisation-wide (case types, users): the same for
             every scope.
+        entities: Pairs of arguments (entity type, entity id) that name the ends of a link:
+            an end whose type is ``CASE`` names a case that must be in scope.
+        link: The argument that names a link of the case `case` names: it must be one of
+            that case's links, and every case it joins must be in scope.
     """
 
     case: str | None = None
@@ -85,6 +89,8 @@ class Scope:
     query: str | None = None
     answer: Answer | None = None
     organisation: bool = False
+    entities: tuple[tuple[str, str], ...] = ()
+    link: str | None = None
 
     @property
     def declared(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Any, Final, Literal
 from pydantic import Field, model_validator
 
 from case_mcp.models._base import DatadogModel
+from case_mcp.models.link import JiraIssue, ServiceNowTicket
 from case_mcp.models.timeline import Author
 from case_mcp.models.user import UserRef
 
@@ -26,6 +27,7 @@ __all__ = [
     "InsightType",
     "Relationship",
     "RelationshipData",
+    "ToManyRelationship",
 ]
 
 CasePriority = Literal["NOT_DEFINED", "P1", "P2", "P3", "P4", "P5"]
@@ -108,6 +110,8 @@ class CaseAttributes(DatadogModel):
         custom_attributes: Custom attribute values by key.
         due_date: The date the case should be resolved by, if one is set.
         security_resolved_reason: Why a security case was resolved (``FALSE_POSITIVE``...).
+        jira_issue: The Jira issue the case is tracked by, once Datadog made or linked it.
+        service_now_ticket: The ServiceNow ticket the case is tracked by.
     """
 
     key: str | None = None
@@ -128,8 +132,8 @@ class CaseAttributes(DatadogModel):
     internal_id: str | None = None
     public_id: str | None = None
     merge_status: str | None = None
-    jira_issue: dict[str, Any] | None = None
-    service_now_ticket: dict[str, Any] | None = None
+    jira_issue: JiraIssue | None = None
+    service_now_ticket: ServiceNowTicket | None = None
     created_at: datetime | None = None
     modified_at: datetime | None = None
     closed_at: datetime | None = None
@@ -151,13 +155,27 @@ class Relationship(DatadogModel):
     data: RelationshipData | None = None
 
 
+class ToManyRelationship(DatadogModel):
+    """A to-many JSON:API relationship (a case's incidents)."""
+
+    data: list[RelationshipData] = Field(default_factory=list)
+
+
 class CaseRelationships(DatadogModel):
-    """The resources a case points to."""
+    """The resources a case points to.
+
+    Attributes:
+        incidents: The incidents linked to the case.
+        notebook: Its investigation notebook; ``links.related`` (in ``model_extra``) is its
+            address when Datadog gives it.
+    """
 
     assignee: Relationship | None = None
     created_by: Relationship | None = None
     modified_by: Relationship | None = None
     project: Relationship | None = None
+    incidents: ToManyRelationship | None = None
+    notebook: Relationship | None = None
 
 
 class Case(DatadogModel):

@@ -20,6 +20,7 @@ from ._automation_handlers import AutomationHandlers
 from ._case_type_handlers import CaseTypeHandlers
 from ._case_work_handlers import CaseWorkHandlers
 from ._errors import BadRequest
+from ._link_handlers import LinkHandlers
 from ._store import SORT_FIELDS
 from ._triage_handlers import TriageHandlers
 from ._view_handlers import ViewHandlers
@@ -33,12 +34,18 @@ async def _case_attributes(request: Request) -> dict[str, Any]:
 
 
 class Handlers(
-    CaseWorkHandlers, TriageHandlers, CaseTypeHandlers, ViewHandlers, AutomationHandlers
+    CaseWorkHandlers,
+    LinkHandlers,
+    TriageHandlers,
+    CaseTypeHandlers,
+    ViewHandlers,
+    AutomationHandlers,
 ):
     """Every operation's handler (the organisation's are `CatalogHandlers`, the work on a case
-    beyond its fields `CaseWorkHandlers`, the counts and bulk changes `TriageHandlers`, the
-    case type administration's `CaseTypeHandlers`, saved views, project settings and
-    favourites `ViewHandlers`, the projects' automation `AutomationHandlers`)."""
+    beyond its fields `CaseWorkHandlers`, the links' and integrations' `LinkHandlers`, the
+    counts and bulk changes `TriageHandlers`, the case type administration's
+    `CaseTypeHandlers`, saved views, project settings and favourites `ViewHandlers`, the
+    projects' automation `AutomationHandlers`)."""
 
     def _case_answer(self, case: dict[str, Any], *, status: int = 200) -> Response:
         users = self.store.users_by_id(_wire.case_user_ids([case]))

@@ -10,11 +10,13 @@ Timeline cells. Datadog documents only COMMENT cells. The sandbox also records e
 as a cell in the same envelope, so a case's history can be read back: CASE_CREATED,
 STATUS_CHANGE, PRIORITY_CHANGE, TITLE_CHANGE, DESCRIPTION_CHANGE, DUE_DATE_CHANGE,
 ASSIGNMENT_CHANGE, ARCHIVE_CHANGE, ATTRIBUTES_CHANGE, CUSTOM_ATTRIBUTE_CHANGE,
-PROJECT_CHANGE and (see `_case_work`) RESOLVED_REASON_CHANGE, WATCHERS_CHANGE and
+PROJECT_CHANGE, CASE_LINK_CHANGE, JIRA_ISSUE_CHANGE, SERVICENOW_TICKET_CHANGE and
+NOTEBOOK_CHANGE and (see `_case_work`) RESOLVED_REASON_CHANGE, WATCHERS_CHANGE and
 INSIGHTS_CHANGE, each with content ``{"field": ..., "from": ..., "to": ...}`` (users as
 ``{"id", "name"}``, projects as ``{"id", "key", "name", "case_key"}``, due dates as
-``YYYY-MM-DD`` or null). This is the sandbox's choice, not Datadog's. An edited comment keeps
-its cell, with the new text and ``modified_at`` set.
+``YYYY-MM-DD`` or null, links as ``{"id", "relationship", "parent", "child"}`` with each end's
+type, id and key or public id and title). This is the sandbox's choice, not Datadog's. An
+edited comment keeps its cell, with the new text and ``modified_at`` set.
 """
 
 from __future__ import annotations

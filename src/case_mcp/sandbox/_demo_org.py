@@ -9,9 +9,12 @@ which (SEC, OPS) have automation rules and notification rules; two maintenance w
 past and one to come, complete its automation. ``cases``
 holds 65 cases opened between September and November 2026, in that order: outages and monitor
 alerts, security signals and vulnerability reports, change requests in every status,
-postmortems and Error Tracking issues. `_seed` turns them into histories. ``views`` are the
-searches its people saved in their projects, and ``favorites`` the projects the API user (the
-sandbox's caller) marked as favourites. The order of every
+postmortems and Error Tracking issues. `_seed` turns them into histories. Six incidents were
+declared along the way (``incidents``, each linked to the cases it names), some cases are linked
+to others (``links``), and some are tracked in Jira, ServiceNow or a notebook (``tracking``);
+`_seed_links` adds them once both ends exist. ``views`` are the searches its people saved in
+their projects, and ``favorites`` the projects the API user (the sandbox's caller) marked as
+favourites. The order of every
 list and object in the file is the order things are created in, so it fixes ids and case keys;
 ids the file does not give are uuid5 names (`object_id`).
 
@@ -44,7 +47,10 @@ __all__ = [
     "Configuration",
     "CustomAttribute",
     "DemoOrg",
+    "Incident",
+    "Link",
     "SavedView",
+    "Tracking",
     "User",
     "load_demo_org",
     "object_id",
@@ -125,6 +131,30 @@ class Configuration:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Incident:
+    public_id: int
+    title: str
+    severity: str  # SEV-1 (worst) to SEV-5
+    state: str  # active, stable or resolved
+    cases: tuple[str, ...]  # the keys of the cases linked to it, in the order linked
+
+
+@dataclass(frozen=True, kw_only=True)
+class Link:
+    parent: str  # a case key
+    relationship: str  # one of the official client's relationships (BLOCKS, CAUSES...)
+    child: str  # a case key
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tracking:
+    case: str  # a case key
+    jira_issue: str = ""  # "create" to create its issue, or the URL of an issue to link
+    service_now: str = ""  # the ServiceNow instance to create its ticket on
+    notebook: bool = False  # whether it has an investigation notebook
+
+
+@dataclass(frozen=True, kw_only=True)
 class DemoOrg:
     """Everything in ``demo_org.json``, typed; mappings keep the file's order."""
 
@@ -136,6 +166,9 @@ class DemoOrg:
     cases: tuple[Case, ...]
     views: tuple[SavedView, ...]
     favorites: tuple[str, ...]  # keys of `projects`
+    incidents: tuple[Incident, ...]
+    links: tuple[Link, ...]
+    tracking: tuple[Tracking, ...]
     # comment set -> moment (triage, progress, resolve) -> texts with {service}, {env}, {region}
     comments: Mapping[str, Mapping[str, tuple[str, ...]]]
     # rules, notification_rules, maintenance_windows -> what each project and the
@@ -164,6 +197,12 @@ def load_demo_org() -> DemoOrg:
         cases=tuple(Case(**case) for case in data["cases"]),
         views=tuple(SavedView(**view) for view in data["views"]),
         favorites=tuple(data["favorites"]),
+        incidents=tuple(
+            Incident(**{**incident, "cases": tuple(incident["cases"])})
+            for incident in data["incidents"]
+        ),
+        links=tuple(Link(**link) for link in data["links"]),
+        tracking=tuple(Tracking(**tracked) for tracked in data["tracking"]),
         comments={
             name: {moment: tuple(texts) for moment, texts in moments.items()}
             for name, moments in data["comments"].items()

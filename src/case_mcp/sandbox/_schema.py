@@ -21,11 +21,13 @@ __all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "DatabaseError", "open_database
 SCHEMA_VERSION: Final = 4
 """Version 2 added ``cases_text``, the trigram index of case titles and descriptions; version 3
 added ``cases.due_date``; version 4 the saved case views, the favourite projects, the
-projects' settings, ``cases.security_resolved_reason``, ``case_watchers`` and
-``configurations`` (automation rules, notification rules, maintenance windows)."""
+projects' settings, ``cases.security_resolved_reason``, ``case_watchers``,
+``configurations`` (automation rules, notification rules, maintenance windows),
+``incidents``, ``case_links`` and a case's Jira issue, ServiceNow ticket and notebook."""
 
 # Children before parents, so deleting in this order never trips a foreign key.
 TABLES: Final = (
+    "case_links",
     "configurations",
     "case_watchers",
     "case_views",
@@ -37,6 +39,7 @@ TABLES: Final = (
     "custom_attribute_configs",
     "case_types",
     "projects",
+    "incidents",
     "users",
 )
 
@@ -137,7 +140,10 @@ CREATE TABLE cases (
     creation_source TEXT NOT NULL DEFAULT 'MANUAL',
     insights TEXT NOT NULL DEFAULT '[]',
     custom_attributes TEXT NOT NULL DEFAULT '{}',
-    comment_count INTEGER NOT NULL DEFAULT 0
+    comment_count INTEGER NOT NULL DEFAULT 0,
+    jira_issue TEXT,                      -- JSON {"status", "result"}, or NULL
+    service_now_ticket TEXT,              -- JSON {"status", "result"}, or NULL
+    notebook TEXT                         -- JSON {"id", "url"} of its investigation notebook
 );
 -- Search filters on these and sorts by created_at, priority or status; the sort indexes
 -- match the ORDER BY of `Store.search_cases` column for column (directions included), so a
@@ -233,6 +239,33 @@ CREATE TABLE configurations (
     modified_at TEXT NOT NULL
 );
 CREATE INDEX configurations_listed ON configurations (kind, project_id, created_at);
+
+CREATE TABLE incidents (                    -- the organisation's incidents, to link cases to
+    id TEXT PRIMARY KEY,
+    public_id INTEGER NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- A directional link between two entities, at least one of them a case. The ends are not
+-- foreign keys (an end may be an incident), so a deleted case's links go with it by trigger.
+CREATE TABLE case_links (
+    id TEXT PRIMARY KEY,
+    parent_entity_type TEXT NOT NULL,
+    parent_entity_id TEXT NOT NULL,
+    child_entity_type TEXT NOT NULL,
+    child_entity_id TEXT NOT NULL,
+    relationship TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (parent_entity_id, child_entity_id, relationship)
+);
+CREATE INDEX case_links_child ON case_links (child_entity_id);
+CREATE TRIGGER case_links_of_deleted_case AFTER DELETE ON cases BEGIN
+    DELETE FROM case_links WHERE parent_entity_id = old.id OR child_entity_id = old.id;
+END;
 """
 
 

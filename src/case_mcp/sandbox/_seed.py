@@ -29,6 +29,7 @@ from itertools import count
 from typing import Any, Final, NamedTuple
 
 from ._demo_org import DOMAIN, Case, DemoOrg, load_demo_org, object_id
+from ._seed_links import add_links
 from ._store import Store
 
 __all__ = ["ACTOR_ID", "seed_demo_org"]
@@ -101,6 +102,13 @@ def _insights(case: Case, source: str, index: int) -> list[dict[str, str]]:
     return [{"type": source, "ref": ref, "resource_id": resource}]
 
 
+def _opened(index: int) -> datetime:
+    """When the case of row `index` of the table was opened."""
+    return _START + timedelta(
+        hours=26 * index, minutes=index * 37 % 180, microseconds=index * 7919 % 1_000_000
+    )
+
+
 class _Event(NamedTuple):
     at: datetime
     order: int  # when it was scripted: breaks ties in time
@@ -150,9 +158,7 @@ class _Script:
 
     def add_case(self, index: int, case: Case) -> None:
         store, case_id = self.store, object_id(f"case:{index}")
-        opened = _START + timedelta(
-            hours=26 * index, minutes=index * 37 % 180, microseconds=index * 7919 % 1_000_000
-        )
+        opened = _opened(index)
 
         def later(minutes: float, call: Callable[..., object], *args: Any, **kwargs: Any) -> None:
             self.at(opened + timedelta(minutes=minutes), call, case_id, *args, **kwargs)
@@ -346,6 +352,7 @@ def seed_demo_org(store: Store) -> None:
             script.add_case(index, case)
         # Omar's contract has ended: his account is disabled, his cases keep his name.
         script.at(_CONTRACT_ENDS, store.disable_user, _user("omar"))
+        add_links(store, org, script.at, _opened)
         script.run()
         # Saved once the work above was done, as people save the searches they repeat.
         for index, view in enumerate(org.views):

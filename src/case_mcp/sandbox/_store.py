@@ -2,8 +2,9 @@
 
 `Store` is `Catalog` (users, projects), `CaseTypes` and `CaseTypeChanges` (case types, custom
 attribute configs), `CaseStore` (reading and opening cases), `CaseUpdates` (the rule of each
-update), `CaseWork` (resolved reasons, comment edits, watchers, insights), `CaseTriage` (counts
-by group, bulk changes), `CaseViews` (saved views), `ProjectSettingsStore` (project settings,
+update), `CaseWork` (resolved reasons, comment edits, watchers, insights), `CaseLinks` and
+`CaseIntegrations` (links, incidents, Jira, ServiceNow, notebooks), `CaseTriage` (counts by
+group, bulk changes), `CaseViews` (saved views), `ProjectSettingsStore` (project settings,
 favourite projects), `AutomationStore` (automation rules, notification rules, maintenance
 windows) and, here, search, timelines and comments. A method that serves a Datadog operation
 is named by its operation id (`assign_case`, `list_case_timeline`), as its route and handler
@@ -27,6 +28,7 @@ from ._case_views import CaseViews
 from ._case_work import CaseWork
 from ._catalog import decode_row
 from ._errors import BadRequest, NotFound
+from ._integrations import CaseIntegrations
 from ._project_settings import ProjectSettingsStore
 from ._triage import CaseTriage
 
@@ -39,7 +41,9 @@ _STATUS_ORDER: Final = (
 )
 
 
-class Store(CaseTriage, CaseWork, CaseViews, ProjectSettingsStore, AutomationStore):
+class Store(
+    CaseTriage, CaseWork, CaseIntegrations, CaseViews, ProjectSettingsStore, AutomationStore
+):
     """The sandbox's state: the organisation, its cases, their timelines and comments, and
     the projects' views, settings and automation."""
 

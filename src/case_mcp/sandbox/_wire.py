@@ -19,6 +19,7 @@ __all__ = [
     "ORG_ID",
     "automation_rule_document",
     "case_document",
+    "case_link_resource",
     "case_type_document",
     "case_user_ids",
     "case_view_document",
@@ -115,14 +116,17 @@ def _case_resource(case: Record, users: Users, *, with_author: bool) -> dict[str
     attributes.update(
         insights=case["insights"],
         internal_id=case["id"],
-        key=case["key"],
-        merge_status="NOT_MERGED",
     )
+    if case.get("jira_issue"):
+        attributes["jira_issue"] = case["jira_issue"]
+    attributes.update(key=case["key"], merge_status="NOT_MERGED")
     if case["modified_at"]:
         attributes["modified_at"] = case["modified_at"]
     attributes.update(priority=case["priority"], public_id=str(case["public_id"]))
     if case["security_resolved_reason"]:
         attributes["security_resolved_reason"] = case["security_resolved_reason"]
+    if case.get("service_now_ticket"):
+        attributes["service_now_ticket"] = case["service_now_ticket"]
     attributes.update(
         status=case["status"],
         status_group=case["status_group"],
@@ -135,8 +139,18 @@ def _case_resource(case: Record, users: Users, *, with_author: bool) -> dict[str
     if case["assignee_id"]:
         relationships["assignee"] = _relationship("user", case["assignee_id"])
     relationships["created_by"] = _relationship("user", case["created_by"])
+    if case.get("incidents"):
+        relationships["incidents"] = {
+            "data": [{"id": incident, "type": "incidents"} for incident in case["incidents"]]
+        }
     if case["modified_by"]:
         relationships["modified_by"] = _relationship("user", case["modified_by"])
+    if case.get("notebook"):
+        notebook = case["notebook"]
+        relationships["notebook"] = {
+            **_relationship("notebook", notebook["id"]),
+            "links": {"related": notebook["url"]},
+        }
     relationships["project"] = _relationship("project", case["project_id"])
     return {
         "id": case["id"],
@@ -179,6 +193,21 @@ def cases_document(
             },
         },
         "included": _included(cases, users),
+    }
+
+
+def case_link_resource(link: Record) -> dict[str, Any]:
+    """A CaseLink: a directional link between two entities."""
+    return {
+        "id": link["id"],
+        "type": "link",
+        "attributes": {
+            "child_entity_id": link["child_entity_id"],
+            "child_entity_type": link["child_entity_type"],
+            "parent_entity_id": link["parent_entity_id"],
+            "parent_entity_type": link["parent_entity_type"],
+            "relationship": link["relationship"],
+        },
     }
 
 

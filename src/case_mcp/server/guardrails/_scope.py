@@ -16,6 +16,9 @@ from each operation's declared `Scope`:
 - searches get the scope added as a filter (``query``: ``(query) (project:"OPS" OR
   project:"SEC")``), and the answer is checked again case by case in case Datadog reads the
   query otherwise;
+- a link is listed only when every case it joins is in scope, made only between cases in
+  scope (``entities``), and deleted only through a case in scope whose link it is, joining
+  only cases in scope (``link``);
 - the project list holds only the scoped projects, so a project outside the scope is
   unknown to `Lookup` (list_projects, get_project, create_case, move_case_to_project);
 - creating a case or moving one is allowed only into a scoped project (``project``), and
@@ -37,7 +40,15 @@ from typing import Any, Final
 
 from case_mcp.client import OPERATIONS, CaseManagementClient, Operation
 from case_mcp.errors import ConfigurationError, InvalidRequestError, NotFoundError
-from case_mcp.models import Case, CasePage, CaseView, Project, ProjectFavorite, TimelineCell
+from case_mcp.models import (
+    Case,
+    CaseLink,
+    CasePage,
+    CaseView,
+    Project,
+    ProjectFavorite,
+    TimelineCell,
+)
 from case_mcp.server.guardrails import _audit
 from case_mcp.server.guardrails._scope_timeline import confine
 from case_mcp.server.tools._search_query import facet
@@ -122,6 +133,11 @@ class ProjectScope:
         if scope.cases is not None:
             # One case outside the scope refuses the whole call: nothing is sent.
             arguments[scope.cases] = [(await self._case(ref)).id for ref in arguments[scope.cases]]
+        for type_argument, id_argument in scope.entities:
+            if arguments.get(type_argument) == "CASE":
+                arguments[id_argument] = (await self._case(arguments[id_argument])).id
+        if scope.link is not None and scope.case is not None:
+            await self._check_link(str(arguments[scope.link]), arguments[scope.case])
         if scope.project is not None and not await self._in_scope(arguments[scope.project]):
             raise _not_found()
         if scope.view is not None:
@@ -159,7 +175,31 @@ class ProjectScope:
             raise _not_found()
         if scope.answer == "timeline":
             return [confine(cell, self._keys) for cell in result if isinstance(cell, TimelineCell)]
+        if scope.answer == "links":
+            return [link for link in result if await self._joins_only_scoped_cases(link)]
         return result
+
+    async def _check_link(self, link_id: str, case_id: str) -> None:
+        """Refuse a link that is not the case's, or that joins a case outside the scope."""
+        links = await self._inner.list_case_links("CASE", case_id)
+        link = next((link for link in links if link.id.lower() == link_id.lower()), None)
+        if link is None or not await self._joins_only_scoped_cases(link):
+            raise _not_found()
+
+    async def _joins_only_scoped_cases(self, link: CaseLink) -> bool:
+        ends = link.attributes
+        for entity_type, entity_id in (
+            (ends.parent_entity_type, ends.parent_entity_id),
+            (ends.child_entity_type, ends.child_entity_id),
+        ):
+            if entity_type == "CASE":
+                try:
+                    case = await self._inner.get_case(entity_id)
+                except NotFoundError:
+                    return False
+                if not await self._in_scope(case.project_id):
+                    return False
+        return True
 
     def _check_new_key(self, key: str) -> None:
         if key.upper() not in self._keys:

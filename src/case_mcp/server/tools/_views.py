@@ -25,6 +25,7 @@ from case_mcp.models import (
 )
 from case_mcp.models import UserRef as DatadogUserRef
 from case_mcp.server.tools._lookup import Lookup
+from case_mcp.server.tools._trackers import incident_ids, notebook, tracker
 
 CustomValue = str | int | float | list[str] | list[int | float]
 
@@ -134,6 +135,14 @@ class CaseView(View):
         description="Linked Datadog resources (signals, monitors, issues), each "
         '"TYPE resource_id", then the app path when it is not just the id.',
     )
+    incidents: list[str] = Field(
+        default_factory=list, description="The ids of the incidents linked to it."
+    )
+    jira_issue: str | None = absent(
+        description="The Jira issue tracking it: its URL, or where its creation is."
+    )
+    servicenow_ticket: str | None = absent(description="Its ServiceNow ticket, likewise.")
+    notebook: str | None = absent(description="Its investigation notebook's URL.")
 
 
 class CaseSummary(View):
@@ -404,6 +413,10 @@ async def case_view(case: Case, lookup: Lookup) -> CaseView:
         or any(insight.type == attributes.creation_source for insight in attributes.insights)
         else attributes.creation_source,
         insights=[_insight(insight) for insight in attributes.insights],
+        incidents=incident_ids(case),
+        jira_issue=tracker(attributes.jira_issue),
+        servicenow_ticket=tracker(attributes.service_now_ticket),
+        notebook=notebook(case),
     )
 
 
