@@ -44,12 +44,13 @@ def _environment() -> dict[str, str]:
     }
 
 
-def case_mcp_params() -> StdioServerParameters:
-    """``case-mcp serve --sandbox``, by the installed console script when there is one."""
+def case_mcp_params(*options: str) -> StdioServerParameters:
+    """``case-mcp serve --sandbox [options]``, by the installed console script when there is
+    one."""
     script = shutil.which("case-mcp", path=str(Path(sys.executable).parent))
     command, prefix = (script, []) if script else (sys.executable, ["-m", "case_mcp"])
     return StdioServerParameters(
-        command=command, args=[*prefix, "serve", "--sandbox"], env=_environment()
+        command=command, args=[*prefix, "serve", "--sandbox", *options], env=_environment()
     )
 
 
@@ -67,21 +68,30 @@ async def _time_to_tools(params: StdioServerParameters) -> float:
 
 
 async def cold_start(runs: int) -> dict[str, Any]:
-    """Spawn → first tools/list answer, case-mcp and the floor interleaved, `runs` each."""
+    """Spawn → first tools/list answer of case-mcp with the default toolsets, with every
+    toolset, and of the floor, interleaved, `runs` each."""
     # An installed copy starts from bytecode (pip compiles a wheel at install); an editable
     # checkout run by a shell with PYTHONDONTWRITEBYTECODE set would compile every changed
     # module on every start instead (~90 ms), a cost no user pays. The SDK is compiled already.
     compileall.compile_dir(Path(case_mcp_package.__file__).parent, quiet=1)
-    case_mcp: list[float] = []
-    floor: list[float] = []
+    servers = {
+        "case_mcp": case_mcp_params(),  # the default toolsets
+        "case_mcp_all": case_mcp_params("--toolsets", "all"),  # every tool
+        "floor": floor_params(),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in servers}
     # One unmeasured start of each fills the OS page cache the way a second launch finds it.
-    await _time_to_tools(case_mcp_params())
-    await _time_to_tools(floor_params())
+    for params in servers.values():
+        await _time_to_tools(params)
     for _ in range(runs):
-        case_mcp.append(await _time_to_tools(case_mcp_params()))
-        floor.append(await _time_to_tools(floor_params()))
-    ratio = statistics.median(case_mcp) / statistics.median(floor)
-    return {"case_mcp": summary(case_mcp), "floor": summary(floor), "ratio": round(ratio, 3)}
+        for name, params in servers.items():
+            samples[name].append(await _time_to_tools(params))
+    floor = statistics.median(samples["floor"])
+    return {
+        **{name: summary(values) for name, values in samples.items()},
+        "ratio": round(statistics.median(samples["case_mcp"]) / floor, 3),
+        "ratio_all": round(statistics.median(samples["case_mcp_all"]) / floor, 3),
+    }
 
 
 async def _repeat(call: Callable[[], Awaitable[object]], calls: int) -> list[float]:
