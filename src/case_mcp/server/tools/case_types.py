@@ -23,16 +23,15 @@ from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Delet
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted
 from case_mcp.server.guardrails._spec import ToolSpec
-from case_mcp.server.tools._render import result
-from case_mcp.server.tools._search_query import facet
-from case_mcp.server.tools._views import (
+from case_mcp.server.tools._catalog_views import (
     CaseTypeView,
     CustomAttributeView,
-    View,
-    absent,
     case_type_view,
     custom_attribute_view,
 )
+from case_mcp.server.tools._render import result
+from case_mcp.server.tools._search_query import facet
+from case_mcp.server.tools._views import View, absent
 
 # How many cases delete_custom_attribute_config reads to count the values it leaves: 20
 # pages of 100, as delete_project.

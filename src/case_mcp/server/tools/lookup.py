@@ -9,8 +9,7 @@ from pydantic import Field
 
 from case_mcp.server._state import State
 from case_mcp.server.guardrails._spec import ToolSpec
-from case_mcp.server.tools._render import result
-from case_mcp.server.tools._views import (
+from case_mcp.server.tools._catalog_views import (
     CaseTypeList,
     CustomAttributeList,
     UserList,
@@ -18,6 +17,7 @@ from case_mcp.server.tools._views import (
     custom_attribute_view,
     user_view,
 )
+from case_mcp.server.tools._render import result
 
 
 async def list_case_types(state: State) -> Annotated[CallToolResult, CaseTypeList]:
