@@ -1,5 +1,6 @@
 """case-mcp covers Datadog's whole Case Management API: every operation of the reference is a
-declared client operation and a sandbox route, with Datadog's method and path.
+declared client operation and a sandbox route, with Datadog's method and path, and Datadog's
+official client drives each one against the sandbox in some test.
 
 The reference is ../shared/datadog/OPERATIONS.md, the operations of Datadog's official client.
 """
@@ -43,3 +44,12 @@ def test_every_operation_is_served_by_the_sandbox_with_datadogs_method_and_path(
     routed = {op.operation_id: (op.method, template(op.path)) for op in Sandbox.OPERATIONS}
 
     assert {op_id: routed.get(op_id) for op_id in reference()} == reference()
+
+
+def test_every_operation_is_driven_by_datadogs_official_client_against_the_sandbox() -> None:
+    """Each operation is called by name on Datadog's client in the official-client tests."""
+    tests = Path(__file__).parent
+    sources = [tests / "official_client.py", *tests.glob("sandbox/test_official_client*.py")]
+    called = "".join(path.read_text() for path in sources)
+
+    assert [op_id for op_id in reference() if f".{op_id}(" not in called] == []
