@@ -1,5 +1,6 @@
-"""The tool surface: the tools, one module per toolset (the `cases` toolset spans three), and
-what they are built from: views (`_views`), rendering (`_render`), resources, prompts,
+"""The tool surface: the tools, in modules by subject, each spec naming its toolset (`cases`
+spans several modules; `case_work` and `trackers` hold tools of two toolsets), and what they
+are built from: views (`_views`), rendering (`_render`), resources, prompts,
 completions, and the lookups that turn keys, emails and names into Datadog ids.
 
 The guardrails and the server's state use the building blocks (`_lookup`, `_views`,

@@ -6,7 +6,7 @@ whole (so no tool gets one rule). One tool, `set_automation_rule_enabled`, serve
 Datadog's enable and disable operations.
 Updates read the current rule and send it whole with the change, so what a call leaves out
 stays. Each delete goes through the confirmed-delete flow; the person types the project key
-(for a rule) or the window's name.
+(for a rule) or the first block of the window's id.
 """
 
 from __future__ import annotations
