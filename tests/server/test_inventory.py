@@ -155,13 +155,20 @@ def test_the_toolsets_cover_every_job() -> None:
 @pytest.mark.anyio
 @pytest.mark.parametrize(
     ("toolsets", "offered"),
-    [(None, DEFAULT_TOOLSETS), (["all"], frozenset(TOOLSETS)), (["all", "lookup"], TOOLSETS)],
-    ids=["none-named", "all", "all-with-another"],
+    [
+        (None, DEFAULT_TOOLSETS),
+        (["all"], frozenset(TOOLSETS)),
+        (["all", "lookup"], TOOLSETS),
+        (["default", "triage"], DEFAULT_TOOLSETS | {"triage"}),
+        (["triage"], {"triage"}),
+    ],
+    ids=["none-named", "all", "all-with-another", "default-and-another", "only-the-one-named"],
 )
 async def test_naming_no_toolsets_offers_the_defaults_and_all_offers_every_one(
     toolsets: list[str] | None, offered: frozenset[str]
 ) -> None:
-    """Without --toolsets the default toolsets are offered; `all` turns every toolset on."""
+    """Without --toolsets the default toolsets are offered; `all` turns every toolset on,
+    `default` stands for the defaults, and naming toolsets otherwise offers only those."""
     server = create_server(CaseManagementClient, ServerOptions(toolsets=toolsets))
 
     names = {tool.name for tool in await server.list_tools()}

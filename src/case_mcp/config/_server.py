@@ -49,8 +49,8 @@ class ServerOptions(Options):
         flag="--toolsets",
         metavar="LIST",
         shown_default="cases, comments, projects, lookup",
-        help="comma-separated toolsets to offer, or all: cases, comments, projects, lookup "
-        "(the defaults); triage, integrations, views, automation, admin",
+        help="comma-separated toolsets to offer: cases, comments, projects, lookup (the defaults, "
+        "or `default`); triage, integrations, views, automation, admin; or all",
     )
     tools: Annotated[frozenset[str] | None, NoDecode] = option(
         None,

@@ -18,6 +18,7 @@ from case_mcp.server.guardrails._request_state import request_state_security
 from case_mcp.server.guardrails._scope import check_scope
 from case_mcp.server.guardrails._spec import (
     EVERY_TOOLSET,
+    THE_DEFAULTS,
     TOOLSETS,
     ToolSpec,
     guard,
@@ -98,7 +99,7 @@ def offered_tools(options: ServerOptions) -> list[ToolSpec]:
     """
     inventory = all_tools()
     names = [spec.name for spec in inventory]
-    toolsets = (*TOOLSETS, EVERY_TOOLSET)
+    toolsets = (*TOOLSETS, THE_DEFAULTS, EVERY_TOOLSET)
     _check_names("toolset", options.toolsets or (), toolsets, "CASE_MCP_TOOLSETS / --toolsets")
     _check_names("tool", options.tools or (), names, "CASE_MCP_TOOLS / --tools")
     _check_names("tool", options.exclude_tools, names, "CASE_MCP_EXCLUDE_TOOLS / --exclude-tools")

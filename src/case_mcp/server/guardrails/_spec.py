@@ -64,6 +64,10 @@ that does not need them does not pay for their definitions."""
 EVERY_TOOLSET: Final = "all"
 """The name that turns every toolset on (``--toolsets all``)."""
 
+THE_DEFAULTS: Final = "default"
+"""The name that stands for the default toolsets, so that ``--toolsets default,triage`` adds
+one to them (naming toolsets otherwise offers only those)."""
+
 
 def chosen_toolsets(options: ServerOptions) -> frozenset[str]:
     """The toolsets `options` turn on: the defaults, the ones named, or all of them."""
@@ -71,6 +75,8 @@ def chosen_toolsets(options: ServerOptions) -> frozenset[str]:
         return DEFAULT_TOOLSETS
     if EVERY_TOOLSET in options.toolsets:
         return frozenset(TOOLSETS)
+    if THE_DEFAULTS in options.toolsets:
+        return (options.toolsets - {THE_DEFAULTS}) | DEFAULT_TOOLSETS
     return options.toolsets
 
 
