@@ -222,7 +222,8 @@ def table(results: dict[str, Any]) -> str:
 
 
 def plot(results: dict[str, Any], path: Path) -> bool:
-    """Box plots of every latency distribution; False when matplotlib is not installed."""
+    """Box plots of every latency distribution; False when matplotlib is not installed or
+    no latency was measured."""
     try:
         import matplotlib
 
@@ -278,6 +279,8 @@ def plot(results: dict[str, Any], path: Path) -> bool:
                 },
             )
         )
+    if not panels:  # no latency measured: the plot of an earlier run stays
+        return False
     figure, axes = plt.subplots(len(panels), 1, figsize=(10, 3.2 * len(panels)))
     for axis, (title, series) in zip(list(getattr(axes, "flat", [axes])), panels, strict=True):
         axis.boxplot(list(series.values()), showfliers=True)
