@@ -3,7 +3,8 @@
 Prints the table on stdout and writes every figure (with the raw samples) as JSON, and a
 plot of the latencies when matplotlib is installed (the ``bench`` extra), to benchmarks/out/,
 which git ignores. With ``--update`` they replace benchmarks/results.json and
-benchmarks/latency.png, the figures BENCHMARKS.md cites.
+benchmarks/latency.png, the figures BENCHMARKS.md cites; with ``--only``, the sections
+measured replace theirs and the others keep the figures (and the machine) of their own run.
 """
 
 from __future__ import annotations
@@ -74,6 +75,20 @@ def run(sections: Sequence[str], *, quick: bool) -> dict[str, Any]:
     return results
 
 
+def merged(earlier: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+    """The figures of `earlier` with the sections `run` measured replaced, goals made again."""
+    figures = {**earlier}
+    measured = [section for section in SECTIONS if section in run]
+    figures.update((section, run[section]) for section in measured)
+    updated = {**figures.get("updated", {})}
+    updated.update((section, run["machine"]) for section in measured)
+    figures["updated"] = updated
+    figures["goals"] = [
+        {"goal": goal, "figure": figure, "met": met} for goal, figure, met in _report.goals(figures)
+    ]
+    return figures
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the harness, print the table, write the JSON and the plot."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
@@ -92,8 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out = args.out or folder / "results.json"
     args.plot = args.plot or folder / "latency.png"
     results = run(args.only, quick=args.quick)
+    figures = results
+    if args.update and args.out.exists() and set(args.only) != set(SECTIONS):
+        figures = merged(json.loads(args.out.read_text(encoding="utf-8")), results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    args.out.write_text(json.dumps(figures, indent=1) + "\n")
     sys.stdout.write(_report.table(results))
     if _report.plot(results, args.plot):
         sys.stdout.write(f"plot: {args.plot}\n")

@@ -15,10 +15,10 @@ from mcp import Client
 from mcp.types import Tool
 
 from case_mcp.client import CaseManagementClient
+from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server import create_server
+from case_mcp.server import create_server, get_case_costs, read_costs
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
-from case_mcp.server._manifest import get_case_costs
 
 CHARS_PER_TOKEN = 4
 TIMELINE_CASE = "SEC-1"
@@ -35,9 +35,8 @@ def definition_chars(tool: Tool) -> int:
     return len(tool.name) + len(tool.description or "") + len(compact(tool.input_schema))
 
 
-async def definitions() -> dict[str, Any]:
-    """Per-tool and total definition sizes of the default tools, and the whole tools/list."""
-    async with Client(create_server(CaseManagementClient)) as client:
+async def _listed(options: ServerOptions | None) -> dict[str, Any]:
+    async with Client(create_server(CaseManagementClient, options)) as client:
         listed = await client.list_tools()
     per_tool = {tool.name: definition_chars(tool) for tool in listed.tools}
     whole = len(compact(listed.model_dump(mode="json", by_alias=True, exclude_none=True)))
@@ -49,6 +48,15 @@ async def definitions() -> dict[str, Any]:
         "total_tokens_est": total // CHARS_PER_TOKEN,
         "tools_list_chars": whole,
         "tools_list_tokens_est": whole // CHARS_PER_TOKEN,
+    }
+
+
+async def definitions() -> dict[str, Any]:
+    """Per-tool and total definition sizes of the default tools and of ``--toolsets all``,
+    and the whole tools/list of each."""
+    return {
+        **await _listed(None),
+        "all_toolsets": await _listed(ServerOptions(toolsets=["all"])),
         "token_estimate": f"characters / {CHARS_PER_TOKEN}",
     }
 
@@ -58,16 +66,21 @@ def _text(answer: Any) -> str:
 
 
 def _figure(answer: str, raw: str) -> dict[str, Any]:
+    return _figure_of(len(answer), len(raw))
+
+
+def _figure_of(answer: int, raw: int) -> dict[str, Any]:
     return {
-        "answer_chars": len(answer),
-        "raw_chars": len(raw),
-        "ratio": round(len(answer) / len(raw), 3),
-        "answer_tokens_est": len(answer) // CHARS_PER_TOKEN,
+        "answer_chars": answer,
+        "raw_chars": raw,
+        "ratio": round(answer / raw, 3),
+        "answer_tokens_est": answer // CHARS_PER_TOKEN,
     }
 
 
 async def answers() -> dict[str, Any]:
-    """get_case, a 25-case search_cases and a 20-entry timeline against the raw JSON."""
+    """get_case, a 25-case search_cases, a 20-entry timeline and every read tool's example
+    call against the raw JSON."""
     with Sandbox(rate_limit=None) as sandbox:
         async with (
             Client(create_server(sandbox_client_factory(sandbox))) as mcp,
@@ -118,4 +131,13 @@ async def answers() -> dict[str, Any]:
         },
         "search_cases_25": search,
         "timeline_20": timeline,
+        "reads": {
+            cost.tool: {
+                **_figure_of(cost.answer, cost.raw),
+                "arguments": cost.arguments,
+                "requests": cost.requests,
+                "budget": cost.budget,
+            }
+            for cost in await read_costs()
+        },
     }

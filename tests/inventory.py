@@ -6,26 +6,21 @@ and the example its description already shows the model.
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from mcp.types import Tool, ToolAnnotations
 
 from case_mcp.server import DEFAULT_TOOLSETS, ToolKind, ToolSpec
+from case_mcp.server._read_costs import example_of as shown_example
 from case_mcp.server.tools import all_tools
-
-EXAMPLE = re.compile(r"^Example: (\{.*\})$", re.MULTILINE)
-"""The last line of every tool's description: a call of it on the demo organisation."""
 
 READ_VERBS = ("get_", "list_", "search_", "find_", "count_")
 
 
 def example_of(tool: ToolSpec | Tool) -> dict[str, Any]:
     """The arguments of the example in `tool`'s description."""
-    found = EXAMPLE.search(tool.description or "")
-    assert found, f"{tool.name} has no 'Example: {{...}}' line"
-    arguments: dict[str, Any] = json.loads(found.group(1))
+    arguments = shown_example(tool)
+    assert arguments is not None, f"{tool.name} has no 'Example: {{...}}' line"
     return arguments
 
 

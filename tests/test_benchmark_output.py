@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,23 @@ def test_update_is_what_rewrites_the_figures_benchmarks_md_cites() -> None:
     assert run.returncode == 0
     assert "--update" in run.stdout
     assert "benchmarks/results.json" in " ".join(run.stdout.split())
+
+
+def test_an_update_of_some_sections_keeps_the_figures_of_the_others(tmp_path: Path) -> None:
+    """`--only definitions --update` replaces the definitions and keeps the cold starts
+    measured before, with the machine they were measured on."""
+    figures = tmp_path / "results.json"
+    earlier = {"machine": {"date": "earlier"}, "quick": False, "cold_start": {"ratio": 1.19}}
+    figures.write_text(json.dumps(earlier), encoding="utf-8")
+
+    run = harness("--only", "definitions", "--update", "--out", str(figures))
+
+    assert run.returncode == 0, run.stderr
+    merged = json.loads(figures.read_text(encoding="utf-8"))
+    assert (merged["machine"], merged["cold_start"]) == (earlier["machine"], {"ratio": 1.19})
+    assert merged["definitions"]["total_chars"] > 0
+    assert merged["updated"]["definitions"]["date"] != "earlier"
+    assert [goal["goal"] for goal in merged["goals"]][:2] == [
+        "cold start <= 1.15x floor",
+        "definitions < 24,000 chars",
+    ]

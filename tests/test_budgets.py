@@ -1,7 +1,8 @@
 """Budgets on what models pay for, enforced in CI (issue 6; timings live in BENCHMARKS.md).
 
-The figures are deterministic: the default tools' definitions as `tools/list` sends them, and
-the text of `get_case` answers over a fresh sandbox's demo cases against Datadog's own JSON.
+The figures are deterministic: the tools' definitions as `tools/list` sends them, the text of
+`get_case` answers over a fresh sandbox's demo cases against Datadog's own JSON, and the text
+of every read tool's example call against the JSON Datadog sent for it (`read_costs`).
 `python -m benchmarks --only definitions answers` prints the same figures.
 """
 
@@ -15,7 +16,7 @@ from mcp.types import Tool
 
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
-from case_mcp.server import create_server, get_case_costs
+from case_mcp.server import create_server, get_case_costs, read_costs
 
 pytestmark = pytest.mark.anyio
 
@@ -75,3 +76,17 @@ async def test_get_case_answers_cost_under_35_percent_of_the_raw_json_and_45_at_
     assert answer / raw < GET_CASE_BUDGET, ratios
     assert max(ratios.values()) < GET_CASE_MAX, ratios
     assert ratios["SEC-1"] < GET_CASE_SEC_1, ratios
+
+
+async def test_every_read_of_issue_12_answers_in_at_most_40_percent_of_datadogs_json() -> None:
+    """Each read tool's example call, but for the earlier reads, answers in at most its budget
+    of the JSON Datadog sent the client for that call."""
+    costs = await read_costs()
+    over = {
+        cost.tool: round(cost.ratio, 3)
+        for cost in costs
+        if cost.budget is not None and cost.ratio > cost.budget
+    }
+    assert len(costs) >= 19
+    assert all(cost.raw > 0 and cost.answer > 0 for cost in costs)
+    assert over == {}

@@ -34,14 +34,14 @@ async def test_a_projects_automation_rules_are_listed_flat(mcp: Client) -> None:
         for rule in listed["rules"]
     ] == [
         (
-            ENRICH,
+            ENRICH[:8],
             "Enrich new security cases",
             None,
             {"type": "CASE_CREATED"},
             {"type": "EXECUTE_WORKFLOW", "handle": "sec-enrich-signal"},
         ),
         (
-            CLOSE_OUT,
+            CLOSE_OUT[:8],
             "Write the close-out report",
             False,
             {
@@ -61,8 +61,11 @@ async def test_a_created_rule_is_stored_in_its_project(mcp: Client, sandbox: San
         mcp, "create_automation_rule", {**arguments, "action": WORKFLOW, "enabled": False}
     )
 
-    stored = sandbox.store.get_case_automation_rule(
-        (await ok(mcp, "get_project", {"project": "APP"}))["id"], created["id"]
+    app = (await ok(mcp, "get_project", {"project": "APP"}))["id"]
+    stored = next(
+        rule
+        for rule in sandbox.store.list_case_automation_rules(app)
+        if rule["id"].startswith(created["id"])
     )
     assert (created["name"], created["enabled"], created["action"]) == ("Triage", False, WORKFLOW)
     assert stored["attributes"]["state"] == "DISABLED"
@@ -265,43 +268,55 @@ async def test_a_delete_shows_the_name_and_project_of_what_is_lost(
     assert [rule["id"] for rule in sandbox.store.list_case_automation_rules(SEC)] == [ENRICH]
 
 
-# What a list answer may cost against Datadog's JSON for the same objects. The issue's 40% is
-# met by get_case, whose JSON carries much a model does not need; these objects are small and
-# mostly what a person configured (ids, names, queries, recipients), so what is left after
-# dropping Datadog's envelope, timestamps and user ids is more than 40% of it. The bounds
-# pin what the views achieve, so a costlier view fails here.
-ANSWER_SHARES = {
-    "list_automation_rules": 0.45,
-    "list_maintenance_windows": 0.56,
-    "list_notification_rules": 0.75,
-}
-
-
-@pytest.mark.parametrize(
-    ("tool", "arguments", "path"),
-    [
-        ("list_automation_rules", {"project": "SEC"}, f"/api/v2/cases/projects/{SEC}/rules"),
-        (
-            "list_notification_rules",
-            {"project": "OPS"},
-            f"/api/v2/cases/projects/{OPS}/notification_rules",
-        ),
-        ("list_maintenance_windows", {}, "/api/v2/maintenance_windows"),
-    ],
-)
-async def test_each_list_answer_costs_less_than_its_share_of_datadogs_json(
-    mcp: Client, sandbox: Sandbox, tool: str, arguments: dict[str, str], path: str
+async def test_a_notification_rule_list_costs_at_most_70_percent_of_datadogs_json(
+    mcp: Client, sandbox: Sandbox
 ) -> None:
-    """What a model reads of a list is at most its share (above) of Datadog's JSON."""
+    """OPS's notification rules, beside the SEC example that test_budgets measures, cost a
+    model at most 70% of Datadog's JSON: a rule is mostly what a person configured."""
     async with httpx2.AsyncClient(
         transport=sandbox.transport(),
         base_url="http://sandbox",
         headers={"DD-API-KEY": "k", "DD-APPLICATION-KEY": "k"},
     ) as http:
-        raw = (await http.get(path)).text
+        raw = (await http.get(f"/api/v2/cases/projects/{OPS}/notification_rules")).text
 
-    answer = await mcp.call_tool(tool, arguments)
+    answer = await mcp.call_tool("list_notification_rules", {"project": "OPS"})
 
     content = answer.content[0]
     assert isinstance(content, TextContent)
-    assert len(content.text) <= ANSWER_SHARES[tool] * len(raw), (len(content.text), len(raw))
+    assert len(content.text) <= 0.70 * len(raw), (len(content.text), len(raw))
+
+
+async def test_the_tools_take_the_short_ids_the_lists_show(mcp: Client, sandbox: Sandbox) -> None:
+    """Rules and windows are listed by the first block of their id, which every tool that
+    changes one takes as its id."""
+    rules = await ok(mcp, "list_automation_rules", {"project": "SEC"})
+    notices = await ok(mcp, "list_notification_rules", {"project": "OPS"})
+    windows = await ok(mcp, "list_maintenance_windows", {})
+    rule, notice, window = rules["rules"][1]["id"], notices["rules"][0]["id"], MIGRATION[:8]
+
+    await ok(mcp, "update_automation_rule", {"project": "SEC", "rule_id": rule, "name": "Report"})
+    await ok(
+        mcp, "set_automation_rule_enabled", {"project": "SEC", "rule_id": rule, "enabled": True}
+    )
+    await ok(
+        mcp, "update_notification_rule", {"project": "OPS", "rule_id": notice, "enabled": False}
+    )
+    await ok(mcp, "update_maintenance_window", {"window_id": window, "name": "Orders DB"})
+
+    assert (rule, notice) == (CLOSE_OUT[:8], OPS_NOTICE[:8])
+    assert window in [each["id"] for each in windows["windows"]]
+    changed = sandbox.store.get_case_automation_rule(SEC, CLOSE_OUT)["attributes"]
+    assert (changed["name"], changed["state"]) == ("Report", "ENABLED")
+    assert sandbox.store.get_project_notification_rules(OPS)[0]["attributes"]["is_enabled"] is False
+    assert sandbox.store.list_maintenance_windows()[1]["attributes"]["name"] == "Orders DB"
+
+
+async def test_a_short_id_that_names_no_rule_is_not_found(mcp: Client) -> None:
+    """A first block of an id that no rule of the project starts with is not found, naming
+    the list tool."""
+    answer = await mcp.call_tool(
+        "update_automation_rule", {"project": "OPS", "rule_id": ENRICH[:8], "name": "x"}
+    )
+
+    assert "list_automation_rules" in error_text(answer)

@@ -32,6 +32,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "manifest_text",
         "offered_tools",
         "parse_arguments",
+        "read_costs",
         "run_stdio",
         "sandbox_client_factory",
         "sandbox_on_demand",

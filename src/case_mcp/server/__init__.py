@@ -33,6 +33,7 @@ from case_mcp.server._manifest import (
     tool_table,
     write_tool_files,
 )
+from case_mcp.server._read_costs import read_costs
 from case_mcp.server._state import ClientFactory, ServerState
 from case_mcp.server._stdio import run_stdio
 from case_mcp.server.guardrails._audit import IdentityProvider
@@ -68,6 +69,7 @@ __all__ = [
     "manifest_text",
     "offered_tools",
     "parse_arguments",
+    "read_costs",
     "run_stdio",
     "sandbox_client_factory",
     "sandbox_on_demand",

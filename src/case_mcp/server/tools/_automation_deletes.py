@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
-from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import Resolve
 from mcp.types import CallToolResult
 from pydantic import Field
@@ -23,10 +22,12 @@ from case_mcp.server._state import ServerState, State, ToolContext
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, identifier, quoted
+from case_mcp.server.tools._automation_views import one_named
+from case_mcp.server.tools._lookup import is_uuid
 from case_mcp.server.tools._views import View, absent
 from case_mcp.server.tools.cases import ProjectKey
 
-Id = Annotated[str, Field(min_length=1, max_length=100, description="From the list tool.")]
+Id = Annotated[str, Field(min_length=1, max_length=100, description="As the list tool shows it.")]
 
 
 class ConfigurationLoss(View):
@@ -96,8 +97,21 @@ def window_gone(arguments: Mapping[str, Any]) -> str:
 # Automation rules --------------------------------------------------------------------------
 
 
+async def automation_rule_id(state: ServerState, project_id: str, project: str, given: str) -> str:
+    """The whole id of the rule `given` names: a whole id as it is, a short one looked up.
+
+    Raises:
+        ToolError: No rule of the project starts with the short id.
+    """
+    if is_uuid(given):
+        return given
+    rules = await state.client.list_case_automation_rules(project_id)
+    return one_named(rules, given, rule_gone({"rule_id": given, "project": project})).id
+
+
 async def _read_rule(project: str, rule_id: str, state: State) -> Loss[ConfigurationLoss]:
     found = await state.lookup.project(project)
+    rule_id = await automation_rule_id(state, found.id, project, rule_id)
     rule = await state.client.get_case_automation_rule(found.id, rule_id)
     key = found.attributes.key or found.id
     now = rule.attributes
@@ -129,7 +143,7 @@ async def delete_automation_rule(
 
     Use this tool only when the user asks to delete it.
 
-    Example: {"project": "SEC", "rule_id": "0386a226-a0dd-5b09-a550-ebcac29c3933"}
+    Example: {"project": "SEC", "rule_id": "0386a226"}
     """
     return await _RULE.settle(
         ctx, loss, answer, project=project, rule_id=rule_id, confirmation_token=confirmation_token
@@ -142,9 +156,7 @@ async def delete_automation_rule(
 async def _read_notification(project: str, rule_id: str, state: State) -> Loss[ConfigurationLoss]:
     found = await state.lookup.project(project)
     rules = await state.client.get_project_notification_rules(found.id)
-    rule = next((r for r in rules if r.id.lower() == rule_id.strip().lower()), None)
-    if rule is None:
-        raise ToolError(notification_gone({"rule_id": rule_id, "project": project}))
+    rule = one_named(rules, rule_id, notification_gone({"rule_id": rule_id, "project": project}))
     key = found.attributes.key or found.id
     now = rule.attributes
     told = "; ".join(_part(part) for part in now.recipients)
@@ -180,7 +192,7 @@ async def delete_notification_rule(
 
     Use this tool only when the user asks to delete it.
 
-    Example: {"project": "OPS", "rule_id": "90f5c998-67a6-5769-b5c4-18fad4d54c2a"}
+    Example: {"project": "OPS", "rule_id": "90f5c998"}
     """
     return await _NOTIFICATION.settle(
         ctx, loss, answer, project=project, rule_id=rule_id, confirmation_token=confirmation_token
@@ -192,9 +204,7 @@ async def delete_notification_rule(
 
 async def _read_window(window_id: str, state: State) -> Loss[ConfigurationLoss]:
     windows = await state.client.list_maintenance_windows()
-    window = next((w for w in windows if w.id.lower() == window_id.strip().lower()), None)
-    if window is None:
-        raise ToolError(window_gone({"window_id": window_id}))
+    window = one_named(windows, window_id, window_gone({"window_id": window_id}))
     now = window.attributes
     span = f"{_when(now.start_at)} to {_when(now.end_at)}"
     does = f"silences cases matching {now.query} from {span}"
@@ -224,7 +234,7 @@ async def delete_maintenance_window(
 
     Use this tool only when the user asks to delete it.
 
-    Example: {"window_id": "1626d5ac-be88-5b71-86c7-524c06ac4693"}
+    Example: {"window_id": "1626d5ac"}
     """
     return await _WINDOW.settle(
         ctx, loss, answer, window_id=window_id, confirmation_token=confirmation_token

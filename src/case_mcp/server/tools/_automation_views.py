@@ -4,12 +4,16 @@ actions and recipients as one flat object each.
 A trigger, an action or a recipient is, in Datadog's documents, ``{"type": ..., "data":
 {...}}``; the tools show and take it as one object, ``{"type": "EMAIL", "email": "..."}``,
 so a model reads one level and can give back what it read.
+
+Rules and windows are shown by the first block of their id (`short_id`), which every tool
+that changes one takes (`one_named`): the whole UUID is a quarter of a listed rule and tells
+a model nothing more.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Final, Protocol, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
@@ -19,13 +23,26 @@ from case_mcp.server.tools._views import Moment, View, absent
 
 PartInput = dict[str, str]
 
+SHORT_ID: Final = 8
+"""Characters of an id the lists show: its first block."""
+
+ShortId = Annotated[str, Field(description="The first block of its id; the tools take it.")]
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Identified = TypeVar("Identified", bound=_Identified)
+
 Part = Annotated[dict[str, Any], Field(description='{"type": ..., and the data of that type}')]
 
 
 class AutomationRuleView(View):
     """An automation rule of a project."""
 
-    id: str
+    id: ShortId
     name: str | None = absent()
     enabled: bool | None = absent(description="false: off (it keeps its setup); absent: on.")
     trigger: Part | None = absent()
@@ -42,7 +59,7 @@ class AutomationRuleList(View):
 class NotificationRuleView(View):
     """A notification rule of a project."""
 
-    id: str
+    id: ShortId
     enabled: bool | None = absent(description="false: off; absent: on.")
     query: str | None = absent(description="Only cases this search matches; none: all.")
     triggers: list[Part]
@@ -60,7 +77,7 @@ class MaintenanceWindowView(View):
     """A maintenance window: while it lasts, the cases its query matches notify no one and
     trigger no automation rule."""
 
-    id: str
+    id: ShortId
     name: str | None = absent()
     query: str | None = absent()
     start_at: Moment | None = absent()
@@ -71,6 +88,30 @@ class MaintenanceWindowList(View):
     """The organisation's maintenance windows."""
 
     windows: list[MaintenanceWindowView]
+
+
+def short_id(full: str) -> str:
+    """The first block of a Datadog id, as the lists show it."""
+    return full[:SHORT_ID]
+
+
+def one_named(objects: Iterable[Identified], given: str, gone: str) -> Identified:
+    """The one of `objects` whose id is `given`, or starts with it (a short id).
+
+    Raises:
+        ToolError: None is, or several are; `gone` says where the ids are listed.
+    """
+    wanted = given.strip().lower()
+    candidates = list(objects)
+    whole = [each for each in candidates if each.id.lower() == wanted]
+    if whole:
+        return whole[0]
+    started = [each for each in candidates if each.id.lower().startswith(wanted)]
+    if len(wanted) < SHORT_ID or not started:
+        raise ToolError(gone)
+    if len(started) > 1:
+        raise ToolError(f"{given!r} starts {len(started)} ids; give the whole id.")
+    return started[0]
 
 
 def flat(part: RulePart | None) -> dict[str, Any] | None:
@@ -100,7 +141,7 @@ def part_of(given: Mapping[str, str], what: str, types: Iterable[str]) -> RulePa
 def automation_rule_view(rule: AutomationRule) -> AutomationRuleView:
     attributes = rule.attributes
     return AutomationRuleView(
-        id=rule.id,
+        id=short_id(rule.id),
         name=attributes.name,
         enabled=False if attributes.state == "DISABLED" else None,
         trigger=flat(attributes.trigger),
@@ -111,7 +152,7 @@ def automation_rule_view(rule: AutomationRule) -> AutomationRuleView:
 def notification_rule_view(rule: CaseNotificationRule) -> NotificationRuleView:
     attributes = rule.attributes
     return NotificationRuleView(
-        id=rule.id,
+        id=short_id(rule.id),
         enabled=False if attributes.is_enabled is False else None,
         query=attributes.query,
         triggers=[flat(part) or {} for part in attributes.triggers],
@@ -122,7 +163,7 @@ def notification_rule_view(rule: CaseNotificationRule) -> NotificationRuleView:
 def maintenance_window_view(window: MaintenanceWindow) -> MaintenanceWindowView:
     attributes = window.attributes
     return MaintenanceWindowView(
-        id=window.id,
+        id=short_id(window.id),
         name=attributes.name,
         query=attributes.query,
         start_at=attributes.start_at,

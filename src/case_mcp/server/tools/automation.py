@@ -1,9 +1,10 @@
 """The `automation` toolset: a project's automation rules and notification rules, and the
 organisation's maintenance windows.
 
-Projects are named by key; rules and windows by the id their list shows, which shows each
-whole (so no tool gets one rule). One tool, `set_automation_rule_enabled`, serves both of
-Datadog's enable and disable operations.
+Projects are named by key; rules and windows by the short id their list shows (the first
+block of the id; a whole id is taken too), and a list shows each whole (so no tool gets one
+rule). One tool, `set_automation_rule_enabled`, serves both of Datadog's enable and disable
+operations.
 Updates read the current rule and send it whole with the change, so what a call leaves out
 stays. Each delete goes through the confirmed-delete flow; the person types the project key
 (for a rule) or the first block of the window's id.
@@ -30,6 +31,7 @@ from case_mcp.server._state import ServerState, State
 from case_mcp.server.guardrails._spec import ToolSpec
 from case_mcp.server.tools._automation_deletes import (
     Id,
+    automation_rule_id,
     delete_automation_rule,
     delete_maintenance_window,
     delete_notification_rule,
@@ -48,8 +50,10 @@ from case_mcp.server.tools._automation_views import (
     automation_rule_view,
     maintenance_window_view,
     notification_rule_view,
+    one_named,
     part_of,
 )
+from case_mcp.server.tools._lookup import is_uuid
 from case_mcp.server.tools._render import result
 from case_mcp.server.tools.cases import ProjectKey
 
@@ -166,9 +170,10 @@ async def update_automation_rule(
 
     Use this tool to rename it or change its trigger or action.
 
-    Example: {"project": "SEC", "rule_id": "c2629960-3090-5dfb-9b95-2aca788a0cef", "name": "Enrich"}
+    Example: {"project": "SEC", "rule_id": "c2629960", "name": "Enrich"}
     """
     found = await state.lookup.project(project)
+    rule_id = await automation_rule_id(state, found.id, project, rule_id)
     rule = await state.client.get_case_automation_rule(found.id, rule_id)
     now = rule.attributes
     if now.trigger is None or now.action is None:
@@ -191,9 +196,10 @@ async def set_automation_rule_enabled(
 
     Use this tool to pause a rule without losing it.
 
-    Example: {"project": "SEC", "rule_id": "0386a226-a0dd-5b09-a550-ebcac29c3933", "enabled": true}
+    Example: {"project": "SEC", "rule_id": "0386a226", "enabled": true}
     """
     found = await state.lookup.project(project)
+    rule_id = await automation_rule_id(state, found.id, project, rule_id)
     switch = (
         state.client.enable_case_automation_rule
         if enabled
@@ -258,10 +264,10 @@ async def update_notification_rule(
 
     Use this tool to change or pause a rule.
 
-    Example: {"project": "OPS", "rule_id": "90f5c998-67a6-5769-b5c4-18fad4d54c2a", "enabled": false}
+    Example: {"project": "OPS", "rule_id": "90f5c998", "enabled": false}
     """
     found = await state.lookup.project(project)
-    rule = await _notification_rule(state, found.id, rule_id)
+    rule = await _notification_rule(state, found.id, project, rule_id)
     now = rule.attributes
     await state.client.update_project_notification_rule(
         found.id,
@@ -275,17 +281,17 @@ async def update_notification_rule(
         query if query is not None else now.query,
         enabled if enabled is not None else now.is_enabled,
     )
-    return result(notification_rule_view(await _notification_rule(state, found.id, rule.id)))
+    return result(
+        notification_rule_view(await _notification_rule(state, found.id, project, rule.id))
+    )
 
 
 async def _notification_rule(
-    state: ServerState, project_id: str, rule_id: str
+    state: ServerState, project_id: str, project: str, rule_id: str
 ) -> CaseNotificationRule:
     """One notification rule (Datadog reads them only as a project's list)."""
-    for rule in await state.client.get_project_notification_rules(project_id):
-        if rule.id.lower() == rule_id.strip().lower():
-            return rule
-    raise ToolError(notification_gone({"rule_id": rule_id, "project": project_id}))
+    rules = await state.client.get_project_notification_rules(project_id)
+    return one_named(rules, rule_id, notification_gone({"rule_id": rule_id, "project": project}))
 
 
 # Maintenance windows -----------------------------------------------------------------------
@@ -330,11 +336,13 @@ async def update_maintenance_window(
 
     Use this tool to move or rename a window.
 
-    Example: {"window_id": "70ce75df-ebf4-5d71-9a56-0a9b1d4f018c", "end_at": "2026-12-12T08:00:00Z"}
+    Example: {"window_id": "70ce75df", "end_at": "2026-12-12T08:00:00Z"}
     """
-    if (start_at is None) != (end_at is None):
-        # Checked here, so the model is told which end to move rather than a bare 400.
-        now = (await _window(state, window_id)).attributes
+    if (start_at is None) != (end_at is None) or not is_uuid(window_id):
+        # A short id is looked up; a span moved at one end is checked here, so the model is
+        # told which end to move rather than a bare 400.
+        current = await _window(state, window_id)
+        window_id, now = current.id, current.attributes
         _check_span(start_at or now.start_at, end_at or now.end_at)
     _check_span(start_at, end_at)
     window = await state.client.update_maintenance_window(window_id, name, query, start_at, end_at)
@@ -343,10 +351,8 @@ async def update_maintenance_window(
 
 async def _window(state: ServerState, window_id: str) -> MaintenanceWindow:
     """One maintenance window (Datadog reads them only as the organisation's list)."""
-    for window in await state.client.list_maintenance_windows():
-        if window.id.lower() == window_id.strip().lower():
-            return window
-    raise ToolError(window_gone({"window_id": window_id}))
+    windows = await state.client.list_maintenance_windows()
+    return one_named(windows, window_id, window_gone({"window_id": window_id}))
 
 
 def _check_span(start_at: datetime | None, end_at: datetime | None) -> None:

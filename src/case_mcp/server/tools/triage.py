@@ -70,7 +70,7 @@ async def count_cases(
 
     Use this tool for "how many" questions (open P1s per project) instead of paging
     search_cases.
-    Example: {"query": "-status:closed priority:p1", "group_by": ["project"]}
+    Example: {"query": "-status:closed", "group_by": ["project", "priority"]}
     """
     fields = group_by or ["status"]
     client = state.client
