@@ -137,7 +137,9 @@ def command_line_parser(*, settings_flags: bool = True) -> argparse.ArgumentPars
         type=Path,
         metavar="DIR",
         help="write one JSON definition per tool into DIR, <tool>.json, removing the files of "
-        "tools that are gone (the repository keeps them in manifests/tools)",
+        "tools that are gone (the repository keeps them in manifests/tools), and the "
+        "definitions the server lists its tools from (the package's "
+        "case_mcp/server/tools/definitions.json)",
     )
     tools.add_argument(
         "--table",
@@ -254,7 +256,11 @@ def _run_tools(args: argparse.Namespace) -> int:
     )
 
     if args.snapshots or args.table:
-        anyio.run(write_tool_files, args.snapshots, args.table or [])
+        import case_mcp.server
+
+        # Read here, not imported by name: a test points it at a file of its own.
+        definitions = case_mcp.server.TOOL_DEFINITIONS if args.snapshots else None
+        anyio.run(write_tool_files, args.snapshots, args.table or [], definitions)
         return 0
     if args.cost:
         text = cost_report(anyio.run(get_case_costs))

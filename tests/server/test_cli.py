@@ -14,6 +14,7 @@ import anyio
 import pytest
 from mcp import Client
 
+import case_mcp.server
 from case_mcp.cli import main
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
@@ -77,10 +78,11 @@ def test_tools_json_prints_the_whole_inventory(capsys: pytest.CaptureFixture[str
 
 
 def test_tools_snapshots_and_table_are_written_where_named(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`--snapshots DIR` leaves one file per tool (a removed tool's goes), `--table FILE`
-    remakes the table between its markers and leaves the rest of the page as it was."""
+    """`--snapshots DIR` leaves one file per tool (a removed tool's goes) and rewrites the
+    package's tool definitions, `--table FILE` remakes the table between its markers and
+    leaves the rest of the page as it was."""
     directory = tmp_path / "tools"
     directory.mkdir()
     (directory / "retired_tool.json").write_text("{}", encoding="utf-8")
@@ -92,12 +94,17 @@ def test_tools_snapshots_and_table_are_written_where_named(
         encoding="utf-8",
     )
 
+    definitions = tmp_path / "definitions.json"
+    monkeypatch.setattr(case_mcp.server, "TOOL_DEFINITIONS", definitions)
+
     status, out, _ = run(capsys, "tools", "--snapshots", str(directory), "--table", str(page))
 
     assert (status, out) == (0, "")
     assert sorted(path.name for path in directory.iterdir()) == sorted(
         f"{spec.name}.json" for spec in all_tools()
     )
+    listed = json.loads(definitions.read_text(encoding="utf-8"))["tools"]
+    assert [entry["tool"]["name"] for entry in listed] == [spec.name for spec in all_tools()]
     assert json.loads((directory / "get_case.json").read_text())["name"] == "get_case"
     text = page.read_text(encoding="utf-8")
     assert text.startswith("Intro.\n")

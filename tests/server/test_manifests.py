@@ -15,7 +15,7 @@ from pydantic import AliasChoices, SecretStr
 from case_mcp import __version__
 from case_mcp.cli import command_line_parser
 from case_mcp.config import SITES, Settings
-from case_mcp.server import get_case_costs, tool_snapshots, write_tool_files
+from case_mcp.server import TOOL_DEFINITIONS, get_case_costs, tool_snapshots, write_tool_files
 from case_mcp.server.tools import all_tools
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +64,17 @@ def test_each_tools_snapshot_is_what_the_server_lists_now() -> None:
     )
     stale = [name for name, text in generated.items() if committed[name] != text]
     assert stale == [], f"{', '.join(stale)} are stale; regenerate them with: {REGENERATE}"
+
+
+def test_the_packaged_tool_definitions_are_what_the_specs_give_now(tmp_path: Path) -> None:
+    """The definitions the server lists its tools from, shipped in the package, are the ones
+    the tool specs make now; a stale file names the command that remakes it."""
+    remade = tmp_path / "definitions.json"
+    anyio.run(write_tool_files, None, [], remade)
+
+    assert TOOL_DEFINITIONS.read_text(encoding="utf-8") == remade.read_text(encoding="utf-8"), (
+        f"{TOOL_DEFINITIONS.relative_to(ROOT)} is stale; regenerate it with: {REGENERATE}"
+    )
 
 
 def test_each_snapshot_holds_its_tool_with_schemas_and_annotations() -> None:

@@ -16,6 +16,7 @@ PUBLIC: dict[ModuleType, list[str]] = {
         "SANDBOX_BASE_URL",
         "SERVER_NAME",
         "TOOLSETS",
+        "TOOL_DEFINITIONS",
         "CallUsageError",
         "ClientFactory",
         "IdentityProvider",

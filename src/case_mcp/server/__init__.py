@@ -15,6 +15,7 @@ errors (`_errors`, `_bad_request`, `_arguments`) and run it on stdio or for one 
 transport from what is public here.
 """
 
+from case_mcp.server._catalog import DEFINITIONS_FILE as TOOL_DEFINITIONS
 from case_mcp.server._factory import SERVER_NAME, create_server, offered_tools
 from case_mcp.server._launch import (
     SANDBOX_BASE_URL,
@@ -53,6 +54,7 @@ __all__ = [
     "SANDBOX_BASE_URL",
     "SERVER_NAME",
     "TOOLSETS",
+    "TOOL_DEFINITIONS",
     "CallUsageError",
     "ClientFactory",
     "IdentityProvider",

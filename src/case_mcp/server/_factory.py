@@ -1,4 +1,8 @@
-"""Building the MCP server: tools by toolset, resources, prompts and completions."""
+"""Building the MCP server: tools by toolset, resources, prompts and completions.
+
+Building imports no tool module and builds no tool: the server lists the offered tools from
+their packaged definitions and builds each on its first call (`_catalog`, for cold start).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from mcp.server import MCPServer
 from case_mcp import __version__
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
+from case_mcp.server._catalog import ToolDefinition, inventory, packaged_definitions
 from case_mcp.server._server import CaseServer
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
 from case_mcp.server.guardrails._approvals import seal_nonces
@@ -25,8 +30,6 @@ from case_mcp.server.guardrails._spec import (
     withheld,
 )
 from case_mcp.server.guardrails._tokens import TokenBook
-from case_mcp.server.guardrails._tool import tool_of
-from case_mcp.server.tools import all_tools
 from case_mcp.server.tools._instructions import INSTRUCTIONS
 from case_mcp.server.tools._prompts import register_prompts
 from case_mcp.server.tools._resources import register_resources
@@ -67,7 +70,7 @@ def create_server(
     options = options or ServerOptions()
     check_scope(options.projects)
     audit = AuditLog(options.audit_log, identity or default_identity)
-    offered = offered_tools(options)
+    offered = offered_definitions(options)
     server = CaseServer(
         SERVER_NAME,
         title="Datadog Case Management",
@@ -80,9 +83,9 @@ def create_server(
         middleware=[seal_nonces],
         token_verifier=auth.verifier if auth is not None else None,
         auth=auth.settings if auth is not None else None,
-        tools=[tool_of(spec) for spec in offered],
+        offered=offered,
     )
-    guard(server, offered, options=options, inventory=all_tools(), audit=audit)
+    guard(server, (), options=options, inventory=inventory, audit=audit)
     register_resources(server)
     register_prompts(server)
     return server
@@ -97,13 +100,27 @@ def offered_tools(options: ServerOptions) -> list[ToolSpec]:
     Raises:
         ConfigurationError: An unknown tool or toolset name; the message lists the valid ones.
     """
-    inventory = all_tools()
-    names = [spec.name for spec in inventory]
+    _check_options(options)
+    return [spec for spec in inventory().values() if withheld(spec, options) is None]
+
+
+def offered_definitions(options: ServerOptions) -> list[ToolDefinition]:
+    """The packaged definitions of the tools `offered_tools` gives, read without importing
+    a tool.
+
+    Raises:
+        ConfigurationError: An unknown tool or toolset name; the message lists the valid ones.
+    """
+    _check_options(options)
+    return [d for d in packaged_definitions() if withheld(d, options) is None]
+
+
+def _check_options(options: ServerOptions) -> None:
+    names = [definition.name for definition in packaged_definitions()]
     toolsets = (*TOOLSETS, THE_DEFAULTS, EVERY_TOOLSET)
     _check_names("toolset", options.toolsets or (), toolsets, "CASE_MCP_TOOLSETS / --toolsets")
     _check_names("tool", options.tools or (), names, "CASE_MCP_TOOLS / --tools")
     _check_names("tool", options.exclude_tools, names, "CASE_MCP_EXCLUDE_TOOLS / --exclude-tools")
-    return [spec for spec in inventory if withheld(spec, options) is None]
 
 
 def _check_names(kind: str, given: Iterable[str], valid: Sequence[str], where: str) -> None:

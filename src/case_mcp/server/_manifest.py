@@ -4,10 +4,15 @@ Generated here from the server itself: one snapshot per tool, ``manifests/tools/
 (its name, title, toolset, description, annotations, input and output schema, exactly as
 ``tools/list`` sends them), and the tool table of ``docs/tools.md``, between its marker lines.
 Both are committed, and a test fails when either differs from the server, so a change to what
-models see shows up in review as the diff of the tools it touches. Regenerate both from the
-repository's root with::
+models see shows up in review as the diff of the tools it touches. The same command writes
+the definitions the server lists its tools from, ``src/case_mcp/server/tools/definitions.json``
+(package data, see `_catalog`), which a test holds to the specs too. Regenerate all three
+from the repository's root with::
 
     case-mcp tools --snapshots manifests/tools --table docs/tools.md
+
+Everything here is derived from the tool specs, each tool built as a call would build it, never
+read back from the packaged definitions.
 
 ``case-mcp tools --json`` prints the whole inventory as one document, in list order;
 ``case-mcp tools --cost`` prints what a ``get_case`` answer costs against Datadog's own JSON
@@ -22,18 +27,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import anyio
 import httpx2
 from mcp import Client
 from mcp.server import MCPServer
 from mcp.types import Tool, ToolAnnotations
 
-from case_mcp.client import CaseManagementClient
-from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
+from case_mcp.server._catalog import ToolDefinition, definition_entry
 from case_mcp.server._factory import SERVER_NAME, create_server
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
-from case_mcp.server._state import ServerState
-from case_mcp.server.guardrails._spec import EVERY_TOOLSET, ToolKind
+from case_mcp.server.guardrails._spec import ToolKind
+from case_mcp.server.guardrails._tool import tool_of
 from case_mcp.server.tools import all_tools
 
 REGENERATE: Final = "case-mcp tools --snapshots manifests/tools --table docs/tools.md"
@@ -52,10 +57,28 @@ _KIND_WORDS: Final[dict[ToolKind, str]] = {
 }
 
 
-def _listing_server() -> MCPServer[ServerState]:
-    # Listing tools never starts the server, so its client is never opened. Every toolset is
-    # on: the snapshots and the table describe the opt-in tools too.
-    return create_server(CaseManagementClient, ServerOptions(toolsets=[EVERY_TOOLSET]))
+async def derived_definitions() -> list[ToolDefinition]:
+    """Every tool's definition as the specs give it now, in inventory order.
+
+    Each tool is built from its spec and listed by the SDK's own `MCPServer`, exactly as a
+    server built them all at start-up would list them; every toolset is on.
+    """
+    specs = all_tools()
+    listed = await MCPServer(SERVER_NAME, tools=[tool_of(spec) for spec in specs]).list_tools()
+    return [
+        ToolDefinition(name=spec.name, toolset=spec.toolset, kind=spec.kind, tool=tool)
+        for spec, tool in zip(specs, listed, strict=True)
+    ]
+
+
+async def _listed() -> list[Tool]:
+    return [definition.tool for definition in await derived_definitions()]
+
+
+async def definitions_text() -> str:
+    """The packaged definitions file as the specs give it now."""
+    entries = [definition_entry(definition) for definition in await derived_definitions()]
+    return _json_text({"regenerate": REGENERATE, "tools": entries})
 
 
 def kind_of(annotations: ToolAnnotations | None) -> ToolKind:
@@ -80,7 +103,7 @@ def tool_entry(tool: Tool, toolset: str) -> dict[str, Any]:
 async def manifest() -> dict[str, Any]:
     """The manifest document: the server's name and every tool it offers, in list order."""
     toolsets = {spec.name: spec.toolset for spec in all_tools()}
-    tools = await _listing_server().list_tools()
+    tools = await _listed()
     return {
         "server": SERVER_NAME,
         "tools": [tool_entry(tool, toolsets[tool.name]) for tool in tools],
@@ -117,7 +140,7 @@ async def markdown_table() -> str:
     rows = [
         f"| `{tool.name}` | {toolsets[tool.name]} | {_KIND_WORDS[kind_of(tool.annotations)]} | "
         f"{_summary(tool)} |\n"
-        for tool in await _listing_server().list_tools()
+        for tool in await _listed()
     ]
     return "| tool | toolset | kind | what it does |\n|---|---|---|---|\n" + "".join(rows)
 
@@ -139,8 +162,11 @@ def refreshed_table(document: str, table: str) -> str:
     return f"{before}{begin}\n\n{table}\n{end}{after}"
 
 
-async def write_tool_files(snapshots: Path | None, pages: Sequence[Path]) -> None:
-    """Write the tool snapshots into `snapshots` and remake the tool table of each page.
+async def write_tool_files(
+    snapshots: Path | None, pages: Sequence[Path], definitions: Path | None = None
+) -> None:
+    """Write the tool snapshots into `snapshots`, remake the tool table of each page, and
+    write the definitions the server lists its tools from into `definitions`.
 
     Raises:
         ConfigurationError: A page has no generated tool table; nothing is written.
@@ -155,6 +181,8 @@ async def write_tool_files(snapshots: Path | None, pages: Sequence[Path]) -> Non
             )
     if snapshots is not None:
         write_snapshots(snapshots, await tool_snapshots())
+    if definitions is not None:
+        await anyio.Path(definitions).write_text(await definitions_text(), encoding="utf-8")
     if texts:
         table = await markdown_table()
         for page, text in texts.items():
@@ -166,7 +194,7 @@ async def tool_table() -> str:
     toolsets = {spec.name: spec.toolset for spec in all_tools()}
     rows = [
         (tool.name, kind_of(tool.annotations), toolsets[tool.name], tool.title or "")
-        for tool in await _listing_server().list_tools()
+        for tool in await _listed()
     ]
     header = ("name", "kind", "toolset", "title")
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(3)]

@@ -12,11 +12,14 @@ prompt's arguments, in both protocol eras, so the refusals are made here, once f
   Each is a tool error (``isError``), which a model reads and can correct;
 - prompts/get: an unknown prompt, or a missing, unknown or wrong argument, is invalid params
   (-32602) with a message that says what to send, and no traceback in the log.
+
+Its tools are listed from their packaged definitions and each is built on its first call
+(`_catalog`), so that start-up does not wait for every tool to be built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from mcp import MCPError
@@ -24,6 +27,7 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult
+from mcp.types import Tool as MCPTool
 from pydantic import ValidationError
 
 from case_mcp.server._arguments import (
@@ -33,6 +37,7 @@ from case_mcp.server._arguments import (
     unusable_prompt_argument,
     wrong_arguments,
 )
+from case_mcp.server._catalog import LazyToolManager, ToolDefinition
 from case_mcp.server._state import ServerState
 
 __all__ = ["CaseServer"]
@@ -50,10 +55,16 @@ UNREADABLE_ANSWER: Final = (
 class CaseServer(MCPServer[ServerState]):
     """The case_mcp MCP server (built by `create_server`)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offered: Sequence[ToolDefinition], **kwargs: Any) -> None:
+        """The server offering the tools defined in `offered`; the rest as for `MCPServer`."""
         super().__init__(*args, **kwargs)
-        # Each offered tool's input schema; the tools are all added before the first call.
-        self._schemas: Mapping[str, Mapping[str, Any]] = {}
+        self._tools = LazyToolManager(offered)
+        # The SDK's own calls (tools/call, a tool's input schema) go through it too.
+        self._tool_manager = self._tools
+
+    async def list_tools(self) -> list[MCPTool]:
+        """The offered tools as ``tools/list`` sends them, none of them built."""
+        return [definition.tool for definition in self._tools.offered.values()]
 
     async def call_tool(
         self,
@@ -67,9 +78,10 @@ class CaseServer(MCPServer[ServerState]):
             ToolError: Unknown tool, unknown or wrong arguments, an unreadable confirmation
                 answer, or the tool's own failure.
         """
-        schema = await self._input_schema(name)
-        if schema is None:
-            raise ToolError(unknown_tool(name, list(self._schemas)))
+        offered = self._tools.offered.get(name)
+        if offered is None:
+            raise ToolError(unknown_tool(name, list(self._tools.offered)))
+        schema = offered.tool.input_schema
         properties: Mapping[str, Any] = schema.get("properties", {})
         unknown = [argument for argument in arguments if argument not in properties]
         if unknown:
@@ -130,11 +142,6 @@ class CaseServer(MCPServer[ServerState]):
             if problem is None:
                 raise
             raise MCPError(INVALID_PARAMS, unusable_prompt_argument(name, problem)) from None
-
-    async def _input_schema(self, name: str) -> Mapping[str, Any] | None:
-        if name not in self._schemas:
-            self._schemas = {tool.name: tool.input_schema for tool in await self.list_tools()}
-        return self._schemas.get(name)
 
 
 def _raised_in(error: BaseException, module: str) -> bool:

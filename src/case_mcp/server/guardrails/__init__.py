@@ -15,7 +15,8 @@ A call passes these layers in this order, outermost first; each is added in one 
    person's answer single use (`_approvals.seal_nonces`), both in `_factory.create_server`.
 4. HTTP only, tool-call middleware (`http._app.create_http_app`): the caller's scope policy
    (`http._auth.install_caller_policy`), then the concurrency cap, then the per-caller rate.
-5. Registration (`_factory.create_server`): the tools the options offer, each handler wrapped
-   once for errors (`_tool.tool_of`), the guard for refusals and audit (`_spec.guard`);
+5. Registration (`_factory.create_server`): the tools the options offer, listed from their
+   packaged definitions and each built at its first call (`_catalog`), its handler wrapped
+   once for errors (`_tool.tool_of`); the guard for refusals and audit (`_spec.guard`);
    project scope wraps the client (`_scope`).
 """

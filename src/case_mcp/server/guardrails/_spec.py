@@ -20,12 +20,13 @@ spec's not-found hint; `guard` adds one guard around every ``tools/call``:
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, Protocol, get_args
 
 from mcp import MCPError
 from mcp.server import MCPServer
@@ -171,7 +172,18 @@ Withheld = Literal["read_only", "no_destructive", "excluded", "not_allowed", "to
 """Why the operator's options keep a tool from being offered."""
 
 
-def withheld(spec: ToolSpec, options: ServerOptions) -> Withheld | None:
+class Offerable(Protocol):
+    """What the operator's options decide on: a tool's spec, or its packaged definition."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def toolset(self) -> Toolset: ...
+    @property
+    def kind(self) -> ToolKind: ...
+
+
+def withheld(spec: Offerable, options: ServerOptions) -> Withheld | None:
     """Why `options` keep `spec` from being offered, or None when it is offered.
 
     Read-only mode wins over everything, then the ban on deletes, then the deny list (which
@@ -220,7 +232,7 @@ def guard(
     specs: Iterable[ToolSpec],
     *,
     options: ServerOptions | None = None,
-    inventory: Iterable[ToolSpec] = (),
+    inventory: Iterable[ToolSpec] | Callable[[], Mapping[str, ToolSpec]] = (),
     audit: _audit.AuditLog | None = None,
 ) -> None:
     """Add the guard around every ``tools/call`` of a server built with `specs`' tools
@@ -231,7 +243,9 @@ def guard(
         specs: The tools it offers.
         options: The operator's options (refusals, audit log); default: everything allowed.
         inventory: Every tool the server knows, offered or not, so a call to a withheld
-            one is refused with its reason (default: only `specs`).
+            one is refused with its reason (default: only `specs`); or a function giving
+            them by name, called at the first ``tools/call`` (so that building the server
+            imports no tool module).
         audit: The server's audit log (the one in its lifespan state); default: the
             options' file, callers named by the SDK's authenticated user.
 
@@ -247,19 +261,33 @@ def guard(
                 f"CASE_MCP_AUDIT_LOG / --audit-log: cannot append to {str(options.audit_log)!r} "
                 f"({error.strerror or type(error).__name__})."
             ) from None
-    known = {spec.name: spec for spec in [*specs, *inventory]}
+    offered = list(specs)
+    listed = inventory if callable(inventory) else functools.partial(_by_name, list(inventory))
+
+    @functools.cache
+    def known() -> Mapping[str, ToolSpec]:
+        return {**_by_name(offered), **listed()}
+
     audit = audit or _audit.AuditLog(options.audit_log)
     server.middleware.append(_Guard(options, known, audit))
+
+
+def _by_name(specs: Iterable[ToolSpec]) -> dict[str, ToolSpec]:
+    return {spec.name: spec for spec in specs}
 
 
 class _Guard:
     """The middleware around every ``tools/call`` (see the module docstring)."""
 
     def __init__(
-        self, options: ServerOptions, known: Mapping[str, ToolSpec], audit: _audit.AuditLog
+        self,
+        options: ServerOptions,
+        known: Mapping[str, ToolSpec] | Callable[[], Mapping[str, ToolSpec]],
+        audit: _audit.AuditLog,
     ) -> None:
         self._options = options
-        self._known = known
+        # The tools by name, looked up at a call (a function: the inventory, imported then).
+        self._known = known if callable(known) else lambda: known
         self._audit = audit
 
     async def __call__(
@@ -267,7 +295,7 @@ class _Guard:
     ) -> HandlerResult:
         params = ctx.params
         name = params.get("name") if ctx.method == "tools/call" and params else None
-        spec = self._known.get(name) if isinstance(name, str) else None
+        spec = self._known().get(name) if isinstance(name, str) else None
         if spec is None or params is None:
             return await call_next(ctx)
         raw = params.get("arguments")

@@ -23,7 +23,6 @@ from case_mcp.server._errors import reported
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server.tools._render import compact_text
 from case_mcp.server.tools._views import Timeline, case_view
-from case_mcp.server.tools.comments import read_timeline
 
 CASE_URI: Final = "case://{case_id}"
 TIMELINE_URI: Final = "case://{case_id}/timeline{?page}"
@@ -81,6 +80,10 @@ def register_resources(server: MCPServer[Any]) -> None:
     @server.resource(TIMELINE_URI, name="case_timeline", title="Case timeline", mime_type=_JSON)
     async def case_timeline(case_id: str, ctx: ToolContext, page: str | None = None) -> str:
         """A case's comments and changes as JSON, newest first; ?page=2 and on go back."""
+        # Here, not at the top: registering the resources must not import a toolset, which
+        # start-up leaves to the first tool call (`case_mcp.server._catalog`).
+        from case_mcp.server.tools.comments import read_timeline
+
         number = _page_number(timeline_uri(case_id), page)
         with _read(timeline_uri(case_id, number), case_id):
             timeline = await read_timeline(state_of(ctx), case_id, number, TIMELINE_PAGE_SIZE)
