@@ -222,3 +222,21 @@ async def test_in_a_terminal_serve_says_what_it_is_and_ctrl_c_stops_it_at_once()
     assert status == 130
     assert b"Traceback" not in rest
     assert written == b""
+
+
+def test_answered_requests_leave_nothing_behind() -> None:
+    """The stdio server's count of unanswered requests forgets each one once answered, so a
+    long session does not grow with every call (the memory benchmark found ~90 B a call)."""
+    # The bookkeeping is private to the stdio runner; the growth it caused shows only over
+    # tens of thousands of calls, which is the benchmark's job, not a test's.
+    from case_mcp.server._stdio import _Unanswered
+
+    unanswered = _Unanswered()
+    for request_id in range(1_000):
+        unanswered.received(request_id)
+        unanswered.answered(request_id)
+    unanswered.received("reused")
+    unanswered.received("reused")
+    unanswered.answered("reused")
+
+    assert dict(unanswered._requests) == {"reused": 1}
