@@ -17,6 +17,7 @@ from mcp.types import Tool
 from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.server import create_server, get_case_costs, read_costs
+from case_mcp.server._read_costs import NEW_READ_SHARE
 
 pytestmark = pytest.mark.anyio
 
@@ -79,9 +80,10 @@ async def test_get_case_answers_cost_under_35_percent_of_the_raw_json_and_45_at_
 
 
 async def test_every_read_of_issue_12_answers_in_at_most_40_percent_of_datadogs_json() -> None:
-    """Each read tool's example call, but for the earlier reads, answers in at most its budget
-    of the JSON Datadog sent the client for that call."""
+    """Each read tool's example call, but for the earlier reads, answers in at most 40% of the
+    JSON Datadog sent the client for that call: no new read has a budget of its own."""
     costs = await read_costs()
+    assert {cost.budget for cost in costs} == {None, NEW_READ_SHARE}
     over = {
         cost.tool: round(cost.ratio, 3)
         for cost in costs

@@ -4,8 +4,7 @@ Every read tool's description ends with an ``Example: {...}`` line, a call of it
 organisation. `read_costs` makes each of those calls against a fresh sandbox and compares the
 text the model reads with the bodies the sandbox (standing in for Datadog) sent the client
 to build that answer, captured at the transport. The benchmark harness reports the figures
-and a CI test holds the reads of issue 12 to `NEW_READ_SHARE` of the raw JSON (two, whose
-answer is nearly all what people configured, to their own `OWN_SHARES`).
+and a CI test holds every read of issue 12 to `NEW_READ_SHARE` of the raw JSON.
 
 Each call is made twice on the same server and the second is measured: a running server
 keeps the project and case type catalogs for a while, so a read that only uses the catalog
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -66,19 +64,6 @@ def example_of(tool: ToolSpec | Tool) -> dict[str, Any] | None:
     return arguments
 
 
-OWN_SHARES: Final[Mapping[str, float]] = {
-    "list_maintenance_windows": 0.48,
-    "list_notification_rules": 0.70,
-}
-"""Reads of issue 12 whose answer is what people configured, held to what their views reach.
-
-Datadog's JSON for these is lean (no timestamps or user relationships on a notification
-rule; two user ids on a window), and what is left once the views drop it is a window's
-name, query and two moments, or a rule's query, triggers and recipients: a model needs each
-to act. The ids are already cut to their first block. The bounds pin the views, so a
-costlier view fails."""
-
-
 @dataclass(frozen=True)
 class ReadCost:
     """What one read's example answer costs, in characters, against Datadog's JSON.
@@ -107,7 +92,7 @@ class ReadCost:
         """The share this read is held to in CI, or None for the reads before issue 12."""
         if self.tool in EARLIER_READS:
             return None
-        return OWN_SHARES.get(self.tool, NEW_READ_SHARE)
+        return NEW_READ_SHARE
 
 
 class _RecordingTransport(httpx2.AsyncBaseTransport):

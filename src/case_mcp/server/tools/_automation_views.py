@@ -1,9 +1,12 @@
-"""What the automation tools show and take: rules and windows as flat views, and triggers,
-actions and recipients as one flat object each.
+"""What the automation tools show and take: rules as flat views, windows as rows, an
+automation rule's trigger and action as one flat object each, and a notification rule's
+triggers and recipients as short strings (`_short_parts`).
 
-A trigger, an action or a recipient is, in Datadog's documents, ``{"type": ..., "data":
-{...}}``; the tools show and take it as one object, ``{"type": "EMAIL", "email": "..."}``,
-so a model reads one level and can give back what it read.
+A trigger or an action is, in Datadog's documents, ``{"type": ..., "data": {...}}``; the
+tools show and take it as one object, ``{"type": "EXECUTE_WORKFLOW", "handle": "..."}``,
+so a model reads one level and can give back what it read. A maintenance window's moments
+are shown in UTC to the minute (to the second or finer only when they have it),
+``2026-11-18 22:00Z``, a form the tools take back.
 
 Rules and windows are shown by the first block of their id (`short_id`), which every tool
 that changes one takes (`one_named`): the whole UUID is a quarter of a listed rule and tells
@@ -13,13 +16,15 @@ a model nothing more.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Protocol, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from case_mcp.models import AutomationRule, CaseNotificationRule, MaintenanceWindow, RulePart
-from case_mcp.server.tools._views import Moment, View, absent
+from case_mcp.server.tools._short_parts import RECIPIENT_FORMS, TRIGGER_FORMS, ShortPart, shown
+from case_mcp.server.tools._views import View, absent
 
 PartInput = dict[str, str]
 
@@ -57,20 +62,36 @@ class AutomationRuleList(View):
 
 
 class NotificationRuleView(View):
-    """A notification rule of a project."""
+    """A notification rule of a project: on which events, whom it tells."""
 
     id: ShortId
     enabled: bool | None = absent(description="false: off; absent: on.")
-    query: str | None = absent(description="Only cases this search matches; none: all.")
-    triggers: list[Part]
-    recipients: list[Part]
+    query: str | None = absent(description="Only cases this search matches; absent: all.")
+    on: list[ShortPart] = Field(description="Its triggers, as the tools take triggers.")
+    to: list[ShortPart] = Field(description="Its recipients, as the tools take recipients.")
 
 
 class NotificationRuleList(View):
-    """A project's notification rules."""
+    """The project's notification rules."""
 
-    project: str = Field(description="The project key.")
     rules: list[NotificationRuleView]
+
+
+def _minute(moment: datetime) -> str:
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment
+    exact = "minutes" if utc.second == 0 and utc.microsecond == 0 else "auto"
+    return utc.replace(tzinfo=None).isoformat(sep=" ", timespec=exact) + "Z"
+
+
+MINUTE_SCHEMA: Final = {"type": "string", "description": "UTC: 2026-11-18 22:00Z (seconds if set)"}
+"""Not JSON Schema's date-time, which wants seconds and a T; the tools take this form back."""
+
+Minute = Annotated[
+    datetime,
+    PlainSerializer(_minute, return_type=str, when_used="json"),
+    WithJsonSchema(MINUTE_SCHEMA),
+]
+"""A window's moment as the tools show and take it (seconds only when it has them)."""
 
 
 class MaintenanceWindowView(View):
@@ -80,14 +101,25 @@ class MaintenanceWindowView(View):
     id: ShortId
     name: str | None = absent()
     query: str | None = absent()
-    start_at: Moment | None = absent()
-    end_at: Moment | None = absent()
+    start_at: Minute | None = absent()
+    end_at: Minute | None = absent()
+
+
+WindowRow = tuple[
+    ShortId,
+    Annotated[str | None, Field(description="Its name.")],
+    Annotated[str | None, Field(description="Its case search.")],
+    Annotated[Minute | None, Field(description="start_at")],
+    Annotated[Minute | None, Field(description="end_at")],
+]
 
 
 class MaintenanceWindowList(View):
     """The organisation's maintenance windows."""
 
-    windows: list[MaintenanceWindowView]
+    windows: list[WindowRow] = Field(
+        description="One row a window: [id, name, query, start_at, end_at]."
+    )
 
 
 def short_id(full: str) -> str:
@@ -155,8 +187,8 @@ def notification_rule_view(rule: CaseNotificationRule) -> NotificationRuleView:
         id=short_id(rule.id),
         enabled=False if attributes.is_enabled is False else None,
         query=attributes.query,
-        triggers=[flat(part) or {} for part in attributes.triggers],
-        recipients=[flat(part) or {} for part in attributes.recipients],
+        on=[shown(part, TRIGGER_FORMS) for part in attributes.triggers],
+        to=[shown(part, RECIPIENT_FORMS) for part in attributes.recipients],
     )
 
 
@@ -168,4 +200,15 @@ def maintenance_window_view(window: MaintenanceWindow) -> MaintenanceWindowView:
         query=attributes.query,
         start_at=attributes.start_at,
         end_at=attributes.end_at,
+    )
+
+
+def maintenance_window_row(window: MaintenanceWindow) -> WindowRow:
+    attributes = window.attributes
+    return (
+        short_id(window.id),
+        attributes.name,
+        attributes.query,
+        attributes.start_at,
+        attributes.end_at,
     )

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Final, get_args
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from case_mcp.models import (
     AutomationRuleActionType,
@@ -48,6 +48,7 @@ from case_mcp.server.tools._automation_views import (
     NotificationRuleView,
     PartInput,
     automation_rule_view,
+    maintenance_window_row,
     maintenance_window_view,
     notification_rule_view,
     one_named,
@@ -55,18 +56,11 @@ from case_mcp.server.tools._automation_views import (
 )
 from case_mcp.server.tools._lookup import is_uuid
 from case_mcp.server.tools._render import result
+from case_mcp.server.tools._short_parts import RECIPIENT_FORMS, TRIGGER_FORMS, taken
 from case_mcp.server.tools.cases import ProjectKey
 
 TRIGGERS: Final = get_args(AutomationRuleTriggerType)
 ACTIONS: Final = get_args(AutomationRuleActionType)
-# What the official client's documentation lists; its model types them as free strings.
-NOTIFICATION_TRIGGERS: Final = (
-    "CASE_CREATED",
-    "STATUS_TRANSITIONED",
-    "ATTRIBUTE_VALUE_CHANGED",
-    "EVENT_CORRELATION_SIGNAL_CORRELATED",
-)
-RECIPIENTS: Final = ("EMAIL", "SLACK_CHANNEL", "MS_TEAMS_CHANNEL", "PAGERDUTY_SERVICE", "HTTP")
 
 Name = Annotated[str, Field(min_length=1, max_length=200, description="Its name.")]
 Trigger = Annotated[
@@ -81,29 +75,25 @@ Action = Annotated[
     PartInput,
     Field(description="type: EXECUTE_WORKFLOW +handle|ASSIGN_AGENT +agent_type,assigned_agent_id"),
 ]
+# A notification rule's parts: a short form as the list shows it, or an object.
+ShortPartInput = str | dict[str, str]
 Triggers = Annotated[
-    list[PartInput],
-    Field(
-        min_length=1,
-        max_length=10,
-        description="type: " + "|".join(NOTIFICATION_TRIGGERS) + " (+ to_status_name, field)",
-    ),
+    list[ShortPartInput],
+    Field(min_length=1, max_length=10, description=" | ".join(TRIGGER_FORMS.values())),
 ]
 Recipients = Annotated[
-    list[PartInput],
-    Field(
-        min_length=1,
-        max_length=20,
-        description="type: EMAIL+email|SLACK_CHANNEL+channel|MS_TEAMS_CHANNEL+channel_name|"
-        "PAGERDUTY_SERVICE+service_name|HTTP+name",
-    ),
+    list[ShortPartInput],
+    Field(min_length=1, max_length=20, description=" | ".join(RECIPIENT_FORMS.values())),
 ]
 # An update takes what its create takes (its description says so), or keeps what it had.
 Changed = Field(description="Omit to keep.")
 Query = Annotated[str, Field(max_length=1000, description="A case search; empty: all.")]
 Search = Annotated[str, Field(min_length=1, max_length=1000, description="A case search.")]
 On = Annotated[bool, Field(description="False: paused.")]
-Moment = Annotated[datetime, Field(description="ISO-8601, with zone")]
+Moment = Annotated[
+    datetime,
+    WithJsonSchema({"type": "string", "description": "ISO-8601 with zone: 2026-12-20 01:00Z"}),
+]
 
 
 def _audited(kind: str) -> Any:
@@ -223,7 +213,7 @@ async def list_notification_rules(
     found = await state.lookup.project(project)
     rules = await state.client.get_project_notification_rules(found.id)
     views = [notification_rule_view(rule) for rule in rules]
-    return result(NotificationRuleList(project=found.attributes.key or found.id, rules=views))
+    return result(NotificationRuleList(rules=views))
 
 
 async def create_notification_rule(
@@ -238,13 +228,13 @@ async def create_notification_rule(
 
     Use this tool to tell people or channels of case events.
 
-    Example: {"project": "OPS", "triggers": [{"type": "CASE_CREATED"}], "recipients": [{"type": "EMAIL", "email": "sre@demo-org.example"}]}
+    Example: {"project": "OPS", "triggers": ["CASE_CREATED"], "recipients": ["email sre@demo-org.example"]}
     """  # noqa: E501 (an example call is one line)
     found = await state.lookup.project(project)
     rule = await state.client.create_project_notification_rule(
         found.id,
-        [part_of(part, "trigger", NOTIFICATION_TRIGGERS) for part in triggers],
-        [part_of(part, "recipient", RECIPIENTS) for part in recipients],
+        [taken(part, "trigger", TRIGGER_FORMS) for part in triggers],
+        [taken(part, "recipient", RECIPIENT_FORMS) for part in recipients],
         query,
         enabled,
     )
@@ -255,8 +245,8 @@ async def update_notification_rule(
     project: ProjectKey,
     rule_id: Id,
     state: State,
-    triggers: Annotated[list[PartInput] | None, Changed] = None,
-    recipients: Annotated[list[PartInput] | None, Changed] = None,
+    triggers: Annotated[list[ShortPartInput] | None, Changed] = None,
+    recipients: Annotated[list[ShortPartInput] | None, Changed] = None,
     query: Annotated[str | None, Field(max_length=1000), Changed] = None,
     enabled: Annotated[bool | None, Changed] = None,
 ) -> Annotated[CallToolResult, NotificationRuleView]:
@@ -272,10 +262,10 @@ async def update_notification_rule(
     await state.client.update_project_notification_rule(
         found.id,
         rule.id,
-        [part_of(part, "trigger", NOTIFICATION_TRIGGERS) for part in triggers]
+        [taken(part, "trigger", TRIGGER_FORMS) for part in triggers]
         if triggers is not None
         else now.triggers,
-        [part_of(part, "recipient", RECIPIENTS) for part in recipients]
+        [taken(part, "recipient", RECIPIENT_FORMS) for part in recipients]
         if recipients is not None
         else now.recipients,
         query if query is not None else now.query,
@@ -307,7 +297,7 @@ async def list_maintenance_windows(
     Example: {}
     """
     windows = await state.client.list_maintenance_windows()
-    return result(MaintenanceWindowList(windows=[maintenance_window_view(w) for w in windows]))
+    return result(MaintenanceWindowList(windows=[maintenance_window_row(w) for w in windows]))
 
 
 async def create_maintenance_window(
@@ -317,7 +307,7 @@ async def create_maintenance_window(
 
     Use this tool before planned work: cases matching query notify no one and trigger no
     rule from start_at to end_at.
-    Example: {"name": "Deploy", "query": "project:OPS", "start_at": "2026-12-20T01:00:00Z", "end_at": "2026-12-20T03:00:00Z"}
+    Example: {"name": "Deploy", "query": "project:OPS", "start_at": "2026-12-20 01:00Z", "end_at": "2026-12-20 03:00Z"}
     """  # noqa: E501 (an example call is one line)
     _check_span(start_at, end_at)
     window = await state.client.create_maintenance_window(name, query, start_at, end_at)
@@ -329,14 +319,14 @@ async def update_maintenance_window(
     state: State,
     name: Annotated[str | None, Field(min_length=1, max_length=200), Changed] = None,
     query: Annotated[str | None, Field(max_length=1000), Changed] = None,
-    start_at: Annotated[datetime | None, Changed] = None,
-    end_at: Annotated[datetime | None, Changed] = None,
+    start_at: Annotated[Moment | None, Changed] = None,
+    end_at: Annotated[Moment | None, Changed] = None,
 ) -> Annotated[CallToolResult, MaintenanceWindowView]:
     """Change a maintenance window.
 
     Use this tool to move or rename a window.
 
-    Example: {"window_id": "70ce75df", "end_at": "2026-12-12T08:00:00Z"}
+    Example: {"window_id": "70ce75df", "end_at": "2026-12-12 08:00Z"}
     """
     if (start_at is None) != (end_at is None) or not is_uuid(window_id):
         # A short id is looked up; a span moved at one end is checked here, so the model is
