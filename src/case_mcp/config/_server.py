@@ -84,6 +84,13 @@ class ServerOptions(Options):
         flag="--no-destructive",
         help="remove the deleting tools entirely",
     )
+    no_apps: bool = option(
+        False,
+        env="CASE_MCP_NO_APPS",
+        flag="--no-apps",
+        help="offer no MCP Apps views: no tool names a ui:// view and none is served (hosts "
+        "that render apps otherwise show one beside get_case's answer)",
+    )
     # Fail closed: a delete needs a person's typed answer unless the operator opts into tokens.
     confirm_mode: ConfirmMode = option(
         "elicit",

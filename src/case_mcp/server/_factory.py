@@ -7,6 +7,7 @@ their packaged definitions and builds each on its first call (`_catalog`, for co
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mcp.server import MCPServer
@@ -17,6 +18,7 @@ from case_mcp.errors import ConfigurationError
 from case_mcp.server._catalog import ToolDefinition, inventory, packaged_definitions
 from case_mcp.server._server import CaseServer
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
+from case_mcp.server.apps import views_extension, without_view
 from case_mcp.server.guardrails._approvals import seal_nonces
 from case_mcp.server.guardrails._audit import AuditLog, IdentityProvider, default_identity
 from case_mcp.server.guardrails._request_state import request_state_security
@@ -84,6 +86,7 @@ def create_server(
         token_verifier=auth.verifier if auth is not None else None,
         auth=auth.settings if auth is not None else None,
         offered=offered,
+        extensions=None if options.no_apps else [views_extension()],
     )
     guard(server, (), options=options, inventory=inventory, audit=audit)
     register_resources(server)
@@ -112,7 +115,10 @@ def offered_definitions(options: ServerOptions) -> list[ToolDefinition]:
         ConfigurationError: An unknown tool or toolset name; the message lists the valid ones.
     """
     _check_options(options)
-    return [d for d in packaged_definitions() if withheld(d, options) is None]
+    offered = [d for d in packaged_definitions() if withheld(d, options) is None]
+    if options.no_apps:
+        return [replace(d, tool=without_view(d.tool)) for d in offered]
+    return offered
 
 
 def _check_options(options: ServerOptions) -> None:

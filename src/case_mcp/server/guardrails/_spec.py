@@ -144,6 +144,9 @@ class ToolSpec:
     """For a tool that creates something: what to say when the outcome is unknown."""
     conflict: str = ""
     """What a model is told on a 409 (a generic text when empty)."""
+    view: str | None = None
+    """The ``ui://`` view a host that renders MCP Apps shows its answer in
+    (`case_mcp.server.apps`); None: its answer is text and data only."""
 
     @property
     def scope(self) -> HttpScope:

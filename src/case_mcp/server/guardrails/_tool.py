@@ -34,6 +34,7 @@ from pydantic import BaseModel
 from case_mcp.errors import DatadogError, InvalidRequestError
 from case_mcp.server._errors import tool_error
 from case_mcp.server._state import State, ToolContext, state_of
+from case_mcp.server.apps import view_meta
 
 if TYPE_CHECKING:
     from case_mcp.server.guardrails._spec import ToolSpec
@@ -54,6 +55,7 @@ def tool_of(spec: ToolSpec) -> Tool:
         title=spec.title,
         description=spec.description,
         annotations=spec.annotations,
+        meta=view_meta(spec.view) if spec.view is not None else None,
         # A view's schema is derived once for all its tools (below); anything else the SDK
         # derives as it always does.
         structured_output=view is None,

@@ -12,6 +12,7 @@ from pydantic import Field
 from case_mcp.models import CustomAttributeValue, Project
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import State
+from case_mcp.server.apps import CASE_VIEW
 from case_mcp.server.guardrails._spec import ToolSpec, named_by_arguments
 from case_mcp.server.tools._custom_values import CustomValueInput, check_value
 from case_mcp.server.tools._lookup import Lookup, user_handle
@@ -244,7 +245,15 @@ TOOLS = [
     ToolSpec(
         "search_cases", "Search cases", "cases", "read", search_cases, not_found="No cases matched."
     ),
-    ToolSpec("get_case", "Get a case", "cases", "read", get_case, not_found=case_not_found),
+    ToolSpec(
+        "get_case",
+        "Get a case",
+        "cases",
+        "read",
+        get_case,
+        not_found=case_not_found,
+        view=CASE_VIEW,
+    ),
     ToolSpec(
         "create_case",
         "Create a case",
