@@ -3,10 +3,15 @@
 A tool names its view in its spec (`ToolSpec.view`, a ``ui://`` address); its definition
 then carries ``_meta.ui.resourceUri`` (`view_meta`), and the server serves the view's HTML as
 a resource of MIME ``text/html;profile=mcp-app`` through the SDK's `Apps` extension
-(`views_extension`), which also advertises the extension to clients. A view is one HTML file
-of this package, script and style inline, with an empty content security policy: the host's
-iframe may reach no network at all. It renders the answer's ``structuredContent``, the same
-data every client gets, so a client without the extension sees no difference.
+(`views_extension`), which also advertises the extension to clients. A view is one HTML page,
+script and style inline, with an empty content security policy: the host's iframe may reach
+no network at all. It renders the answer's ``structuredContent``, the same data every client
+gets, so a client without the extension sees no difference.
+
+Each page is assembled from this package's parts (`View`): the page template
+(``page.html``), the shared style (``base.css``) and host protocol (``bridge.js``), then the
+view's own style and scripts, and the call that starts it. Views share parts (the queue opens
+a case with the case view's script), so each part is written once.
 
 The operator turns views off with ``--no-apps`` (`ServerOptions.no_apps`): no extension, no
 ``ui://`` resource, no ``_meta.ui`` in the definitions (`without_view`).
@@ -15,24 +20,64 @@ The operator turns views off with ``--no-apps`` (`ServerOptions.no_apps`): no ex
 from __future__ import annotations
 
 import functools
+import json
+from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Final
 
 from mcp.server.apps import Apps, ResourceCsp
 from mcp.types import Tool
 
-__all__ = ["CASE_VIEW", "view_meta", "views_extension", "without_view"]
+__all__ = [
+    "CASE_VIEW",
+    "VIEWS",
+    "View",
+    "view_html",
+    "view_meta",
+    "views_extension",
+    "without_view",
+]
 
 CASE_VIEW: Final = "ui://case-mcp/case.html"
 """The case at a glance, with its latest timeline entries: shows get_case's answer."""
 
-_VIEWS: Final = {
-    CASE_VIEW: (
-        "case.html",
+
+@dataclass(frozen=True)
+class View:
+    """One view: its address, what hosts list it as, and the parts its page is made of.
+
+    Attributes:
+        uri: The ``ui://`` address tools name in their ``_meta.ui.resourceUri``.
+        title: The resource's title, and the page's.
+        description: What the view shows, for a host's resource list.
+        styles: The view's own style sheets, after ``base.css``.
+        scripts: The view's own scripts, after ``bridge.js``, in order.
+        render: The script's function that renders the tool result the host sends.
+    """
+
+    uri: str
+    title: str
+    description: str
+    styles: tuple[str, ...]
+    scripts: tuple[str, ...]
+    render: str
+
+    @property
+    def name(self) -> str:
+        """The resource's name: the last part of its address (``case.html``)."""
+        return self.uri.rsplit("/", 1)[-1]
+
+
+VIEWS: Final = (
+    View(
+        CASE_VIEW,
         "Case view",
         "A case at a glance, with the latest entries of its timeline.",
+        styles=("case.css",),
+        scripts=("case.js",),
+        render="showCase",
     ),
-}
+)
 
 
 def view_meta(uri: str) -> dict[str, Any]:
@@ -51,14 +96,32 @@ def without_view(tool: Tool) -> Tool:
 def views_extension() -> Apps:
     """The SDK's Apps extension serving every view, each with an empty CSP (no network)."""
     apps = Apps()
-    for uri, (file, title, description) in _VIEWS.items():
+    for view in VIEWS:
         apps.add_html_resource(
-            uri, _html(file), name=file, title=title, description=description, csp=ResourceCsp()
+            view.uri,
+            view_html(view),
+            name=view.name,
+            title=view.title,
+            description=view.description,
+            csp=ResourceCsp(),
         )
     return apps
 
 
 @functools.cache
-def _html(file: str) -> str:
-    """A view's HTML, read from the package once."""
-    return files(__package__).joinpath(file).read_text(encoding="utf-8")
+def view_html(view: View) -> str:
+    """`view`'s page: the template with its style and script inline, assembled once."""
+    style = "\n".join(_part(name) for name in ("base.css", *view.styles))
+    script = "\n".join(_part(name) for name in ("bridge.js", *view.scripts))
+    # The title is ours (the table above), a JSON string is a JS string literal.
+    start = f"start({json.dumps(view.title)}, {view.render});"
+    return (
+        _part("page.html")
+        .replace("/*title*/", view.title)
+        .replace("/*style*/", style.rstrip())
+        .replace("/*script*/", f"{script.rstrip()}\n{start}")
+    )
+
+
+def _part(name: str) -> str:
+    return files(__package__).joinpath(name).read_text(encoding="utf-8")
