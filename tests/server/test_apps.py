@@ -53,7 +53,7 @@ async def test_get_case_names_the_case_view_which_is_a_listed_app_resource(host:
     and app alike."""
     tools = {tool.name: tool for tool in (await host.list_tools()).tools}
     ui = _ui(tools["get_case"])
-    assert ui == {"resourceUri": CASE_VIEW, "visibility": ["model", "app"]}
+    assert ui == {"resourceUri": CASE_VIEW}  # visible to model and app: the default
     listed = {str(r.uri): r for r in (await host.list_resources()).resources}
     assert listed[CASE_VIEW].mime_type == APP_MIME_TYPE
 

@@ -81,8 +81,12 @@ VIEWS: Final = (
 
 
 def view_meta(uri: str) -> dict[str, Any]:
-    """The ``_meta`` of a tool shown in the view at `uri`, seen by the model and the view."""
-    return {"ui": {"resourceUri": uri, "visibility": ["model", "app"]}}
+    """The ``_meta`` of a tool shown in the view at `uri`, seen by the model and the view.
+
+    Visibility is left out: the spec's default is ``["model", "app"]``, and every character
+    of a definition is paid for by the model in each conversation.
+    """
+    return {"ui": {"resourceUri": uri}}
 
 
 def without_view(tool: Tool) -> Tool:
