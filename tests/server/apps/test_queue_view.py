@@ -184,6 +184,22 @@ async def test_grouping_by_status_shows_a_heading_per_status_with_its_count(show
     assert show.calls == []
 
 
+async def test_priority_groups_read_most_urgent_first_whatever_the_sort(show: Show) -> None:
+    """Grouped by priority, newest first: the groups go P1 to P5, cases without one last."""
+    from playwright.async_api import expect
+
+    arguments = {"project": "SEC", "page_size": 100}
+    cases = (await _answer(show.client, "search_cases", arguments))["cases"]
+    view = await show("search_cases", arguments)
+    await view.get_by_label("Group by").select_option(label="Priority")
+    labels = {c["priority"] if c["priority"] in RANKS else "No priority" for c in cases}
+    in_order = sorted(labels, key=lambda label: RANKS.get(label, 6))
+    assert in_order[0] == "P1"
+    assert in_order[-1] == "No priority"
+    headings = view.get_by_role("rowheader").filter(has_text=re.compile(r"\(\d+\)$"))
+    await expect(headings).to_have_text([re.compile(rf"^{label} \(") for label in in_order])
+
+
 async def test_pages_turn_with_the_tools_paging_arguments(show: Show) -> None:
     """Next page asks for page 2 with the same arguments and shows it; Previous page returns."""
     from playwright.async_api import expect
