@@ -52,11 +52,12 @@ function grouped(cases) {
   return list;
 }
 
+// How long the case has been waiting; the moment it was created as a tooltip.
 function age(value) {
   const then = Date.parse(value);
   if (isNaN(then)) return value ? str(value) : "";
   const days = Math.floor((Date.now() - then) / 86400000);
-  return el("time", { datetime: value, title: moment(value), text: days < 1 ? "today" : days === 1 ? "1 day ago" : days + " days ago" });
+  return el("time", { datetime: value, title: moment(value), text: days < 1 ? "today" : days === 1 ? "1 day" : days + " days" });
 }
 
 const chip = (text, props) => el("span", { class: "chip", ...props, text });
@@ -77,7 +78,7 @@ function caseRow(c) {
 }
 
 function table(cases) {
-  const head = el("tr", {}, ...["Key", "Title", "Status", "Priority", "Assignee", "Project", "Created"].map((name) => el("th", { scope: "col", text: name })));
+  const head = el("tr", {}, ...["Key", "Title", "Status", "Priority", "Assignee", "Project", "Age"].map((name) => el("th", { scope: "col", text: name })));
   const parts = [el("thead", {}, head)];
   for (const [label, members] of grouped(ordered(cases))) {
     const body = el("tbody");
