@@ -164,6 +164,19 @@ async def test_sorting_by_urgency_asks_the_server_and_puts_p1_first(show: Show) 
     await expect(view.get_by_label("Sort by")).to_be_focused()
 
 
+async def test_an_order_of_the_calls_own_is_offered_as_asked(show: Show) -> None:
+    """A call sorted in an order the menu does not name (oldest first) shows 'As asked'
+    selected, not a sort that is not the one shown."""
+    from playwright.async_api import expect
+
+    arguments = {"project": "SEC", "page_size": 3, "ascending": True}
+    view = await show("search_cases", arguments)
+    await _see_keys(view, await _keys(show.client, "search_cases", arguments))
+    sort = view.get_by_label("Sort by")
+    await expect(sort).to_have_value("asked")
+    await expect(sort.locator("option:checked")).to_have_text("As asked")
+
+
 async def test_grouping_by_status_shows_a_heading_per_status_with_its_count(show: Show) -> None:
     """Group by status: a heading row per status saying how many of the page's cases it
     holds, with those cases under it; no call to the server."""
