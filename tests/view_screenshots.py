@@ -21,7 +21,7 @@ import anyio
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.apps import CASE_VIEW, VIEWS
+from case_mcp.server.apps import CASE_VIEW, QUEUE_VIEW, VIEWS
 from view_host import Show, Theme, browser_hosts, headless_chromium
 
 THEMES: Final[tuple[Theme, ...]] = ("light", "dark")
@@ -39,6 +39,7 @@ class Sample:
 
 SAMPLES: Final[dict[str, Sample]] = {
     CASE_VIEW: Sample("get_case", {"case_id": "SEC-1", "timeline": 6}),
+    QUEUE_VIEW: Sample("search_cases", {"project": "SEC", "sort": "priority", "page_size": 6}),
 }
 
 

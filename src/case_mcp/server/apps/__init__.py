@@ -30,6 +30,7 @@ from mcp.types import Tool
 
 __all__ = [
     "CASE_VIEW",
+    "QUEUE_VIEW",
     "VIEWS",
     "View",
     "view_html",
@@ -40,6 +41,10 @@ __all__ = [
 
 CASE_VIEW: Final = "ui://case-mcp/case.html"
 """The case at a glance, with its latest timeline entries: shows get_case's answer."""
+
+QUEUE_VIEW: Final = "ui://case-mcp/queue.html"
+"""A page of cases as a queue the person sorts and groups, each case opening in the case
+view: shows search_cases' and list_cases_in_view's answers."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,15 @@ VIEWS: Final = (
         styles=("case.css",),
         scripts=("case.js",),
         render="showCase",
+    ),
+    View(
+        QUEUE_VIEW,
+        "Case queue",
+        "Cases found by a search or a saved view, sorted and grouped as the person chooses; "
+        "each opens in the case view.",
+        styles=("case.css", "queue.css"),
+        scripts=("case.js", "queue.js"),
+        render="showQueue",
     ),
 )
 

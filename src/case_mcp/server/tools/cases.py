@@ -12,7 +12,7 @@ from pydantic import Field
 from case_mcp.models import CustomAttributeValue, Project
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import State
-from case_mcp.server.apps import CASE_VIEW
+from case_mcp.server.apps import CASE_VIEW, QUEUE_VIEW
 from case_mcp.server.guardrails._spec import ToolSpec, named_by_arguments
 from case_mcp.server.tools._custom_values import CustomValueInput, check_value
 from case_mcp.server.tools._lookup import Lookup, user_handle
@@ -243,7 +243,13 @@ def _created_case(arguments: Mapping[str, Any], answer: Mapping[str, Any] | None
 
 TOOLS = [
     ToolSpec(
-        "search_cases", "Search cases", "cases", "read", search_cases, not_found="No cases matched."
+        "search_cases",
+        "Search cases",
+        "cases",
+        "read",
+        search_cases,
+        not_found="No cases matched.",
+        view=QUEUE_VIEW,
     ),
     ToolSpec(
         "get_case",

@@ -13,6 +13,7 @@ from pydantic import Field
 from case_mcp.models import CaseView
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import QUEUE_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, identifier, quoted
@@ -284,6 +285,7 @@ TOOLS = [
         "read",
         list_cases_in_view,
         not_found=_view_gone,
+        view=QUEUE_VIEW,
     ),
     ToolSpec(
         "create_case_view",
