@@ -30,6 +30,7 @@ from mcp.types import Tool
 
 __all__ = [
     "CASE_VIEW",
+    "COUNTS_VIEW",
     "VIEWS",
     "View",
     "view_html",
@@ -40,6 +41,9 @@ __all__ = [
 
 CASE_VIEW: Final = "ui://case-mcp/case.html"
 """The case at a glance, with its latest timeline entries: shows get_case's answer."""
+
+COUNTS_VIEW: Final = "ui://case-mcp/counts.html"
+"""count_cases' answer as bar charts, regrouped on request: shows count_cases' answer."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,14 @@ VIEWS: Final = (
         styles=("case.css",),
         scripts=("case.js",),
         render="showCase",
+    ),
+    View(
+        COUNTS_VIEW,
+        "Case counts",
+        "How many cases match, as a bar chart per field, regrouped on request.",
+        styles=("counts.css",),
+        scripts=("counts.js",),
+        render="showCounts",
     ),
 )
 
