@@ -31,6 +31,7 @@ from mcp.types import Tool
 __all__ = [
     "CASE_VIEW",
     "COUNTS_VIEW",
+    "PREVIEW_VIEW",
     "VIEWS",
     "View",
     "view_html",
@@ -44,6 +45,11 @@ CASE_VIEW: Final = "ui://case-mcp/case.html"
 
 COUNTS_VIEW: Final = "ui://case-mcp/counts.html"
 """count_cases' answer as bar charts, regrouped on request: shows count_cases' answer."""
+
+PREVIEW_VIEW: Final = "ui://case-mcp/preview.html"
+"""What a confirmed delete or a bulk change destroys or changes, laid out for a person to
+check, with the approval of a confirmation token: shows every confirmed delete's answer and
+bulk_update_cases'."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,14 @@ VIEWS: Final = (
         styles=("counts.css",),
         scripts=("counts.js",),
         render="showCounts",
+    ),
+    View(
+        PREVIEW_VIEW,
+        "Delete or change preview",
+        "What a delete or bulk change destroys or changes, for a person to check and approve.",
+        styles=("preview.css",),
+        scripts=("preview.js",),
+        render="showPreview",
     ),
 )
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from case_mcp.models import TimelineCell
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
@@ -276,6 +277,11 @@ TOOLS = [
         created=Creation("the comment", "get_case_timeline on that case", "add_case_comment"),
     ),
     ToolSpec(
-        "delete_case_comment", "Delete a comment", "comments", "destructive", delete_case_comment
+        "delete_case_comment",
+        "Delete a comment",
+        "comments",
+        "destructive",
+        delete_case_comment,
+        view=PREVIEW_VIEW,
     ),
 ]

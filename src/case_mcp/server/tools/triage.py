@@ -23,7 +23,7 @@ from pydantic import Field
 from case_mcp.errors import NotFoundError
 from case_mcp.models import Case, CaseBulkAction
 from case_mcp.server._state import ServerState, State, ToolContext
-from case_mcp.server.apps import COUNTS_VIEW
+from case_mcp.server.apps import COUNTS_VIEW, PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import CHANGE_WORDS, Answer, ConfirmationToken, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, identifier, quoted
@@ -355,5 +355,6 @@ TOOLS = [
         bulk_update_cases,
         audit_target=_bulk_target,
         not_found=_bulk_not_found,
+        view=PREVIEW_VIEW,
     ),
 ]
