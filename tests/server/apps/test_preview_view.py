@@ -135,6 +135,7 @@ async def test_a_large_bulk_change_shows_every_case_and_applies_once_approved(
     await expect(table.locator("tbody td.change")).to_have_text(
         [f"{c['priority']} \u2192 P1" for c in cases]
     )
+    await expect(table.get_by_role("columnheader").last).to_have_text("Now \u2192 after")
     for case in cases:
         now = await ok(show.client, "get_case", {"case_id": case["key"]})
         assert now["priority"] == case["priority"]
@@ -144,6 +145,7 @@ async def test_a_large_bulk_change_shows_every_case_and_applies_once_approved(
 
     await expect(view.get_by_role("heading", level=1)).to_have_text("Changed")
     await expect(view.get_by_role("button")).to_have_count(0)
+    await expect(view.get_by_role("columnheader").last).to_have_text("Before \u2192 after")
     ((tool, sent),) = show.calls
     assert tool == "bulk_update_cases"
     assert {

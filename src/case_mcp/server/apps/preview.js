@@ -32,7 +32,8 @@ function after(change) {
   return named ? named[1] || named[2] : AFTER[change] || change;
 }
 
-function bulkTable(preview) {
+// Once applied, the preview's values are what the cases held before the change.
+function bulkTable(preview, done) {
   const cases = Array.isArray(preview.cases) ? preview.cases : [];
   const to = after(str(preview.change));
   const rows = cases.map((item) => el("tr", {},
@@ -44,7 +45,7 @@ function bulkTable(preview) {
     el("thead", {}, el("tr", {},
       el("th", { scope: "col", text: "Case" }),
       el("th", { scope: "col", text: "Title" }),
-      el("th", { scope: "col", text: "Now \u2192 after" }))),
+      el("th", { scope: "col", text: (done ? "Before" : "Now") + " \u2192 after" }))),
     el("tbody", {}, ...rows));
 }
 
@@ -84,7 +85,7 @@ function fieldsLoss(preview) {
 
 function stakes(preview, bulk, done) {
   if (!preview || typeof preview !== "object") return null;
-  if (bulk) return bulkTable(preview);
+  if (bulk) return bulkTable(preview, done);
   if (typeof preview.project === "string" && typeof preview.cases === "number") return projectLoss(preview, done);
   if (typeof preview.comment_id === "string") return commentLoss(preview);
   return fieldsLoss(preview);
