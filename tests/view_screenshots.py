@@ -21,7 +21,7 @@ import anyio
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.apps import CASE_VIEW, QUEUE_VIEW, VIEWS
+from case_mcp.server.apps import CASE_VIEW, COUNTS_VIEW, PREVIEW_VIEW, QUEUE_VIEW, VIEWS
 from view_host import Show, Theme, browser_hosts, headless_chromium
 
 THEMES: Final[tuple[Theme, ...]] = ("light", "dark")
@@ -40,6 +40,16 @@ class Sample:
 SAMPLES: Final[dict[str, Sample]] = {
     CASE_VIEW: Sample("get_case", {"case_id": "SEC-1", "timeline": 6}),
     QUEUE_VIEW: Sample("search_cases", {"project": "SEC", "sort": "priority", "page_size": 6}),
+    COUNTS_VIEW: Sample(
+        "count_cases", {"query": "-status:closed", "group_by": ["priority", "project"]}
+    ),
+    # A change that needs a person's approval: the operator chose tokens, and four cases are
+    # more than the threshold.
+    PREVIEW_VIEW: Sample(
+        "bulk_update_cases",
+        {"change": "priority", "cases": ["SEC-1", "SEC-3", "SEC-4", "SEC-5"], "value": "P1"},
+        ServerOptions(confirm_mode="token", bulk_confirm_over=3, toolsets=["all"]),
+    ),
 }
 
 

@@ -89,7 +89,8 @@ class ServerOptions(Options):
         env="CASE_MCP_NO_APPS",
         flag="--no-apps",
         help="offer no MCP Apps views: no tool names a ui:// view and none is served (hosts "
-        "that render apps otherwise show one beside get_case's answer)",
+        "that render apps otherwise show one beside the answers of get_case, count_cases, "
+        "bulk_update_cases and the deletes)",
     )
     # Fail closed: a delete needs a person's typed answer unless the operator opts into tokens.
     confirm_mode: ConfirmMode = option(

@@ -31,6 +31,8 @@ from mcp.types import Tool
 __all__ = [
     "CASE_VIEW",
     "QUEUE_VIEW",
+    "COUNTS_VIEW",
+    "PREVIEW_VIEW",
     "VIEWS",
     "View",
     "view_html",
@@ -45,6 +47,13 @@ CASE_VIEW: Final = "ui://case-mcp/case.html"
 QUEUE_VIEW: Final = "ui://case-mcp/queue.html"
 """A page of cases as a queue the person sorts and groups, each case opening in the case
 view: shows search_cases' and list_cases_in_view's answers."""
+COUNTS_VIEW: Final = "ui://case-mcp/counts.html"
+"""count_cases' answer as bar charts, regrouped on request: shows count_cases' answer."""
+
+PREVIEW_VIEW: Final = "ui://case-mcp/preview.html"
+"""What a confirmed delete or a bulk change destroys or changes, laid out for a person to
+check, with the approval of a confirmation token: shows every confirmed delete's answer and
+bulk_update_cases'."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,22 @@ VIEWS: Final = (
         styles=("case.css", "queue.css"),
         scripts=("case.js", "queue.js"),
         render="showQueue",
+    ),
+    View(
+        COUNTS_VIEW,
+        "Case counts",
+        "How many cases match, as a bar chart per field, regrouped on request.",
+        styles=("counts.css",),
+        scripts=("counts.js",),
+        render="showCounts",
+    ),
+    View(
+        PREVIEW_VIEW,
+        "Delete or change preview",
+        "What a delete or bulk change destroys or changes, for a person to check and approve.",
+        styles=("preview.css",),
+        scripts=("preview.js",),
+        render="showPreview",
     ),
 )
 

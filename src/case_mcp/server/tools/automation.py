@@ -28,6 +28,7 @@ from case_mcp.models import (
 )
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._spec import ToolSpec
 from case_mcp.server.tools._automation_deletes import (
     Id,
@@ -395,6 +396,7 @@ TOOLS = [
         "destructive",
         delete_automation_rule,
         rule_gone,
+        view=PREVIEW_VIEW,
     ),
     _tool(
         "list_notification_rules",
@@ -428,6 +430,7 @@ TOOLS = [
         "destructive",
         delete_notification_rule,
         notification_gone,
+        view=PREVIEW_VIEW,
     ),
     _tool(
         "list_maintenance_windows",
@@ -461,5 +464,6 @@ TOOLS = [
         "destructive",
         delete_maintenance_window,
         window_gone,
+        view=PREVIEW_VIEW,
     ),
 ]

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from case_mcp.models import Case, CaseType
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted, shown_value
@@ -208,5 +209,6 @@ TOOLS = [
         "cases",
         "destructive",
         delete_case_custom_attribute,
+        view=PREVIEW_VIEW,
     ),
 ]

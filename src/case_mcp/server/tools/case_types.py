@@ -19,6 +19,7 @@ from case_mcp.errors import BadRequestError
 from case_mcp.models import CaseType, CustomAttributeConfig
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted
@@ -412,6 +413,7 @@ TOOLS = [
         "destructive",
         delete_case_type,
         audit_target=_audited,
+        view=PREVIEW_VIEW,
     ),
     ToolSpec(
         "create_custom_attribute_config",
@@ -442,5 +444,6 @@ TOOLS = [
         "destructive",
         delete_custom_attribute_config,
         audit_target=_audited,
+        view=PREVIEW_VIEW,
     ),
 ]

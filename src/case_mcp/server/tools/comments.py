@@ -14,6 +14,7 @@ from pydantic import Field
 from case_mcp.models import TimelineCell
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, NAME_LENGTH, identifier, quoted
@@ -123,6 +124,7 @@ class CommentLoss(View):
     author: str | None = Field(None, description="Who wrote it: a name, or an email.")
     created_at: datetime | None = None
     first_line: str | None = Field(None, description="The comment's first line, shortened.")
+    text: str | None = Field(None, description="The whole comment: what the delete destroys.")
 
 
 class CommentDeletion(Deletion[CommentLoss]):
@@ -194,6 +196,8 @@ async def _read_comment_loss(case_id: str, comment_id: str, state: State) -> Los
             author=written_by,
             created_at=created,
             first_line=first or None,
+            # In full: a person checking a delete must see everything it destroys.
+            text=text or None,
         ),
         facts={
             "case": case.id,
@@ -273,6 +277,11 @@ TOOLS = [
         created=Creation("the comment", "get_case_timeline on that case", "add_case_comment"),
     ),
     ToolSpec(
-        "delete_case_comment", "Delete a comment", "comments", "destructive", delete_case_comment
+        "delete_case_comment",
+        "Delete a comment",
+        "comments",
+        "destructive",
+        delete_case_comment,
+        view=PREVIEW_VIEW,
     ),
 ]

@@ -19,6 +19,7 @@ from case_mcp.errors import NotFoundError
 from case_mcp.models import Case, CaseLink, LinkRelationship
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted
@@ -301,6 +302,11 @@ TOOLS = [
         not_found=_incident_or_case,
     ),
     ToolSpec(
-        "delete_case_link", "Remove a case link", "integrations", "destructive", delete_case_link
+        "delete_case_link",
+        "Remove a case link",
+        "integrations",
+        "destructive",
+        delete_case_link,
+        view=PREVIEW_VIEW,
     ),
 ]

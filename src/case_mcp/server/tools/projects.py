@@ -13,6 +13,7 @@ from pydantic import Field
 from case_mcp.errors import BadRequestError
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import identifier, quoted
@@ -214,5 +215,12 @@ TOOLS = [
             "use; choose another key."
         ),
     ),
-    ToolSpec("delete_project", "Delete a project", "projects", "destructive", delete_project),
+    ToolSpec(
+        "delete_project",
+        "Delete a project",
+        "projects",
+        "destructive",
+        delete_project,
+        view=PREVIEW_VIEW,
+    ),
 ]

@@ -19,6 +19,7 @@ from pydantic import Field
 from case_mcp.errors import ConflictError
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, identifier, quoted
@@ -247,5 +248,6 @@ TOOLS = [
         "integrations",
         "destructive",
         delete_case_jira_link,
+        view=PREVIEW_VIEW,
     ),
 ]

@@ -23,6 +23,7 @@ from pydantic import Field
 from case_mcp.errors import NotFoundError
 from case_mcp.models import Case, CaseBulkAction
 from case_mcp.server._state import ServerState, State, ToolContext
+from case_mcp.server.apps import COUNTS_VIEW, PREVIEW_VIEW
 from case_mcp.server.guardrails._confirm import CHANGE_WORDS, Answer, ConfirmationToken, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, identifier, quoted
@@ -343,7 +344,9 @@ def _bulk_target(
 
 
 TOOLS = [
-    ToolSpec("count_cases", "Count cases by group", "triage", "read", count_cases),
+    ToolSpec(
+        "count_cases", "Count cases by group", "triage", "read", count_cases, view=COUNTS_VIEW
+    ),
     ToolSpec(
         "bulk_update_cases",
         "Change many cases",
@@ -352,5 +355,6 @@ TOOLS = [
         bulk_update_cases,
         audit_target=_bulk_target,
         not_found=_bulk_not_found,
+        view=PREVIEW_VIEW,
     ),
 ]

@@ -13,7 +13,7 @@ from pydantic import Field
 from case_mcp.models import CaseView
 from case_mcp.server._errors import Creation
 from case_mcp.server._state import ServerState, State, ToolContext
-from case_mcp.server.apps import QUEUE_VIEW
+from case_mcp.server.apps import PREVIEW_VIEW, QUEUE_VIEW
 from case_mcp.server.guardrails._confirm import Answer, ConfirmationToken, Deletion, Loss
 from case_mcp.server.guardrails._confirmed_delete import ConfirmedDelete
 from case_mcp.server.guardrails._question import LINE_LENGTH, identifier, quoted
@@ -306,5 +306,12 @@ TOOLS = [
         audit_target=_named_view,
         not_found=_view_gone,
     ),
-    ToolSpec("delete_case_view", "Delete a view", "views", "destructive", delete_case_view),
+    ToolSpec(
+        "delete_case_view",
+        "Delete a view",
+        "views",
+        "destructive",
+        delete_case_view,
+        view=PREVIEW_VIEW,
+    ),
 ]
