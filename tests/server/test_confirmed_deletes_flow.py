@@ -163,21 +163,6 @@ async def test_the_comment_question_names_the_author_the_date_and_the_first_line
     }
 
 
-async def test_the_comment_preview_holds_the_whole_comment_cleaned(
-    serve: Serve, sandbox: Sandbox
-) -> None:
-    """The answer's preview carries every line of the comment, cleaned of invisible
-    characters, so a person checking the delete sees all it destroys."""
-    text = "\u202eAPI key: " + "x" * 200 + "\u200b\nsecond line"
-    cell = sandbox.store.comment_case("APP-2", text, actor_id=Sandbox.ACTOR_ID)
-    async with serve(person=Person("app-2")) as client:
-        answer = await ok(
-            client, "delete_case_comment", {"case_id": "APP-2", "comment_id": cell["id"]}
-        )
-
-    assert answer["preview"]["text"] == "API key: " + "x" * 200 + "\nsecond line"
-
-
 async def test_the_attribute_question_names_the_key_and_the_value(
     serve: Serve, sandbox: Sandbox
 ) -> None:

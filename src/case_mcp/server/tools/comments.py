@@ -124,7 +124,6 @@ class CommentLoss(View):
     author: str | None = Field(None, description="Who wrote it: a name, or an email.")
     created_at: datetime | None = None
     first_line: str | None = Field(None, description="The comment's first line, shortened.")
-    text: str | None = Field(None, description="The whole comment: what the delete destroys.")
 
 
 class CommentDeletion(Deletion[CommentLoss]):
@@ -196,8 +195,6 @@ async def _read_comment_loss(case_id: str, comment_id: str, state: State) -> Los
             author=written_by,
             created_at=created,
             first_line=first or None,
-            # In full: a person checking a delete must see everything it destroys.
-            text=text or None,
         ),
         facts={
             "case": case.id,
