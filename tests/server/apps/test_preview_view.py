@@ -193,6 +193,9 @@ async def test_a_project_preview_shows_the_cases_lost_and_approving_deletes_it(
     await expect(view.get_by_role("heading", level=1)).to_have_text(
         "Will be deleted once you approve"
     )
+    # The person reads what approving means, not the model's instructions about the token.
+    await expect(view.locator(".message")).to_have_text(re.compile("^Nothing is deleted until"))
+    await expect(view.locator(".message")).not_to_contain_text("confirmation_token")
     await expect(view.locator("dd")).to_have_text(["ET", "Error Tracking", f"{held} cases"])
     await expect(view.get_by_text(f"Its {held} cases go with it, for good.")).to_be_visible()
 
@@ -218,16 +221,17 @@ async def test_a_target_changed_since_the_preview_is_not_deleted(show_with: Show
     assert "ET" in {project["key"] for project in projects["projects"]}
 
 
-async def test_a_hostile_comment_shows_as_its_text_in_full(show_with: ShowWith) -> None:
-    """A comment holding markup is shown as the characters it is, every line, with its
-    author and date; nothing of it runs or becomes an element."""
+async def test_a_hostile_comment_shows_as_its_text(show_with: ShowWith) -> None:
+    """A comment holding markup is shown as the characters it is (its first line, as the
+    model's preview has it), with its author and date; nothing of it runs or becomes an
+    element."""
     from playwright.async_api import expect
 
     show = await show_with(TOKENS)
     text = f"{HOSTILE}\nsecond line"
     posted = await ok(show.client, "add_case_comment", {"case_id": "SEC-1", "comment": text})
     view = await show("delete_case_comment", {"case_id": "SEC-1", "comment_id": posted["id"]})
-    await expect(view.get_by_label("Comment text")).to_have_text(text)
+    await expect(view.get_by_label("Comment text")).to_have_text(HOSTILE)
     await expect(view.locator("dt")).to_have_text(["Case", "Author", "Posted"])
     await expect(view.locator("img")).to_have_count(0)
     assert await show.page.title() == "Test host"

@@ -111,6 +111,11 @@ function approval(data, args, bulk) {
   return el("div", { class: "approval" }, button, el("p", { class: "expiry", text: expiry }));
 }
 
+const PENDING_WORDS = {
+  delete: "Nothing is deleted until you approve. Check what is lost below: approving deletes exactly this, as it is now.",
+  bulk: "Nothing is changed until you approve. Check each case below: approving applies exactly this change to them, as they are now.",
+};
+
 // A confirmed delete's or a bulk change's answer: what happened, and what was at stake.
 function showPreview(result, args) {
   args = { ...(args || {}) };
@@ -129,7 +134,8 @@ function showPreview(result, args) {
     : { done: "Deleted", pending: "Will be deleted once you approve", kept: "Not deleted" }[state];
   const parts = [
     el("h1", { class: "headline", "data-state": state, tabindex: "-1", text: headline }),
-    el("p", { class: "message", text: str(data.message || "") }),
+    // A pending answer's message instructs the model; the person reads what it means for them.
+    el("p", { class: "message", text: pending ? PENDING_WORDS[bulk ? "bulk" : "delete"] : str(data.message || "") }),
     stakes(data.preview, bulk, done),
   ];
   if (pending) parts.push(approval(data, args, bulk));
