@@ -82,10 +82,11 @@ VIEWS: Final = (
     View(
         CASE_VIEW,
         "Case view",
-        "A case at a glance, with the latest entries of its timeline.",
-        styles=("case.css",),
-        scripts=("case.js",),
-        render="showCase",
+        "A case at a glance, with the latest entries of its timeline and older ones on "
+        "demand; a person changes its status, priority and assignee and comments on it.",
+        styles=("case.css", "actions.css"),
+        scripts=("case.js", "case_actions.js"),
+        render="showCaseToActOn",
     ),
 )
 
