@@ -176,8 +176,11 @@ function timelinePaging(timeline) {
   const list = view.querySelector('ol[aria-label^="Timeline"]');
   const more = el("button", { type: "button", "data-control": "older", text: "Older entries" });
   more.addEventListener("click", async () => {
+    const asked = acting;
     more.disabled = true;
-    const result = await callTool("get_case_timeline", { case_id: caseId(), page: acting.nextPage, page_size: acting.pageSize });
+    const result = await callTool("get_case_timeline", { case_id: caseId(), page: asked.nextPage, page_size: asked.pageSize });
+    // An action meanwhile read the case again and drew a new list: this page is stale.
+    if (acting !== asked) return;
     const page = result.structuredContent;
     more.disabled = false;
     const said = more.nextElementSibling && more.nextElementSibling.matches(".error") ? more.nextElementSibling : null;
