@@ -24,7 +24,7 @@ import shutil
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import pytest
 from mcp import Client, MCPError
@@ -155,6 +155,18 @@ class ShowWith(Protocol):
     ) -> Awaitable[Show]: ...
 
 
+_FLAGS: Final = [
+    # Tests run as root in CI, where Chromium's own sandbox cannot start.
+    "--no-sandbox",
+    # Chromium's calls home (updates, sync, field trials) reach a closed network in CI and
+    # fail there, many at a time: none is needed to show a page.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @asynccontextmanager
 async def headless_chromium() -> AsyncIterator[Browser]:
     """The installed Chromium, headless, driven by Playwright."""
@@ -162,9 +174,7 @@ async def headless_chromium() -> AsyncIterator[Browser]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=executable, args=["--no-sandbox"]
-        )
+        browser = await playwright.chromium.launch(executable_path=executable, args=_FLAGS)
         try:
             yield browser
         finally:
