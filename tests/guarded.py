@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 from mcp import Client
-from mcp.client import ClientRequestContext
+from mcp.client import ClientExtension, ClientRequestContext, advertise
+from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 from mcp.types import CallToolResult, ElicitRequestParams, ElicitResult, TextContent
 
 from case_mcp.client import CaseManagementClient
@@ -34,6 +35,12 @@ def with_every_toolset(options: ServerOptions | None) -> ServerOptions:
 ERAS: tuple[Era, ...] = ("2026-07-28", "legacy")
 
 
+def shows_apps() -> list[ClientExtension]:
+    """The extensions a client that shows MCP Apps advertises (a host): with them, it is
+    offered the tools only views call too."""
+    return [advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})]
+
+
 async def decline(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
     """An elicitation callback that always declines (passing one declares the capability)."""
     return ElicitResult(action="decline")
@@ -47,9 +54,10 @@ async def connected(
     era: Era = "2026-07-28",
     elicit: bool = False,
     identity: IdentityProvider | None = None,
+    apps: bool = False,
 ) -> AsyncIterator[Client]:
     """An MCP client in memory, talking to a server with `options` over `sandbox` (every
-    toolset on unless `options` name some)."""
+    toolset on unless `options` name some); with `apps`, a client that shows MCP Apps."""
     server = create_server(
         lambda: CaseManagementClient(
             base_url="http://sandbox.invalid",
@@ -60,7 +68,12 @@ async def connected(
         with_every_toolset(options),
         identity=identity,
     )
-    async with Client(server, mode=era, elicitation_callback=decline if elicit else None) as client:
+    async with Client(
+        server,
+        mode=era,
+        elicitation_callback=decline if elicit else None,
+        extensions=shows_apps() if apps else None,
+    ) as client:
         yield client
 
 

@@ -32,8 +32,9 @@ def examples(kinds: set[ToolKind] | None = None) -> dict[str, dict[str, Any]]:
 
 
 def default_tools() -> list[ToolSpec]:
-    """The tools a server offers when its operator names no toolsets."""
-    return [spec for spec in all_tools() if spec.toolset in DEFAULT_TOOLSETS]
+    """The tools a server offers a client that shows no views (a model's) when its operator
+    names no toolsets: app-only tools are offered only to hosts."""
+    return [spec for spec in all_tools() if spec.toolset in DEFAULT_TOOLSETS and not spec.app_only]
 
 
 def names_of(*kinds: ToolKind) -> set[str]:

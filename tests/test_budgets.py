@@ -18,11 +18,16 @@ from case_mcp.client import CaseManagementClient
 from case_mcp.config import ServerOptions
 from case_mcp.server import create_server, get_case_costs, read_costs
 from case_mcp.server._read_costs import NEW_READ_SHARE
+from case_mcp.server.apps import is_app_only
+from guarded import shows_apps
 
 pytestmark = pytest.mark.anyio
 
 DEFINITIONS_BUDGET = 24_000
-"""Characters of name + description + input schema over all default tools."""
+"""Characters of name + description + input schema over all default tools a model sees.
+
+App-only tools (``_meta.ui.visibility: ["app"]``) are not counted: a host lists them for its
+views and keeps them from the model, and a client that shows no views is not offered them."""
 
 EVERY_TOOLSET_BUDGET = 64_000
 """The same over every tool (`--toolsets all`). A generated peer that wraps the whole Datadog
@@ -48,21 +53,29 @@ def definition_chars(tool: Tool) -> int:
     return len(tool.name) + len(tool.description or "") + len(schema)
 
 
-async def test_default_tool_definitions_fit_in_24000_characters() -> None:
-    """Every default tool's name, description and input schema add up to under 24,000 chars."""
-    async with Client(create_server(CaseManagementClient)) as client:
+async def seen_by_the_model(options: ServerOptions | None = None) -> list[Tool]:
+    """The tools a host lists, less those it keeps from the model (app-only: only the views
+    call them); the same tools a client that shows no views is offered."""
+    server = create_server(CaseManagementClient, options)
+    async with Client(server, extensions=shows_apps()) as client:
         tools = (await client.list_tools()).tools
+    assert [tool for tool in tools if is_app_only(tool.meta)], "a host lists app-only tools"
+    return [tool for tool in tools if not is_app_only(tool.meta)]
+
+
+async def test_default_tool_definitions_fit_in_24000_characters() -> None:
+    """Every default tool a model sees: name, description and input schema add up to under
+    24,000 characters; app-only tools are hidden from the model, so they do not count."""
+    tools = await seen_by_the_model()
     sizes = {tool.name: definition_chars(tool) for tool in tools}
     assert tools
     assert sum(sizes.values()) < DEFINITIONS_BUDGET, sizes
 
 
 async def test_every_tool_definition_fits_in_64000_characters() -> None:
-    """With --toolsets all, every tool's name, description and input schema add up to under
-    64,000 characters."""
-    every_toolset = ServerOptions(toolsets=["all"])
-    async with Client(create_server(CaseManagementClient, every_toolset)) as client:
-        tools = (await client.list_tools()).tools
+    """With --toolsets all, every tool a model sees: name, description and input schema add up
+    to under 64,000 characters; app-only tools do not count."""
+    tools = await seen_by_the_model(ServerOptions(toolsets=["all"]))
     sizes = {tool.name: definition_chars(tool) for tool in tools}
     assert sum(sizes.values()) < EVERY_TOOLSET_BUDGET, sizes
 

@@ -72,6 +72,7 @@ async def capture(directory: Path) -> list[Path]:
                         if sample.prepare is not None:
                             await sample.prepare(show)
                         await show(sample.tool, sample.arguments)
+                        await show.settled()
                         path = picture(directory, view.uri, theme)
                         await show.page.locator("iframe#view").screenshot(path=path)
                         written.append(path)

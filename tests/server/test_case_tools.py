@@ -21,7 +21,8 @@ MAYA = "maya.chen@demo-org.example"
 CASE_CALLS: dict[str, dict[str, Any]] = {
     spec.name: example_of(spec)
     for spec in all_tools()
-    if spec.toolset == "cases" and "case_id" in example_of(spec)
+    # A model's client is not offered the tools only views call (test_case_actions has them).
+    if spec.toolset == "cases" and "case_id" in example_of(spec) and not spec.app_only
 }
 
 # (readOnlyHint, destructiveHint, idempotentHint) of each kind of tool.
@@ -155,7 +156,7 @@ async def test_the_cases_toolset_declares_the_kind_of_each_tool(mcp: Client) -> 
     """Reads are read-only, deletes destructive, creates plain writes and the rest writes that
     are safe to repeat, as each tool's name promises."""
     tools = {tool.name: tool for tool in (await mcp.list_tools()).tools}
-    cases = [spec.name for spec in all_tools() if spec.toolset == "cases"]
+    cases = [spec.name for spec in all_tools() if spec.toolset == "cases" and not spec.app_only]
     hints = {
         name: (
             tools[name].annotations.read_only_hint,  # type: ignore[union-attr]

@@ -167,7 +167,8 @@ def test_fuzzed_arguments_always_get_a_result_that_says_why(
     with (
         Sandbox(rate_limit=None) as sandbox,
         portal.wrap_async_context_manager(
-            connected(sandbox, ServerOptions(confirm_mode="token"))
+            # A host: offered every tool, the ones only views call included.
+            connected(sandbox, ServerOptions(confirm_mode="token"), apps=True)
         ) as client,
     ):
         schema = portal.call(input_schema, client, tool)

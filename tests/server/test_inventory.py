@@ -23,17 +23,19 @@ from case_mcp.server import (
     create_server,
 )
 from case_mcp.server.tools import all_tools
-from guarded import with_every_toolset
+from guarded import shows_apps, with_every_toolset
 from inventory import READ_VERBS, example_of, kind_named, kind_read_from, names_of
 
 
 @pytest.fixture(scope="module")
 def tools() -> dict[str, Tool]:
-    """The tools as an in-memory client lists them (listing never calls Datadog)."""
+    """The tools as an in-memory host lists them, the tools only views call included
+    (listing never calls Datadog)."""
 
     async def listing() -> list[Tool]:
         every_toolset = ServerOptions(toolsets=["all"])
-        async with Client(create_server(CaseManagementClient, every_toolset)) as client:
+        server = create_server(CaseManagementClient, every_toolset)
+        async with Client(server, extensions=shows_apps()) as client:
             return (await client.list_tools()).tools
 
     return {tool.name: tool for tool in anyio.run(listing)}
@@ -108,7 +110,7 @@ async def test_each_tools_kind_agrees_with_the_operations_it_calls(spec: ToolSpe
             return client.guarded(effects)
 
         server = create_server(guarded, with_every_toolset(ServerOptions(confirm_mode="token")))
-        async with Client(server) as client:
+        async with Client(server, extensions=shows_apps()) as client:
             arguments = await _target_of(client, spec.name, example)
             effects.seen.clear()
             answer = await client.call_tool(spec.name, arguments)

@@ -51,7 +51,8 @@ def in_toolsets(*toolsets: Toolset) -> set[str]:
 
 
 async def listed(sandbox: Sandbox, options: ServerOptions) -> set[str]:
-    async with connected(sandbox, options) as client:
+    """What a host lists: with the tools only views call (a plain client lacks those)."""
+    async with connected(sandbox, options, apps=True) as client:
         return {tool.name for tool in (await client.list_tools()).tools}
 
 
@@ -241,7 +242,7 @@ async def test_a_tool_is_listed_exactly_when_no_reason_withholds_it(
     """The listing and the refusals come from the same rule, so they cannot disagree: a tool
     is listed exactly when a call of it is not refused with a reason."""
     offered = await listed(sandbox, options)
-    async with connected(sandbox, options) as client:
+    async with connected(sandbox, options, apps=True) as client:
         refused: set[str] = set()
         for spec in all_tools():
             answer = await client.call_tool(spec.name, WRITES.get(spec.name, example_of(spec)))

@@ -63,10 +63,12 @@ def arguments(tool: str, case: str) -> dict[str, Any]:
     return {**CASE_TOOLS[tool], **of_the_case, "case_id": case}
 
 
-async def test_the_matrix_covers_every_tool_that_takes_a_case(mcp: Client) -> None:
-    """Every tool with a case_id parameter is in the scope matrix (its example names a case),
-    and so is every tool whose arguments need something of the case."""
-    tools = (await mcp.list_tools()).tools
+async def test_the_matrix_covers_every_tool_that_takes_a_case(sandbox: Sandbox) -> None:
+    """Every tool with a case_id parameter, those only views call included, is in the scope
+    matrix (its example names a case), and so is every tool whose arguments need something
+    of the case."""
+    async with connected(sandbox, apps=True) as host:
+        tools = (await host.list_tools()).tools
 
     assert set(CASE_TOOLS) == {
         tool.name for tool in tools if "case_id" in tool.input_schema["properties"]
@@ -97,7 +99,8 @@ async def test_a_case_outside_the_scope_is_not_found_in_the_words_of_a_missing_o
 ) -> None:
     """Each case tool answers a case of another project as it answers a key that does not exist."""
     before = state_of(sandbox)
-    async with connected(sandbox, SCOPE, era=era) as client:
+    # A host, so that the tools only views call are in the matrix too.
+    async with connected(sandbox, SCOPE, era=era, apps=True) as client:
         for tool in sorted(CASE_TOOLS):
             outside = error_text(await client.call_tool(tool, arguments(tool, OUTSIDE)))
             unknown = error_text(await client.call_tool(tool, arguments(tool, UNKNOWN)))
@@ -109,7 +112,7 @@ async def test_a_case_outside_the_scope_is_not_found_in_the_words_of_a_missing_o
 
 async def test_a_case_inside_the_scope_is_served(sandbox: Sandbox) -> None:
     """The same calls on a case of a scoped project get past the scope."""
-    async with connected(sandbox, SCOPE) as client:
+    async with connected(sandbox, SCOPE, apps=True) as client:
         for tool in sorted(CASE_TOOLS):
             answer = await client.call_tool(tool, arguments(tool, INSIDE))
 

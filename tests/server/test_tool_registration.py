@@ -30,6 +30,7 @@ from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server, sandbox_client_factory
 from case_mcp.server.guardrails._tool import tool_of
 from case_mcp.server.tools import all_tools
+from guarded import shows_apps
 
 pytestmark = pytest.mark.anyio
 
@@ -55,7 +56,7 @@ async def test_the_server_lists_its_tools_without_building_one(
     built = _counting_builds(monkeypatch)
     with Sandbox(rate_limit=None) as sandbox:
         server = create_server(sandbox_client_factory(sandbox), ServerOptions(toolsets=["all"]))
-        async with Client(server) as client:
+        async with Client(server, extensions=shows_apps()) as client:
             listed = (await client.list_tools()).tools
             assert (len(listed), built) == (len(all_tools()), [])
 

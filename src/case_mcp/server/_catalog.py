@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from mcp.server.mcpserver.tools import Tool, ToolManager
 from mcp.types import Tool as MCPTool
 
+from case_mcp.server.apps import is_app_only
 from case_mcp.server.guardrails._tool import tool_of
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ class ToolDefinition:
     kind: ToolKind
     tool: MCPTool
     """The definition ``tools/list`` sends."""
+
+    @property
+    def app_only(self) -> bool:
+        """Whether only the views call it (its ``_meta.ui.visibility`` leaves out the model)."""
+        return is_app_only(self.tool.meta)
 
 
 @functools.cache

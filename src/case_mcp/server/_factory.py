@@ -18,7 +18,7 @@ from case_mcp.errors import ConfigurationError
 from case_mcp.server._catalog import ToolDefinition, inventory, packaged_definitions
 from case_mcp.server._server import CaseServer
 from case_mcp.server._state import ClientFactory, ServerState, lifespan_for
-from case_mcp.server.apps import views_extension, without_view
+from case_mcp.server.apps import AppOnlyTools, views_extension, without_view
 from case_mcp.server.guardrails._approvals import seal_nonces
 from case_mcp.server.guardrails._audit import AuditLog, IdentityProvider, default_identity
 from case_mcp.server.guardrails._request_state import request_state_security
@@ -82,7 +82,8 @@ def create_server(
         # With a shared secret (`ServerOptions.secret`), replicas open each other's state.
         request_state_security=request_state_security(options.secret),
         # Inside the SDK's sealing: a nonce in each state makes a person's answer single use.
-        middleware=[seal_nonces],
+        # Tools only views call are listed and answered only to clients that show views.
+        middleware=[seal_nonces, AppOnlyTools(d.name for d in offered if d.app_only)],
         token_verifier=auth.verifier if auth is not None else None,
         auth=auth.settings if auth is not None else None,
         offered=offered,

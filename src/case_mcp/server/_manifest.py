@@ -37,6 +37,7 @@ from case_mcp.errors import ConfigurationError
 from case_mcp.server._catalog import ToolDefinition, definition_entry
 from case_mcp.server._factory import SERVER_NAME, create_server
 from case_mcp.server._launch import SANDBOX_BASE_URL, sandbox_client_factory
+from case_mcp.server.apps import is_app_only
 from case_mcp.server.guardrails._spec import ToolKind
 from case_mcp.server.guardrails._tool import tool_of
 from case_mcp.server.tools import all_tools
@@ -135,14 +136,21 @@ def write_snapshots(directory: Path, files: dict[str, str]) -> None:
 
 
 async def markdown_table() -> str:
-    """The tools as a Markdown table: name, toolset, kind and the description's summary."""
+    """The tools as a Markdown table: name, toolset, kind and the description's summary.
+
+    An app-only tool's kind says so: only the views call it, and no model sees it.
+    """
     toolsets = {spec.name: spec.toolset for spec in all_tools()}
     rows = [
-        f"| `{tool.name}` | {toolsets[tool.name]} | {_KIND_WORDS[kind_of(tool.annotations)]} | "
-        f"{_summary(tool)} |\n"
+        f"| `{tool.name}` | {toolsets[tool.name]} | {_kind_words(tool)} | {_summary(tool)} |\n"
         for tool in await _listed()
     ]
     return "| tool | toolset | kind | what it does |\n|---|---|---|---|\n" + "".join(rows)
+
+
+def _kind_words(tool: Tool) -> str:
+    words = _KIND_WORDS[kind_of(tool.annotations)]
+    return f"{words}, app only" if is_app_only(tool.meta) else words
 
 
 def _summary(tool: Tool) -> str:

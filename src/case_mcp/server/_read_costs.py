@@ -127,7 +127,8 @@ async def read_costs() -> list[ReadCost]:
     # Only this report runs the sandbox: serving never pays for importing it.
     from case_mcp.sandbox import Sandbox
 
-    reads = [spec for spec in all_tools() if spec.kind == "read"]
+    # An app-only tool is read by the views alone: no model pays for its answers.
+    reads = [spec for spec in all_tools() if spec.kind == "read" and not spec.app_only]
     with Sandbox(rate_limit=None) as sandbox:
         return [await _read_cost(sandbox, spec) for spec in reads]
 

@@ -80,7 +80,9 @@ class CaseServer(MCPServer[ServerState]):
         """
         offered = self._tools.offered.get(name)
         if offered is None:
-            raise ToolError(unknown_tool(name, list(self._tools.offered)))
+            # The tools a model may call: those for views alone would only cost it words.
+            for_models = [n for n, d in self._tools.offered.items() if not d.app_only]
+            raise ToolError(unknown_tool(name, for_models))
         schema = offered.tool.input_schema
         properties: Mapping[str, Any] = schema.get("properties", {})
         unknown = [argument for argument in arguments if argument not in properties]

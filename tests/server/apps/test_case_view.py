@@ -53,6 +53,17 @@ async def test_the_timeline_shows_the_latest_entries_newest_first(show: Show) ->
     await expect(entries.nth(1)).to_contain_text("First look: the WAF blocked it.")
 
 
+async def test_a_change_reads_as_the_field_from_one_value_to_the_other(show: Show) -> None:
+    """A priority change in the timeline reads "priority: P3 → P1", not as raw fields."""
+    from playwright.async_api import expect
+
+    before = (await _case(show.client, "SEC-3"))["priority"]
+    await show.client.call_tool("update_case_priority", {"case_id": "SEC-3", "priority": "P1"})
+    view = await show("get_case", {"case_id": "SEC-3", "timeline": 1})
+    entry = view.get_by_role("list", name="Timeline, newest first").get_by_role("listitem")
+    await expect(entry.locator(".text")).to_have_text(f"priority: {before} → P1")
+
+
 async def test_a_hostile_title_shows_as_the_characters_it_is(show: Show) -> None:
     """Case text is never markup: a title holding an <img onerror> is shown as written, and
     nothing of it runs or becomes an element."""

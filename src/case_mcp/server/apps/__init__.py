@@ -13,8 +13,14 @@ Each page is assembled from this package's parts (`View`): the page template
 view's own style and scripts, and the call that starts it. Views share parts (the queue opens
 a case with the case view's script), so each part is written once.
 
+A view acts through the server's own tools, called through the host (``tools/call``), so
+every guardrail holds for a person's click exactly as for a model's call. A tool only the
+views need is app-only (`ToolSpec.app_only`: ``_meta.ui.visibility`` is ``["app"]``, see
+`view_meta`): a host keeps it from the model, and the server lists it, and answers it, only
+to clients that negotiated the extension (`AppOnlyTools`).
+
 The operator turns views off with ``--no-apps`` (`ServerOptions.no_apps`): no extension, no
-``ui://`` resource, no ``_meta.ui`` in the definitions (`without_view`).
+``ui://`` resource, no ``_meta.ui`` in the definitions (`without_view`), no app-only tool.
 """
 
 from __future__ import annotations
@@ -28,13 +34,17 @@ from typing import Any, Final
 from mcp.server.apps import Apps, ResourceCsp
 from mcp.types import Tool
 
+from case_mcp.server.apps._visibility import AppOnlyTools, is_app_only
+
 __all__ = [
     "CASE_VIEW",
     "QUEUE_VIEW",
     "COUNTS_VIEW",
     "PREVIEW_VIEW",
     "VIEWS",
+    "AppOnlyTools",
     "View",
+    "is_app_only",
     "view_html",
     "view_meta",
     "views_extension",
@@ -86,18 +96,19 @@ VIEWS: Final = (
     View(
         CASE_VIEW,
         "Case view",
-        "A case at a glance, with the latest entries of its timeline.",
-        styles=("case.css",),
-        scripts=("case.js",),
-        render="showCase",
+        "A case at a glance, with the latest entries of its timeline and older ones on "
+        "demand; a person changes its status, priority and assignee and comments on it.",
+        styles=("case.css", "actions.css"),
+        scripts=("case.js", "case_actions.js"),
+        render="showCaseToActOn",
     ),
     View(
         QUEUE_VIEW,
         "Case queue",
         "Cases found by a search or a saved view, sorted and grouped as the person chooses; "
         "each opens in the case view.",
-        styles=("case.css", "queue.css"),
-        scripts=("case.js", "queue.js"),
+        styles=("case.css", "actions.css", "queue.css"),
+        scripts=("case.js", "case_actions.js", "queue.js"),
         render="showQueue",
     ),
     View(
@@ -119,13 +130,19 @@ VIEWS: Final = (
 )
 
 
-def view_meta(uri: str) -> dict[str, Any]:
-    """The ``_meta`` of a tool shown in the view at `uri`, seen by the model and the view.
+def view_meta(uri: str | None, *, app_only: bool = False) -> dict[str, Any]:
+    """The ``_meta`` of a tool shown in the view at `uri` (None: in none), or only called
+    by views (`app_only`).
 
-    Visibility is left out: the spec's default is ``["model", "app"]``, and every character
-    of a definition is paid for by the model in each conversation.
+    Visibility is left out for the others: the spec's default is ``["model", "app"]``, and
+    every character of a definition is paid for by the model in each conversation. An
+    app-only tool names no view: the spec makes ``resourceUri`` optional, and a host shows
+    no answer of a call a view made itself.
     """
-    return {"ui": {"resourceUri": uri}}
+    ui: dict[str, Any] = {} if uri is None else {"resourceUri": uri}
+    if app_only:
+        ui["visibility"] = ["app"]
+    return {"ui": ui}
 
 
 def without_view(tool: Tool) -> Tool:

@@ -14,11 +14,17 @@ function entryItem(entry) {
   item.append(el("div", { class: "what", text: str(entry.type).replaceAll("_", " ").toLowerCase() + who }));
   if (entry.created_at) item.append(el("div", { class: "when", text: moment(entry.created_at) }));
   if (entry.message) item.append(el("div", { class: "text", text: entry.message }));
-  if (entry.change && typeof entry.change === "object") {
-    const parts = Object.entries(entry.change).map(([name, value]) => name + ": " + str(value));
-    item.append(el("div", { class: "text", text: parts.join("; ") }));
-  }
+  if (entry.change && typeof entry.change === "object") item.append(el("div", { class: "text", text: changeText(entry.change) }));
   return item;
+}
+
+// A change reads "status: IN_PROGRESS → CLOSED"; one of another shape, its fields.
+function changeText(change) {
+  const shown = (value) => value === null || value === undefined || value === "" ? "none" : Array.isArray(value) ? value.map(str).join(", ") : str(value);
+  if ("field" in change && ("from" in change || "to" in change)) {
+    return str(change.field).replace(/^custom_attributes\./, "") + ": " + shown(change.from) + " \u2192 " + shown(change.to);
+  }
+  return Object.entries(change).map(([name, value]) => name + ": " + shown(value)).join("; ");
 }
 
 function renderCase(data) {

@@ -1,5 +1,6 @@
 // The queue view: a page of search_cases' or list_cases_in_view's cases as a table the person
-// sorts, groups and pages through; a case's key opens it in the case view (renderCase).
+// sorts, groups and pages through; a case's key opens it in the case view, where the person
+// can act on it (showCaseToActOn).
 
 // A sort is the tool's own sort and ascending arguments, so the server orders the whole
 // result. Status ascends: descending, the server puts closed cases first.
@@ -183,18 +184,25 @@ function openCase(id) {
   callTool("get_case", { case_id: id, timeline: 10 }).then((result) => {
     if (generation !== queue.generation) return;
     queue.busy = false;
-    showCase(result);
+    // The case view's own rendering, actions included: a person acts where they opened it.
+    showCaseToActOn(result, { timeline: 10 });
     back.hidden = false;
     back.focus();
   });
 }
 
+// Back to the queue as it was (sort, group, page, scroll, focus on the case opened), read
+// again: an action on the opened case may have changed its row.
 back.addEventListener("click", () => {
   back.hidden = true;
   view.replaceChildren(queue.parts.root);
   window.scrollTo(0, queue.opened.scroll);
-  const button = [...queue.parts.body.querySelectorAll("button.open")].find((b) => b.dataset.case === queue.opened.id);
-  if (button) button.focus();
+  const focusOpened = () => {
+    const button = [...queue.parts.body.querySelectorAll("button.open")].find((b) => b.dataset.case === queue.opened.id);
+    if (button) button.focus();
+  };
+  focusOpened();
+  reload({}).then((done) => done && focusOpened());
 });
 
 // Each answer the host sends starts a new queue; answers to older calls are then dropped.

@@ -147,6 +147,9 @@ class ToolSpec:
     view: str | None = None
     """The ``ui://`` view a host that renders MCP Apps shows its answer in
     (`case_mcp.server.apps`); None: its answer is text and data only."""
+    app_only: bool = False
+    """Only the views call it (``_meta.ui.visibility: ["app"]``): a host keeps it from the
+    model, and the server offers it only to clients that show views (`apps.AppOnlyTools`)."""
 
     @property
     def scope(self) -> HttpScope:
@@ -171,7 +174,9 @@ class ToolSpec:
         )
 
 
-Withheld = Literal["read_only", "no_destructive", "excluded", "not_allowed", "toolset_off"]
+Withheld = Literal[
+    "read_only", "no_destructive", "apps_off", "excluded", "not_allowed", "toolset_off"
+]
 """Why the operator's options keep a tool from being offered."""
 
 
@@ -184,18 +189,23 @@ class Offerable(Protocol):
     def toolset(self) -> Toolset: ...
     @property
     def kind(self) -> ToolKind: ...
+    @property
+    def app_only(self) -> bool: ...
 
 
 def withheld(spec: Offerable, options: ServerOptions) -> Withheld | None:
     """Why `options` keep `spec` from being offered, or None when it is offered.
 
-    Read-only mode wins over everything, then the ban on deletes, then the deny list (which
-    wins over the allow list), then the allow list and the toolsets.
+    Read-only mode wins over everything, then the ban on deletes, then views turned off
+    (for the tools only views call), then the deny list (which wins over the allow list),
+    then the allow list and the toolsets.
     """
     if options.read_only and spec.kind != "read":
         return "read_only"
     if spec.kind == "destructive" and not options.allows_destructive:
         return "no_destructive"
+    if spec.app_only and options.no_apps:
+        return "apps_off"
     if spec.name in options.exclude_tools:
         return "excluded"
     if options.tools is not None and spec.name not in options.tools:
@@ -219,6 +229,12 @@ def refusal(spec: ToolSpec, reason: Withheld) -> str:
             f"Deleting is turned off on this server (--no-destructive): {spec.name} is "
             "refused. Nothing was deleted."
         )
+    if reason == "apps_off":
+        return (
+            f"The tool {spec.name} serves the views of hosts that show MCP Apps, and the "
+            f"operator turned views off on this server (--no-apps). {nothing} tools/list "
+            "shows the tools that are enabled."
+        ).replace("  ", " ")
     setting = {
         "excluded": "its --exclude-tools list",
         "not_allowed": "its --tools allow list",

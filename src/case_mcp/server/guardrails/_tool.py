@@ -55,7 +55,9 @@ def tool_of(spec: ToolSpec) -> Tool:
         title=spec.title,
         description=spec.description,
         annotations=spec.annotations,
-        meta=view_meta(spec.view) if spec.view is not None else None,
+        meta=view_meta(spec.view, app_only=spec.app_only)
+        if spec.view is not None or spec.app_only
+        else None,
         # A view's schema is derived once for all its tools (below); anything else the SDK
         # derives as it always does.
         structured_output=view is None,

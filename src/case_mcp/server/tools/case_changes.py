@@ -18,8 +18,9 @@ from pydantic import BeforeValidator, Field
 from case_mcp.models import CaseType, StatusesConfig, StatusGroupConfig
 from case_mcp.server._state import State
 from case_mcp.server.guardrails._spec import ToolSpec
+from case_mcp.server.tools._catalog_views import case_type_view
 from case_mcp.server.tools._render import result
-from case_mcp.server.tools._views import CaseView, case_view
+from case_mcp.server.tools._views import CaseView, View, absent, case_view, status_of
 from case_mcp.server.tools.cases import (
     Assignee,
     CaseId,
@@ -142,6 +143,40 @@ def _status_name(
     )
 
 
+class CaseStatuses(View):
+    """The statuses a case can be given: its type's, by group, in the type's order."""
+
+    case: str = Field(description="The case key or id.")
+    status: str | None = absent(description="Its status now.")
+    type: str | None = absent(description="Its case type's name.")
+    statuses: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Status names by group (open, in_progress, closed); empty when Datadog "
+        "names none, and then update_case_status takes status alone.",
+    )
+
+
+async def list_case_statuses(
+    case_id: CaseId, state: State
+) -> Annotated[CallToolResult, CaseStatuses]:
+    """List the statuses a case's type offers, for the case view's status control.
+
+    Use this tool from a view before offering a case's statuses.
+    Example: {"case_id": "SEC-1"}
+    """
+    case = await state.client.get_case(case_id)
+    case_type = await state.lookup.case_type_of(case.attributes.type_id)
+    shown = case_type_view(case_type) if case_type is not None else None
+    return result(
+        CaseStatuses(
+            case=case.key or case.id,
+            status=status_of(case),
+            type=shown.name if shown is not None else None,
+            statuses=shown.statuses if shown is not None else {},
+        )
+    )
+
+
 async def update_case_priority(
     case_id: CaseId,
     priority: Annotated[Priority, Field(description="P1 is the most urgent.")],
@@ -237,6 +272,15 @@ TOOLS = [
     _change("update_case_title", "Retitle a case", update_case_title),
     _change("update_case_description", "Replace a case's description", update_case_description),
     _change("update_case_status", "Change a case's status", update_case_status),
+    ToolSpec(
+        "list_case_statuses",
+        "List a case's statuses",
+        "cases",
+        "read",
+        list_case_statuses,
+        not_found=case_not_found,
+        app_only=True,
+    ),
     _change("update_case_priority", "Change a case's priority", update_case_priority),
     _change("update_case_due_date", "Set or clear a case's due date", update_case_due_date),
     _change("assign_case", "Assign a case", assign_case),
