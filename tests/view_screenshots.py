@@ -72,6 +72,8 @@ async def capture(directory: Path) -> list[Path]:
                         if sample.prepare is not None:
                             await sample.prepare(show)
                         await show(sample.tool, sample.arguments)
+                        # Tall enough for the whole frame: Chromium paints no more of it.
+                        await show.page.set_viewport_size({"width": 720, "height": 2400})
                         await show.settled()
                         path = picture(directory, view.uri, theme)
                         await show.page.locator("iframe#view").screenshot(path=path)
