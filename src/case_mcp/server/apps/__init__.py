@@ -38,9 +38,9 @@ from case_mcp.server.apps._visibility import AppOnlyTools, is_app_only
 
 __all__ = [
     "CASE_VIEW",
-    "QUEUE_VIEW",
     "COUNTS_VIEW",
     "PREVIEW_VIEW",
+    "QUEUE_VIEW",
     "VIEWS",
     "AppOnlyTools",
     "View",
