@@ -122,7 +122,7 @@ class AuthorisationServer:
 
     def mint(self, kid: str | None = None, algorithm: str = "RS256", **claims: Any) -> str:
         """A token signed with its key `kid` (default: the one signing), with `claims` over
-        those of a good one."""
+        those of a good one (None: without that claim)."""
         kid = kid or self.signing[0]
         now = int(time.time())
         body = {
@@ -135,6 +135,8 @@ class AuthorisationServer:
             "scope": "cases:read cases:write",
             **claims,
         }
+        # A claim given as None is left out.
+        body = {name: value for name, value in body.items() if value is not None}
         return jwt.encode(body, self.keys[kid], algorithm=algorithm, headers={"kid": kid})
 
 

@@ -190,25 +190,27 @@ async def test_the_metadata_names_the_issuer_and_the_challenges_name_it(tmp_path
 
 
 async def test_scopes_renamed_by_the_operator_are_announced_and_honoured(tmp_path: Path) -> None:
-    """With --oauth-scopes, the metadata, the 403 and the refusal use the server's names, and a
-    token's scopes by those names grant the case scopes."""
-    names = "cases:read=case-mcp.read,cases:write=case-mcp.write"
+    """With --oauth-scopes in Entra ID's style, the metadata, the 403 and the refusal use the
+    full names, and a token whose scp holds the short name grants that scope."""
+    read, write = "api://case-mcp/Cases.Read", "api://case-mcp/Cases.Write"
+    names = f"cases:read={read},cases:write={write}"
     async with deployment(tmp_path, oauth_scopes=names) as service, httpx2.AsyncClient() as http:
         base = service.url.removesuffix("/mcp")
         metadata = (await http.get(f"{base}/.well-known/oauth-protected-resource/mcp")).json()
         unscoped = await service.post(service.issuer.mint(scope="cases:read"))
-        reader = service.issuer.mint(scope="case-mcp.read")
+        # Entra ID: the short name, in scp, as a space-separated string.
+        reader = service.issuer.mint(scope=None, scp="Cases.Read openid")
         async with (
             httpx2.AsyncClient(headers={"Authorization": f"Bearer {reader}"}) as authorised,
             Client(streamable_http_client(service.url, http_client=authorised)) as client,
         ):
             tools = {tool.name for tool in (await client.list_tools()).tools}
             refused = await client.call_tool(*WRITE)
-    assert metadata["scopes_supported"] == ["case-mcp.read", "case-mcp.write"]
-    assert 'scope="case-mcp.read"' in unscoped.headers["www-authenticate"]
+    assert metadata["scopes_supported"] == [read, write]
+    assert f'scope="{read}"' in unscoped.headers["www-authenticate"]
     assert "get_case" in tools
     assert "update_case_priority" not in tools
-    assert "case-mcp.write" in text_of(refused)
+    assert write in text_of(refused)
 
 
 def hs256_with_public_key(server: AuthorisationServer, claims: dict[str, Any]) -> str:
