@@ -90,11 +90,11 @@ def create_http_app(
             invalid (a short token, an unreadable token file).
     """
     readiness = Readiness()
-    verifier = server_auth(auth, http.resource_url) if auth is not None else None
+    bearer = server_auth(auth, http.resource_url) if auth is not None else None
     # With authentication, the audit log names each call's token client and subject.
-    identity = caller_identity if verifier is not None else None
+    identity = caller_identity if bearer is not None else None
     server = create_server(readiness.follow(make_client), options, identity=identity)
-    if auth is not None and verifier is not None:
+    if auth is not None and bearer is not None:
         scopes = {spec.name: spec.scope for spec in all_tools()}
         install_caller_policy(server, scopes, auth, keys=keys)
     # Inside the caller policy: a call refused for its scope never takes one of the slots.
@@ -114,15 +114,15 @@ def create_http_app(
         ),
         host=http.host,
     )
-    if verifier is not None:
-        app.router.routes.extend(verifier.resource.metadata_routes())
+    if bearer is not None:
+        app.router.routes.extend(bearer.resource.metadata_routes())
         # Innermost first: the gate needs the user that authentication finds.
-        app.add_middleware(RequireBearer, path=MCP_PATH, resource=verifier.resource)
+        app.add_middleware(RequireBearer, path=MCP_PATH, resource=bearer.resource)
         app.add_middleware(AuthContextMiddleware)
         app.add_middleware(
             AuthenticationMiddleware,
             backend=BearerAuthBackend(
-                verifier.verifier, resource_server_url=AnyHttpUrl(verifier.resource.url)
+                bearer.verifier, resource_server_url=AnyHttpUrl(bearer.resource.url)
             ),
         )
     let_answers_finish()
