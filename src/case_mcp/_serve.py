@@ -176,7 +176,7 @@ def _run_serve_http_workers(
             "workers share) or serve Datadog"
         )
     # Whatever a worker would refuse is refused here, once, before any worker starts.
-    check_binding(http, authenticated=auth_configured(auth))
+    check_binding(http, authenticated=auth_configured(auth), oauth=auth.oauth_issuer is not None)
     offered_tools(options)
     server_auth(auth, http.resource_url)
     # Opening the backend once also creates and seeds a new sandbox file before the workers

@@ -21,7 +21,7 @@ from case_mcp.client import CaseManagementClient
 from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
 from case_mcp.errors import ConfigurationError
 from case_mcp.sandbox import Sandbox
-from case_mcp.server.http import auth_configured, create_http_app, server_auth
+from case_mcp.server.http import auth_configured, check_binding, create_http_app, server_auth
 
 BASE = "http://127.0.0.1:8000"
 URL = f"{BASE}/mcp"
@@ -134,7 +134,7 @@ async def test_a_request_without_a_token_gets_401_pointing_at_the_metadata(
     assert metadata.json() == {
         "resource": URL,
         "authorization_servers": [f"{BASE}/"],
-        "scopes_supported": ["cases:read"],
+        "scopes_supported": ["cases:read", "cases:write"],
         "bearer_methods_supported": ["header"],
     }
 
@@ -315,12 +315,14 @@ async def test_per_request_credentials_are_ignored_unless_turned_on(
 
 
 def test_auth_is_configured_by_any_token_source(tmp_path: Path) -> None:
-    """Static tokens, a token file, a JWT secret or a JWKS file each turn authentication on."""
+    """Static tokens, a token file, a JWT secret, a JWKS file or an OAuth issuer each turn
+    authentication on."""
     assert not auth_configured(AuthOptions())
     assert auth_configured(AuthOptions.load(tokens=WRITER))
     assert auth_configured(AuthOptions.load(token_file=tmp_path / "tokens"))
     assert auth_configured(AuthOptions.load(jwt_secret=JWT_SECRET))
     assert auth_configured(AuthOptions.load(jwks_file=tmp_path / "jwks.json"))
+    assert auth_configured(AuthOptions.load(oauth_issuer="https://idp.example.com"))
 
 
 @pytest.mark.parametrize(
@@ -367,3 +369,32 @@ async def test_per_request_credentials_are_required_when_the_server_has_none(
                 await mcp.call_tool("get_case", {"case_id": "SEC-1"})
     assert tools
     assert recorder.headers == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({"oauth_issuer": "http://idp.example.com"}, id="plain-http-issuer"),
+        pytest.param({"oauth_issuer": "https://idp.example.com/?tenant=1"}, id="issuer-query"),
+        pytest.param({"oauth_scopes": "cases:admin=x"}, id="unknown-scope"),
+        pytest.param({"oauth_scopes": "cases:read="}, id="unnamed-scope"),
+        pytest.param({"oauth_scopes": "cases:read=a,cases:read=b"}, id="scope-named-twice"),
+    ],
+)
+def test_unsafe_or_malformed_oauth_settings_stop_the_start(options: dict[str, Any]) -> None:
+    """An issuer over plain http beyond loopback, or a scope mapping that is not
+    cases:read=NAME / cases:write=NAME once each, is refused at start with the flag named."""
+    with pytest.raises(ConfigurationError) as raised:
+        AuthOptions.load(**options)
+    assert "--oauth-" in str(raised.value)
+
+
+def test_an_oauth_issuer_beyond_loopback_needs_the_public_url() -> None:
+    """With --oauth-issuer on a shared address, the start stops until --public-url says which
+    resource the tokens must be for; with it, the binding is accepted."""
+    bare = HttpOptions(host="0.0.0.0")
+    public = HttpOptions(host="0.0.0.0", public_url="https://cases.example.com/mcp")
+    with pytest.raises(ConfigurationError) as raised:
+        check_binding(bare, authenticated=True, oauth=True)
+    check_binding(public, authenticated=True, oauth=True)
+    assert "--public-url" in str(raised.value)

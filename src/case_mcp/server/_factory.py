@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from mcp.server import MCPServer
 
@@ -36,10 +35,6 @@ from case_mcp.server.tools._instructions import INSTRUCTIONS
 from case_mcp.server.tools._prompts import register_prompts
 from case_mcp.server.tools._resources import register_resources
 
-if TYPE_CHECKING:
-    # Only the HTTP transport authenticates; stdio should not pay for importing JWT support.
-    from case_mcp.server.http._auth import ServerAuth
-
 SERVER_NAME = "case-mcp"
 
 
@@ -47,7 +42,6 @@ def create_server(
     make_client: ClientFactory,
     options: ServerOptions | None = None,
     *,
-    auth: ServerAuth | None = None,
     identity: IdentityProvider | None = None,
     tokens: TokenBook | None = None,
 ) -> MCPServer[ServerState]:
@@ -58,8 +52,6 @@ def create_server(
             embedded sandbox through its transport); the server closes it when it stops.
         options: What the operator allows (read-only, toolsets, allow and deny lists,
             project scope, confirmation); by default everything, deletes confirmed.
-        auth: Bearer-token authentication for the HTTP transport (`_auth.server_auth`);
-            None: none (stdio, in memory, or a loopback-only HTTP service).
         identity: How the audit log names the caller, from the transport's request object;
             default: the SDK's authenticated user (the bearer token's client and subject).
         tokens: The book of confirmation tokens this server issues and spends; default: a
@@ -84,8 +76,6 @@ def create_server(
         # Inside the SDK's sealing: a nonce in each state makes a person's answer single use.
         # Tools only views call are listed and answered only to clients that show views.
         middleware=[seal_nonces, AppOnlyTools(d.name for d in offered if d.app_only)],
-        token_verifier=auth.verifier if auth is not None else None,
-        auth=auth.settings if auth is not None else None,
         offered=offered,
         extensions=None if options.no_apps else [views_extension()],
     )

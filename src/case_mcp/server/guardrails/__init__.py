@@ -9,8 +9,11 @@ The modules are the server's own: its other rooms import them directly, and noth
 A call passes these layers in this order, outermost first; each is added in one place:
 
 1. HTTP only, ASGI (`http._app.create_http_app`): the request id, then streams that end at
-   shutdown, then the SDK's Streamable HTTP transport with its host and origin checks.
-2. HTTP only, bearer authentication (`http._auth.server_auth`, the SDK's verifier).
+   shutdown.
+2. HTTP only, bearer authentication (the SDK's `BearerAuthBackend` over the verifiers of
+   `http._auth.server_auth`) and the gate of ``/mcp`` that answers 401 and 403
+   (`http._resource`), then the SDK's Streamable HTTP transport with its host and origin
+   checks.
 3. The SDK's sealing of request state (`_request_state`), then the nonce that makes a
    person's answer single use (`_approvals.seal_nonces`), both in `_factory.create_server`.
 4. HTTP only, tool-call middleware (`http._app.create_http_app`): the caller's scope policy

@@ -49,6 +49,7 @@ __all__ = [
     "check_writable",
     "default_identity",
     "note_refusal",
+    "token_identity",
 ]
 
 AuditOutcome = Literal[
@@ -96,9 +97,14 @@ class CallAudit:
 _current: ContextVar[CallAudit | None] = ContextVar("case_mcp_call_audit", default=None)
 
 
-def _token_identity(token: AccessToken) -> str:
-    # The token itself is never written: only whom it was issued to.
-    return f"{token.client_id}/{token.subject}" if token.subject else token.client_id
+def token_identity(token: AccessToken) -> str:
+    """Whom `token` was issued to: ``client/subject``, and `` <email>`` when it carries one.
+
+    The token itself is never written: only whom it was issued to.
+    """
+    who = f"{token.client_id}/{token.subject}" if token.subject else token.client_id
+    email = (token.claims or {}).get("email")
+    return f"{who} <{email}>" if isinstance(email, str) and email else who
 
 
 def default_identity(request: object | None) -> str | None:
@@ -110,9 +116,9 @@ def default_identity(request: object | None) -> str | None:
         user = None
     token = getattr(user, "access_token", None)
     if isinstance(token, AccessToken):
-        return _token_identity(token)
+        return token_identity(token)
     token = get_access_token()
-    return _token_identity(token) if token is not None else None
+    return token_identity(token) if token is not None else None
 
 
 def arguments_digest(arguments: Mapping[str, Any]) -> str:

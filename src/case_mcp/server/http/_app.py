@@ -33,8 +33,12 @@ from types import FrameType
 from typing import NoReturn
 
 import uvicorn
+from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
+from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend
 from mcp.server.transport_security import TransportSecuritySettings
+from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
+from starlette.middleware.authentication import AuthenticationMiddleware
 
 from case_mcp._listener import bind_listener
 from case_mcp.config import AuthOptions, HttpOptions, ServerOptions
@@ -50,6 +54,7 @@ from case_mcp.server.http._auth import (
 from case_mcp.server.http._health import Readiness, healthz
 from case_mcp.server.http._limits import CallerRateLimit, CallLimit
 from case_mcp.server.http._log import RequestIdMiddleware, use_json_logs
+from case_mcp.server.http._resource import RequireBearer
 from case_mcp.server.http._streams import EndListenersAtShutdown, let_answers_finish
 from case_mcp.server.http._uvicorn import service_config
 from case_mcp.server.tools import all_tools
@@ -85,11 +90,11 @@ def create_http_app(
             invalid (a short token, an unreadable token file).
     """
     readiness = Readiness()
-    verifier = server_auth(auth, http.resource_url) if auth is not None else None
+    bearer = server_auth(auth, http.resource_url) if auth is not None else None
     # With authentication, the audit log names each call's token client and subject.
-    identity = caller_identity if verifier is not None else None
-    server = create_server(readiness.follow(make_client), options, auth=verifier, identity=identity)
-    if auth is not None and verifier is not None:
+    identity = caller_identity if bearer is not None else None
+    server = create_server(readiness.follow(make_client), options, identity=identity)
+    if auth is not None and bearer is not None:
         scopes = {spec.name: spec.scope for spec in all_tools()}
         install_caller_policy(server, scopes, auth, keys=keys)
     # Inside the caller policy: a call refused for its scope never takes one of the slots.
@@ -109,18 +114,38 @@ def create_http_app(
         ),
         host=http.host,
     )
+    if bearer is not None:
+        app.router.routes.extend(bearer.resource.metadata_routes())
+        # Innermost first: the gate needs the user that authentication finds.
+        app.add_middleware(RequireBearer, path=MCP_PATH, resource=bearer.resource)
+        app.add_middleware(AuthContextMiddleware)
+        app.add_middleware(
+            AuthenticationMiddleware,
+            backend=BearerAuthBackend(
+                bearer.verifier, resource_server_url=AnyHttpUrl(bearer.resource.url)
+            ),
+        )
     let_answers_finish()
     app.add_middleware(EndListenersAtShutdown)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, identify=identity)
     return app
 
 
-def check_binding(http: HttpOptions, *, authenticated: bool) -> None:
-    """Refuse to listen beyond this machine when nobody has to authenticate.
+def check_binding(http: HttpOptions, *, authenticated: bool, oauth: bool = False) -> None:
+    """Refuse to listen beyond this machine when nobody has to authenticate, or, with an OAuth
+    issuer, when clients would not know the URL the tokens must be for.
 
     Raises:
-        ConfigurationError: `http.host` is not a loopback address and `authenticated` is false.
+        ConfigurationError: `http.host` is not a loopback address and `authenticated` is
+            false, or `oauth` is true and no public URL is set.
     """
+    if not http.loopback and oauth and http.public_url is None:
+        raise ConfigurationError(
+            f"with {AuthOptions.named('oauth_issuer')}, set "
+            f"{HttpOptions.named('public_url')} to the URL clients reach /mcp at (such as "
+            "https://case-mcp.example.com/mcp): it is the resource clients ask the "
+            "authorisation server a token for, and the audience this server checks"
+        )
     if not http.loopback and not authenticated:
         raise ConfigurationError(
             f"--host {http.host} would let anyone who can reach this machine use your Datadog "
@@ -178,7 +203,11 @@ def serve_http(
             use or an address that cannot be bound, or invalid options.
         SystemExit: With status 0, once SIGTERM has stopped the server.
     """
-    check_binding(http, authenticated=auth is not None and auth_configured(auth))
+    check_binding(
+        http,
+        authenticated=auth is not None and auth_configured(auth),
+        oauth=auth is not None and auth.oauth_issuer is not None,
+    )
     with bind_listener(http.host, http.port) as listener:
         app = create_http_app(make_client, options, http, auth=auth, keys=keys)
         use_json_logs(log_level)

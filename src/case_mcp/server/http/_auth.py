@@ -1,10 +1,11 @@
 """Who may call the HTTP service, with which scope, and with whose Datadog credentials.
 
-`AuthOptions` holds what the operator configured (static tokens, JWT keys, per-request
-credentials); `server_auth` turns it into the SDK's `TokenVerifier` and `AuthSettings`, so an
-MCP request without a good bearer token gets 401 with ``WWW-Authenticate`` pointing at the
-protected-resource metadata the SDK serves. `install_caller_policy` then adds, inside the
-tool guard of `_spec`, what depends on the caller:
+`AuthOptions` holds what the operator configured (static tokens, JWT keys, an OAuth
+authorisation server, per-request credentials); `server_auth` turns it into a `TokenVerifier`
+and the `ProtectedResource` the service describes (`_resource`), so an MCP request without a
+good bearer token gets 401 with ``WWW-Authenticate`` pointing at the protected-resource
+metadata, which names the authorisation server to sign in with. `install_caller_policy` then
+adds, inside the tool guard of `_spec`, what depends on the caller:
 
 - scopes: a ``cases:read`` caller's ``tools/list`` shows only the read tools, and a call to
   any other tool is refused (and audited as refused); ``cases:write`` implies ``cases:read``;
@@ -27,10 +28,9 @@ from mcp.server import MCPServer
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken, TokenVerifier
-from mcp.server.auth.settings import AuthSettings
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.types import INVALID_REQUEST, CallToolResult, TextContent
-from pydantic import AnyHttpUrl, SecretStr
+from pydantic import SecretStr
 
 from case_mcp.client import RequestCredentials, using_credentials
 from case_mcp.config import AuthOptions
@@ -46,7 +46,11 @@ from case_mcp.server.http._bearer import (
     parse_static_tokens,
     read_token_file,
 )
+from case_mcp.server.http._issuer_keys import IssuerKeys
 from case_mcp.server.http._methods import reaches_datadog
+from case_mcp.server.http._oauth import OAuthVerifier
+from case_mcp.server.http._resource import ProtectedResource
+from case_mcp.server.http._scope_names import ScopeNames
 
 __all__ = [
     "ServerAuth",
@@ -64,10 +68,10 @@ def auth_configured(auth: AuthOptions) -> bool:
 
 @dataclass(frozen=True)
 class ServerAuth:
-    """What `MCPServer` takes to require bearer tokens: ``token_verifier=`` and ``auth=``."""
+    """How the service checks bearer tokens, and how it describes itself to clients."""
 
     verifier: TokenVerifier
-    settings: AuthSettings
+    resource: ProtectedResource
 
 
 def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
@@ -77,7 +81,7 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
         auth: The operator's authentication options.
         resource_url: The URL clients reach the MCP endpoint at (``http://HOST:PORT/mcp``):
             the resource the protected-resource metadata describes and the default JWT
-            audience.
+            and OAuth audience.
 
     Raises:
         ConfigurationError: A token is too short, the token file or JWKS cannot be read,
@@ -90,7 +94,7 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
     )
     if auth.token_file is not None:
         entries += parse_static_tokens(read_token_file(auth.token_file), "--token-file")
-    verifiers: list[StaticTokenVerifier | JwtVerifier] = []
+    verifiers: list[TokenVerifier] = []
     if entries:
         verifiers.append(StaticTokenVerifier(entries, resource_url))
     secret = auth.jwt_secret.get_secret_value() if auth.jwt_secret is not None else None
@@ -109,18 +113,24 @@ def server_auth(auth: AuthOptions, resource_url: str) -> ServerAuth | None:
                 resource=resource_url,
             )
         )
+    names = ScopeNames(auth.scope_names)
+    if auth.oauth_issuer is not None:
+        verifiers.append(
+            OAuthVerifier(
+                keys=IssuerKeys(auth.oauth_issuer),
+                issuer=auth.oauth_issuer,
+                audience=auth.oauth_audience or resource_url,
+                resource=resource_url,
+                scope_names=names,
+            )
+        )
     if not verifiers:
         raise ConfigurationError(f"{AuthOptions.named('token_file')} holds no token")
     # Static tokens have no authorisation server; the metadata then names this server.
     parts = urlsplit(resource_url)
-    settings = AuthSettings(
-        issuer_url=AnyHttpUrl(auth.jwt_issuer or f"{parts.scheme}://{parts.netloc}"),
-        resource_server_url=AnyHttpUrl(resource_url),
-        # Every caller needs at least cases:read; cases:write is checked tool by tool.
-        required_scopes=[READ_SCOPE],
-        validate_token_resource=True,
-    )
-    return ServerAuth(verifier=EitherVerifier(verifiers), settings=settings)
+    issuer = auth.oauth_issuer or auth.jwt_issuer or f"{parts.scheme}://{parts.netloc}/"
+    resource = ProtectedResource(url=resource_url, authorization_server=issuer, scope_names=names)
+    return ServerAuth(verifier=EitherVerifier(verifiers), resource=resource)
 
 
 def caller_of(request: object | None) -> AccessToken | None:
@@ -142,12 +152,10 @@ def caller_may(scope: HttpScope, request: object | None) -> bool:
 
 
 def caller_identity(request: object | None) -> str | None:
-    """Who made `request`, for the audit log: the token's client and subject, never the token."""
+    """Who made `request`, for the audit and access logs: the token's client, subject and
+    email (when it carries one), never the token."""
     token = caller_of(request)
-    if token is None:
-        return None
-    # Whom the token was issued to, never the token.
-    return f"{token.client_id}/{token.subject}" if token.subject else token.client_id
+    return _audit.token_identity(token) if token is not None else None
 
 
 def install_caller_policy(
@@ -170,14 +178,18 @@ def install_caller_policy(
         keys: Whether Datadog credentials are configured; if not, with per-request
             credentials, a request that needs Datadog and brings no keys is refused.
     """
-    server.middleware.append(_CallerPolicy(scopes, auth.per_request_credentials, keys))
+    policy = _CallerPolicy(scopes, auth.per_request_credentials, keys, ScopeNames(auth.scope_names))
+    server.middleware.append(policy)
 
 
 class _CallerPolicy:
-    def __init__(self, scopes: Mapping[str, HttpScope], per_request: bool, keys: bool) -> None:
+    def __init__(
+        self, scopes: Mapping[str, HttpScope], per_request: bool, keys: bool, names: ScopeNames
+    ) -> None:
         self._scopes = scopes
         self._per_request = per_request
         self._keys = keys
+        self._names = names
 
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
@@ -191,7 +203,7 @@ class _CallerPolicy:
             if scope is not None and not caller_may(scope, ctx.request):
                 _audit.note_refusal("insufficient_scope")
                 return CallToolResult(
-                    content=[TextContent(type="text", text=_scope_refusal(str(name)))],
+                    content=[TextContent(type="text", text=self._refusal(str(name)))],
                     is_error=True,
                 )
             return await call_next(ctx)
@@ -230,10 +242,10 @@ class _CallerPolicy:
             return answer.model_copy(update={"tools": kept})
         return answer
 
-
-def _scope_refusal(name: str) -> str:
-    return (
-        f"Your token allows reading only (scope {READ_SCOPE}): {name} changes data and is "
-        f"refused. Nothing was changed. Ask the operator for a token with {WRITE_SCOPE}; "
-        "tools/list shows the tools your token may use."
-    )
+    def _refusal(self, name: str) -> str:
+        read, write = self._names.external(READ_SCOPE), self._names.external(WRITE_SCOPE)
+        return (
+            f"Your token allows reading only (scope {read}): {name} changes data and is "
+            f"refused. Nothing was changed. Sign in again granting {write}, or ask the "
+            f"operator for a token with {write}; tools/list shows the tools your token may use."
+        )

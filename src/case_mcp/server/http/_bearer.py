@@ -1,7 +1,10 @@
 """Checking bearer tokens: static tokens kept as hashes, and JWTs (shared secret or JWKS).
 
-Both verifiers implement the SDK's `TokenVerifier`: an `AccessToken` for a good token, None
-for anything else (the SDK then answers 401 with ``WWW-Authenticate``). Neither ever keeps,
+JWTs from the operator's authorisation server are checked by `_oauth.OAuthVerifier`, which
+shares the reading of claims (`access_from_claims`) with `JwtVerifier`.
+
+The verifiers implement the SDK's `TokenVerifier`: an `AccessToken` for a good token, None
+for anything else (the service then answers 401 with ``WWW-Authenticate``). None ever keeps,
 logs or returns the token itself: a static token is stored as its sha256 digest and compared
 with `hmac.compare_digest` against every known digest, so the time taken says nothing about
 which token, or how much of one, matched; the `AccessToken` carries a digest in its place.
@@ -16,19 +19,16 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, get_args
+from typing import Any, Final
 
 import jwt
-from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.provider import AccessToken, TokenVerifier
 
 from case_mcp.config import AuthOptions
 from case_mcp.errors import ConfigurationError
-from case_mcp.server.guardrails._spec import READ_SCOPE, WRITE_SCOPE, HttpScope
+from case_mcp.server.http._scope_names import SCOPES, granted
 
 logger = logging.getLogger(__name__)
-
-# Which scope each tool needs is part of its spec; the scopes themselves are declared there.
-SCOPES: Final[tuple[HttpScope, ...]] = get_args(HttpScope)
 
 # Shorter static tokens are guessable; the check runs at start-up, never on a request.
 MIN_TOKEN_LENGTH: Final = 16
@@ -39,16 +39,44 @@ JWT_LEEWAY_SECONDS: Final = 30
 _ASYMMETRIC: Final = ("RS256", "ES256")
 
 
-def granted(scopes: Iterable[str]) -> list[str]:
-    """The case scopes among `scopes`, with cases:write implying cases:read, in order."""
-    known = set(scopes) & set(SCOPES)
-    if WRITE_SCOPE in known:
-        known.add(READ_SCOPE)
-    return [scope for scope in SCOPES if scope in known]
-
-
 def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+
+def access_from_claims(
+    token: str, claims: Mapping[str, Any], scopes: list[str], resource: str
+) -> AccessToken | None:
+    """The caller's access from a JWT's checked claims; None when they name no client.
+
+    Only whom the token was issued to is kept: the client, the subject, the issuer and the
+    email when the token carries one (for the audit and access logs), never the token.
+    """
+    # RFC 9068 and oidc-provider say client_id, Keycloak and Entra ID v2 azp, Okta cid,
+    # Entra ID v1 appid; a token of none of them is a user's own (sub).
+    client_id = next(
+        (
+            claims[name]
+            for name in ("client_id", "azp", "cid", "appid", "sub")
+            if isinstance(claims.get(name), str) and claims[name]
+        ),
+        None,
+    )
+    if client_id is None:
+        logger.info("Refused a bearer JWT: no client_id, azp or sub claim")
+        return None
+    subject = claims.get("sub")
+    who = {name: claims[name] for name in ("iss", "email") if isinstance(claims.get(name), str)}
+    return AccessToken(
+        token="sha256:" + _digest(token).hex(),
+        client_id=client_id,
+        scopes=scopes,
+        # The SDK checks exp again without leeway after the verifier, so a token within the
+        # leeway would get 401 after all: the verifier has checked exp, with leeway.
+        expires_at=int(claims["exp"]) + JWT_LEEWAY_SECONDS,
+        resource=resource,
+        subject=subject if isinstance(subject, str) else None,
+        claims=who or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +107,7 @@ def parse_static_tokens(entries: Iterable[str], where: str) -> list[_StaticEntry
         token, scopes = entry, list[str](SCOPES)
         for scope in SCOPES:
             if entry.endswith(":" + scope):
-                token, scopes = entry[: -len(scope) - 1], granted([scope])
+                token, scopes = entry[: -len(scope) - 1], list[str](granted([scope]))
         if len(token) < MIN_TOKEN_LENGTH:
             raise ConfigurationError(
                 f"{where}: every token must be at least {MIN_TOKEN_LENGTH} characters long "
@@ -178,19 +206,8 @@ class JwtVerifier:
             # The reason helps the operator; the token never reaches the log.
             logger.info("Refused a bearer JWT: %s", type(error).__name__)
             return None
-        client_id = claims.get("client_id") or claims.get("azp") or claims.get("sub")
-        if not isinstance(client_id, str) or not client_id:
-            logger.info("Refused a bearer JWT: no client_id, azp or sub claim")
-            return None
-        subject = claims.get("sub")
-        return AccessToken(
-            token="sha256:" + _digest(token).hex(),
-            client_id=client_id,
-            scopes=granted(_scopes_of(claims)),
-            expires_at=int(claims["exp"]),
-            resource=self._resource,
-            subject=subject if isinstance(subject, str) else None,
-            claims={"iss": claims["iss"]} if isinstance(claims.get("iss"), str) else None,
+        return access_from_claims(
+            token, claims, list[str](granted(scopes_claim(claims))), self._resource
         )
 
     def _key_for(self, header: Mapping[str, Any]) -> tuple[Any, str]:
@@ -209,13 +226,15 @@ class JwtVerifier:
         raise jwt.InvalidAlgorithmError("algorithm not accepted")
 
 
-def _scopes_of(claims: Mapping[str, Any]) -> list[str]:
-    scope = claims.get("scope")
-    if isinstance(scope, str):
-        return scope.split()
-    scp = claims.get("scp")
-    if isinstance(scp, list):
-        return [item for item in scp if isinstance(item, str)]
+def scopes_claim(claims: Mapping[str, Any]) -> list[str]:
+    """A JWT's scopes: ``scope`` (space-separated, RFC 9068) or ``scp`` (Okta's list, Entra
+    ID's space-separated string)."""
+    for name in ("scope", "scp"):
+        value = claims.get(name)
+        if isinstance(value, str):
+            return value.split()
+        if isinstance(value, list):
+            return [item for item in value if isinstance(item, str)]
     return []
 
 
@@ -242,7 +261,7 @@ def load_jwks(path: Path) -> jwt.PyJWKSet:
 class EitherVerifier:
     """Tries each verifier in turn; the first that accepts the token wins."""
 
-    def __init__(self, verifiers: Sequence[StaticTokenVerifier | JwtVerifier]) -> None:
+    def __init__(self, verifiers: Sequence[TokenVerifier]) -> None:
         self._verifiers = tuple(verifiers)
 
     def __repr__(self) -> str:

@@ -15,6 +15,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Final
 
@@ -85,10 +86,20 @@ def use_json_logs(level: int = logging.INFO) -> None:
 
 
 class RequestIdMiddleware:
-    """Gives each HTTP request an id, echoes it, and writes one access line per request."""
+    """Gives each HTTP request an id, echoes it, and writes one access line per request.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Args:
+        app: The app it wraps.
+        identify: Names the caller from the finished request (the token's client, subject
+            and email: `_auth.caller_identity`), for the access line's ``caller``; None: no
+            authentication, no ``caller``.
+    """
+
+    def __init__(
+        self, app: ASGIApp, identify: Callable[[object], str | None] | None = None
+    ) -> None:
         self.app = app
+        self._identify = identify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,15 +125,21 @@ class RequestIdMiddleware:
                 # read: nobody is left to answer, and a traceback would only grow the log.
                 status = CLIENT_GONE
             finally:
-                logger.info(
-                    "%s %s %d",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    },
-                )
+                extra: dict[str, object] = {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+                # Authentication, inside, has put the caller's token in the shared scope.
+                caller = self._identify(_Finished(scope)) if self._identify else None
+                if caller is not None:
+                    extra["caller"] = caller
+                logger.info("%s %s %d", scope["method"], scope["path"], status, extra=extra)
+
+
+class _Finished:
+    """A finished request as the identity hook reads requests: by its ASGI scope."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
