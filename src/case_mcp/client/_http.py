@@ -18,6 +18,7 @@ declaration (`_operation`): nothing here looks at a path to decide what an opera
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import platform
@@ -399,8 +400,9 @@ class HTTPSession:
             )
         return response
 
-    @property
+    @functools.cached_property
     def _host(self) -> str:
+        # Parsed once: every API call's telemetry names it.
         return httpx2.URL(self.base_url).host or self.base_url
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
@@ -56,18 +55,33 @@ WaitSource = Literal["datadog", "client"]
 own request limits (`RequestLimits`)."""
 
 
-@dataclass
 class DatadogCall:
-    """What one Datadog API call (its attempts, waits and lookups) went through."""
+    """What one Datadog API call (its attempts, waits and lookups) went through.
 
-    operation: str
-    method: str
-    template: str
-    request_id: str | None
-    sent: int = 0
-    status: int | None = None
-    waited: float = 0.0
-    limit_name: str | None = None
+    A plain class, not a dataclass: this module is imported at every start, telemetry on or
+    off, and generating a dataclass's methods costs more than the rest of the module.
+    """
+
+    __slots__ = (
+        "limit_name",
+        "method",
+        "operation",
+        "request_id",
+        "sent",
+        "status",
+        "template",
+        "waited",
+    )
+
+    def __init__(self, operation: str, method: str, template: str, request_id: str | None) -> None:
+        self.operation = operation
+        self.method = method
+        self.template = template
+        self.request_id = request_id
+        self.sent = 0
+        self.status: int | None = None
+        self.waited = 0.0
+        self.limit_name: str | None = None
 
 
 _active: Telemetry | None = None

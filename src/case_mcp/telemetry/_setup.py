@@ -13,7 +13,8 @@ and case_mcp reports to them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Final
 
 from case_mcp import __version__
 from case_mcp.config import TelemetryOptions
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["INSTALL", "report_to", "start_telemetry", "stop_reporting", "telemetry_options"]
 
 INSTALL = "pip install 'case-mcp[otel]'"
+
+# Every variable that can turn telemetry on starts so (see `TelemetryOptions`).
+_PREFIX: Final = "OTEL_"
 
 
 def telemetry_options() -> TelemetryOptions:
@@ -50,7 +54,10 @@ def start_telemetry(options: TelemetryOptions | None = None) -> bool:
     Raises:
         ConfigurationError: A variable is invalid, or asks for telemetry without the SDK.
     """
-    options = options or telemetry_options()
+    if options is None:
+        if not any(name.startswith(_PREFIX) for name in os.environ):
+            return False  # the usual case, decided without validating any setting
+        options = telemetry_options()
     if not options.enabled:
         return False
     _require_sdk(options)
