@@ -482,3 +482,29 @@ def test_a_grpc_protocol_is_refused_naming_the_variable(monkeypatch: pytest.Monk
         ConfigurationError, match="OTEL_EXPORTER_OTLP_PROTOCOL must be one of 'http/protobuf'"
     ):
         TelemetryOptions.load()
+
+
+def test_the_telemetry_package_exports_exactly_its_public_names() -> None:
+    """case_mcp.telemetry's __all__ is the pinned list of hooks and set-up, every name exists,
+    and none is private."""
+    import case_mcp.telemetry
+
+    assert case_mcp.telemetry.__all__ == [
+        "INSTALL",
+        "ConfirmationMethod",
+        "ConfirmationOutcome",
+        "ToolOutcome",
+        "WaitSource",
+        "confirmation",
+        "datadog_answered",
+        "datadog_call",
+        "datadog_sent",
+        "datadog_waited",
+        "log_fields",
+        "report_to",
+        "start_telemetry",
+        "stop_reporting",
+        "telemetry_options",
+        "tool_call_finished",
+    ]
+    assert all(hasattr(case_mcp.telemetry, name) for name in case_mcp.telemetry.__all__)
