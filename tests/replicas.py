@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,12 +86,12 @@ def free_port() -> int:
 
 
 def environment(secret: str | None = SECRET) -> dict[str, str]:
-    """This process's environment without Datadog or case_mcp settings, plus the shared ones
-    (without CASE_MCP_SECRET when `secret` is None)."""
+    """This process's environment without Datadog, case_mcp or OpenTelemetry settings, plus
+    the shared ones (without CASE_MCP_SECRET when `secret` is None)."""
     kept = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DD_", "CASE_MCP_"))
+        if not name.startswith(("DD_", "CASE_MCP_", "OTEL_"))
     }
     shared = {"CASE_MCP_HTTP_TOKENS": TOKEN}
     return {**kept, **shared, **({} if secret is None else {"CASE_MCP_SECRET": secret})}
@@ -111,10 +111,12 @@ def running_replicas(
     extra: Sequence[str] = (),
     *,
     secret: str | None = SECRET,
+    variables: Mapping[str, str] | None = None,
 ) -> Iterator[list[Replica]]:
     """Start `count` replicas on the shared sandbox file; stop them (SIGTERM) on exit.
 
-    `extra` flags go to every replica; `secret` None leaves CASE_MCP_SECRET unset.
+    `extra` flags go to every replica; `secret` None leaves CASE_MCP_SECRET unset;
+    `variables` are added to every replica's environment.
 
     Raises:
         TimeoutError: A replica did not answer ``/healthz`` in time (its log is in the message).
@@ -132,7 +134,7 @@ def running_replicas(
             ]
             process = subprocess.Popen(
                 command,
-                env=environment(secret),
+                env={**environment(secret), **(variables or {})},
                 stdin=subprocess.DEVNULL,
                 stdout=stream,
                 stderr=stream,

@@ -108,6 +108,9 @@ def run_serve(args: argparse.Namespace) -> int:
         if args.transport == "http":
             return _run_serve_http(args, options)
         from case_mcp.server import run_stdio
+        from case_mcp.telemetry import start_telemetry
+
+        start_telemetry()
 
         with client_factory(args) as make_client:
             server = create_server(make_client, options)
@@ -123,10 +126,14 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _run_serve_http(args: argparse.Namespace, options: ServerOptions) -> int:
     from case_mcp.server.http import serve_http
+    from case_mcp.telemetry import start_telemetry, telemetry_options
 
     http, auth, own_keys = _http_settings(args)
     if http.workers > 1:
+        # Each worker sends its own; the parent only checks, before any worker starts.
+        telemetry_options()
         return _run_serve_http_workers(args, options, http, auth)
+    start_telemetry()
     with client_factory(args, tenants_bring_keys=auth.per_request_credentials) as make_client:
         gc.freeze()
         gc.enable()
@@ -216,9 +223,11 @@ def http_worker_app() -> Starlette:
     """
     from case_mcp.config import ServeSettings
     from case_mcp.server.http import create_http_app, tune_collector, use_json_logs
+    from case_mcp.telemetry import start_telemetry
 
     gc.disable()  # as in `run_serve`: start-up makes almost no garbage
     try:
+        start_telemetry()
         plan = json.loads(os.environ[_WORKER_VARIABLE])
         settings = ServeSettings.from_public_values(plan["settings"])
         backend = argparse.Namespace(

@@ -17,6 +17,7 @@ from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server.http import use_json_logs
 from http_service import Recording, mcp_over, service
+from otel_capture import captured_telemetry
 
 pytestmark = pytest.mark.anyio
 
@@ -100,6 +101,29 @@ async def test_verbose_logs_carry_requests_and_timings_but_no_token_or_case_cont
         line["message"].split(" -> ")[0] for line in lines if line["logger"] == "case_mcp.client"
     }
     assert {"POST /api/v2/cases", f"GET /api/v2/cases/{key}"} <= datadog
+
+
+async def test_with_telemetry_a_line_written_inside_a_span_carries_its_trace_and_span_ids(
+    sandbox: Sandbox, verbose_log: Callable[[], list[dict[str, Any]]]
+) -> None:
+    """With telemetry on, the client's line for a Datadog request names the trace and the
+    span of that call, in hex and as Datadog's decimal low 64 bits."""
+    with captured_telemetry() as otel:
+        async with service(Recording(sandbox.transport())) as http, mcp_over(http) as client:
+            await client.call_tool("get_case", {"case_id": "SEC-1"})
+
+    (read,) = otel.named("GET /api/v2/cases/{case_id}")
+    assert read.context is not None
+    (line,) = [
+        line
+        for line in verbose_log()
+        if line["logger"] == "case_mcp.client"
+        and line["message"].startswith("GET /api/v2/cases/SEC-1 ")
+    ]
+    assert line["trace_id"] == f"{read.context.trace_id:032x}"
+    assert line["span_id"] == f"{read.context.span_id:016x}"
+    assert line["dd.trace_id"] == str(read.context.trace_id & (2**64 - 1))
+    assert line["dd.span_id"] == str(read.context.span_id)
 
 
 def test_the_verbose_flag_opens_the_servers_debug_lines_and_keeps_libraries_at_info(

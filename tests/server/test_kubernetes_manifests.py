@@ -13,9 +13,11 @@ import pytest
 import yaml
 
 from case_mcp.cli import command_line_parser
+from case_mcp.config import TelemetryOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "manifests" / "kubernetes"
+TELEMETRY = ROOT / "manifests" / "kubernetes-otel"
 CONTAINER = ROOT / "manifests" / "container"
 CONFIGURATION = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
 DEPLOYMENT = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
@@ -250,7 +252,7 @@ def test_the_container_runs_the_installed_command_with_the_deployments_arguments
     assert yaml.safe_load(entrypoint) == ["case-mcp"]
     assert "case-mcp" in scripts
     assert yaml.safe_load(command) == container()["args"]
-    assert any("pip install /wheels/" in run for run in instructions("RUN"))
+    assert any('pip install "$(echo /wheels/*.whl)[otel]"' in run for run in instructions("RUN"))
 
 
 def test_the_container_file_copies_only_files_the_build_context_sends() -> None:
@@ -275,3 +277,67 @@ def test_the_deployment_page_explains_how_to_deploy() -> None:
     assert "docker build -f manifests/container/Dockerfile" in section
     assert "kubectl apply -k manifests/kubernetes" in section
     assert "kubectl -n case-mcp create secret generic case-mcp" in section
+
+
+def with_telemetry() -> dict[str, Any]:
+    """The Deployment as `kubectl apply -k manifests/kubernetes-otel` makes it: the patch's
+    env entries first, then the base's others (strategic merge by name, as kustomize does)."""
+    (patch,) = yaml.safe_load_all((TELEMETRY / "deployment.patch.yaml").read_text("utf-8"))
+    (added,) = patch["spec"]["template"]["spec"]["containers"]
+    deployment = copy.deepcopy(manifest("Deployment"))
+    (base,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert (patch["kind"], patch["metadata"]["name"], added["name"]) == (
+        "Deployment",
+        deployment["metadata"]["name"],
+        base["name"],
+    )
+    names = {entry["name"] for entry in added["env"]}
+    base["env"] = added["env"] + [entry for entry in base["env"] if entry["name"] not in names]
+    result: dict[str, Any] = deployment
+    return result
+
+
+def test_the_telemetry_overlay_is_the_kustomization_plus_one_deployment_patch() -> None:
+    """manifests/kubernetes-otel applies everything of manifests/kubernetes and patches only
+    the Deployment's environment; the patched Deployment still validates strictly."""
+    (kustomization,) = yaml.safe_load_all((TELEMETRY / "kustomization.yaml").read_text("utf-8"))
+    deployment = with_telemetry()
+
+    assert kustomization["resources"] == ["../kubernetes"]
+    assert [patch["path"] for patch in kustomization["patches"]] == ["deployment.patch.yaml"]
+    for version in VERSIONS:
+        kubernetes_validate.validate(deployment, version, strict=True)
+
+
+def test_the_telemetry_overlay_sends_to_the_agent_on_the_pods_node() -> None:
+    """The endpoint is the node's IP from the downward API on port 4318, every $(VAR) it and
+    the resource attributes use is defined before them, and those variables turn traces and
+    metrics on; no credential is added."""
+    (container,) = with_telemetry()["spec"]["template"]["spec"]["containers"]
+    env = container["env"]
+    values = {entry["name"]: entry.get("value") for entry in env}
+    fields = {
+        entry["name"]: entry["valueFrom"]["fieldRef"]["fieldPath"]
+        for entry in env
+        if "fieldRef" in entry.get("valueFrom", {})
+    }
+    order = [entry["name"] for entry in env]
+    referenced = {name: re.findall(r"\$\((\w+)\)", value or "") for name, value in values.items()}
+
+    assert fields["HOST_IP"] == "status.hostIP"
+    assert values["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://$(HOST_IP):4318"
+    assert all(
+        order.index(used) < order.index(name) for name, uses in referenced.items() for used in uses
+    )
+    options = TelemetryOptions.model_validate(
+        {
+            name: value.replace("$(HOST_IP)", "10.0.0.7")
+            for name, value in values.items()
+            if name.startswith("OTEL_") and value is not None
+        }
+    )
+    assert (options.traces, options.metrics) == (True, True)
+    assert options.service_name == "case-mcp"
+    secret_references = [entry for entry in env if "secretKeyRef" in entry.get("valueFrom", {})]
+    assert sorted(entry["name"] for entry in secret_references) == sorted(SECRETS)
+    assert "kubectl apply -k manifests/kubernetes-otel" in DEPLOYMENT

@@ -18,6 +18,7 @@ declaration (`_operation`): nothing here looks at a path to decide what an opera
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import platform
@@ -31,7 +32,7 @@ import anyio
 import httpx2
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from case_mcp import __version__
+from case_mcp import __version__, telemetry
 from case_mcp.client._credentials import credential_headers, current_request_id, organisation_of
 from case_mcp.client._limits import Limiter, RequestLimits
 from case_mcp.client._misdirected import misdirected, unresolvable
@@ -74,6 +75,10 @@ USER_AGENT: Final = (
 # duplicate, and it is worth a few more seconds.
 _RECOVERY_TIME: Final = 5.0
 _BASE_URL: Final = Settings.variable("base_url")
+
+# A turn under the client's own request limits that took longer than this waited for one
+# (a free turn takes microseconds); shorter ones are not reported as rate-limit waits.
+_QUEUED: Final = 0.001
 
 _ERROR_TYPES: Final[Mapping[int, type[APIError]]] = {
     400: BadRequestError,
@@ -178,15 +183,20 @@ class HTTPSession:
         method = operation.method
         sent_at = datetime.now(UTC)
         started = time.monotonic()
-        try:
-            return await self._with_retries(operation.effect, method, path, params, content)
-        except DatadogError as error:
-            if operation.finder is None or not ambiguous(error) or self.retry is None:
-                raise
-            # The answer to a create was lost: look for what it made, never make it again.
-            left = self.retry.deadline - (time.monotonic() - started)
-            budget = max(left, min(_RECOVERY_TIME, self.retry.deadline))
-            return await self._recover(error, call, operation.finder, path, body, sent_at, budget)
+        with telemetry.datadog_call(
+            operation.id, method, path.template, self._host, current_request_id()
+        ):
+            try:
+                return await self._with_retries(operation.effect, method, path, params, content)
+            except DatadogError as error:
+                if operation.finder is None or not ambiguous(error) or self.retry is None:
+                    raise
+                # The answer to a create was lost: look for what it made, never make it again.
+                left = self.retry.deadline - (time.monotonic() - started)
+                budget = max(left, min(_RECOVERY_TIME, self.retry.deadline))
+                return await self._recover(
+                    error, call, operation.finder, path, body, sent_at, budget
+                )
 
     async def _recover(
         self,
@@ -238,9 +248,16 @@ class HTTPSession:
         deadline: float | None = None,
     ) -> httpx2.Response:
         lost = waited_for_reset = False
+        # When the last attempt was refused for a rate limit: the wait before the next one
+        # is spent waiting out Datadog's reset.
+        limited: tuple[float, str | None] | None = None
 
         async def attempt(budget: float) -> httpx2.Response:
-            nonlocal lost, waited_for_reset
+            nonlocal lost, waited_for_reset, limited
+            if limited is not None:
+                since, limit_name = limited
+                telemetry.datadog_waited(time.monotonic() - since, "datadog", limit_name)
+                limited = None
             try:
                 # After a 429 the policy has just waited out Datadog's reset: send.
                 return await self._send(
@@ -254,6 +271,8 @@ class HTTPSession:
             except DatadogError as error:
                 lost = lost or ambiguous(error)
                 waited_for_reset = isinstance(error, RateLimitedError)
+                if isinstance(error, RateLimitedError):
+                    limited = (time.monotonic(), error.limit_name)
                 raise
 
         return await retrying(
@@ -297,7 +316,11 @@ class HTTPSession:
         try:
             started = time.perf_counter()
             async with turn:
-                timeout = max(min(self.timeout, budget - (time.perf_counter() - started)), 0.001)
+                queued = time.perf_counter() - started
+                if queued > _QUEUED:
+                    telemetry.datadog_waited(queued, "client")
+                timeout = max(min(self.timeout, budget - queued), 0.001)
+                telemetry.datadog_sent()
                 # fail_after as well: transports that ignore httpx2's timeouts (in process,
                 # ASGI) must not hold a request past its deadline either.
                 with anyio.fail_after(timeout):
@@ -310,6 +333,7 @@ class HTTPSession:
                         timeout=httpx2.Timeout(timeout),
                     )
         except (httpx2.TimeoutException, TimeoutError) as exc:
+            telemetry.datadog_answered(None, RequestTimeoutError.__name__)
             raise RequestTimeoutError(
                 f"No answer from {self._host} to {method} {path} within {timeout:.3g}s",
                 method=method,
@@ -317,7 +341,10 @@ class HTTPSession:
                 host=self._host,
             ) from exc
         except httpx2.RequestError as exc:
-            if unresolvable(exc):
+            unknown_host = unresolvable(exc)
+            failure = UnknownHostError if unknown_host else NetworkError
+            telemetry.datadog_answered(None, failure.__name__)
+            if unknown_host:
                 logger.warning("%s does not resolve: check %s or DD_SITE", self._host, _BASE_URL)
                 raise UnknownHostError(
                     f"The API host {self._host} does not resolve; {method} {path} was not sent",
@@ -334,6 +361,7 @@ class HTTPSession:
         except RequestLimitError as error:
             error.host = self._host
             raise
+        telemetry.datadog_answered(response.status_code)
         logger.debug(
             "%s %s -> %d in %.3fs",
             method,
@@ -372,8 +400,9 @@ class HTTPSession:
             )
         return response
 
-    @property
+    @functools.cached_property
     def _host(self) -> str:
+        # Parsed once: every API call's telemetry names it.
         return httpx2.URL(self.base_url).host or self.base_url
 
 

@@ -12,10 +12,17 @@ from case_mcp.config._datadog import Settings
 from case_mcp.config._http import HttpOptions
 from case_mcp.config._option import Options
 from case_mcp.config._server import ServerOptions
+from case_mcp.config._telemetry import TelemetryOptions
 
 __all__ = ["SECTIONS", "ServeSettings"]
 
-SECTIONS: tuple[type[Options], ...] = (Settings, ServerOptions, HttpOptions, AuthOptions)
+SECTIONS: tuple[type[Options], ...] = (
+    Settings,
+    ServerOptions,
+    HttpOptions,
+    AuthOptions,
+    TelemetryOptions,
+)
 """Every section of the settings, in the order the help and the docs show them."""
 
 

@@ -85,12 +85,14 @@ class CallAudit:
         arguments: The arguments as the client sent them, extra keys included.
         recorded: Something in the call (the confirmation flow) wrote its own record.
         refusal: Why the server refused the call, when it did (``"out_of_scope"``).
+        outcome: The outcome of the last record written for the call, if any.
     """
 
     caller: str | None = None
     arguments: Mapping[str, Any] | None = None
     recorded: bool = False
     refusal: str | None = None
+    outcome: AuditOutcome | None = None
 
 
 # Set by the guard for the length of one tool call.
@@ -175,6 +177,7 @@ class AuditLog:
         call = _current.get()
         if call is not None:
             call.recorded = True
+            call.outcome = outcome
         if self.path is None:
             return
         entry: dict[str, Any] = {

@@ -65,6 +65,7 @@ from mcp.types import CallToolResult
 from mcp_types.version import is_version_at_least
 from pydantic import BaseModel, Field
 
+from case_mcp import telemetry
 from case_mcp.config import ServerOptions
 from case_mcp.server._state import ToolContext, state_of
 from case_mcp.server.guardrails import _audit
@@ -310,6 +311,10 @@ async def settle(
             )
         # A blank token is no token: the model gets the preview, as without one.
         return await flow.by_token(token if token and token.strip() else None, delete)
+    if not _round_trip(ctx):
+        # Asked during this very call (on 2026-07-28 the guard counts the question when
+        # the call answers input_required, before any answer comes back).
+        telemetry.confirmation(loss.tool, "asked", "elicitation")
     if isinstance(answer, DeclinedElicitation):
         return flow.not_confirmed("declined", "the user declined")
     if isinstance(answer, CancelledElicitation):
@@ -414,6 +419,7 @@ class _Flow(Generic[P]):
         return self._kept(why)
 
     def record(self, outcome: _audit.AuditOutcome, reason: str | None) -> None:
+        self._report(outcome, reason)
         try:
             self.audit.record(
                 tool=self.loss.tool,
@@ -426,6 +432,17 @@ class _Flow(Generic[P]):
             # As the audit guard does: the log was writable at start-up, and a delete that
             # happened must still be reported to the model as done.
             logger.error("Could not append to the audit log (%s, %s)", self.loss.tool, outcome)
+
+    def _report(self, outcome: _audit.AuditOutcome, reason: str | None) -> None:
+        """Count a person's part in this flow: asked for a token, approved, or not."""
+        tool = self.loss.tool
+        if outcome == "confirmation_requested":
+            telemetry.confirmation(tool, "asked", "token")
+        elif outcome == "confirmed":
+            method: telemetry.ConfirmationMethod = "token" if reason == "token" else "elicitation"
+            telemetry.confirmation(tool, "accepted", method)
+        elif outcome == "not_confirmed":
+            telemetry.confirmation(tool, "declined", "elicitation", reason)
 
     def _kept(self, why: str) -> CallToolResult:
         done = self.loss.words.done

@@ -15,7 +15,9 @@ spec's not-found hint; `guard` adds one guard around every ``tools/call``:
 - every call of a tool that changes something is written to the audit log (`_audit`), once:
   by the guard, or by the tool itself when it knows more (the confirmation of a delete);
 - the text of an error result is cleaned of control and invisible characters
-  (`_sanitize`), like every view the tools return.
+  (`_sanitize`), like every view the tools return;
+- how each call ended (`ToolOutcome`) and how long it took is reported to telemetry, which
+  does nothing unless it is on (`case_mcp.telemetry`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import functools
 import inspect
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Protocol, get_args
@@ -35,6 +38,7 @@ from mcp.types import CallToolResult, ToolAnnotations
 from mcp_types.methods import is_input_required
 from pydantic import ValidationError
 
+from case_mcp import telemetry
 from case_mcp.client import Effect
 from case_mcp.config import ServerOptions
 from case_mcp.errors import ConfigurationError
@@ -321,35 +325,60 @@ class _Guard:
         arguments: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         reason = withheld(spec, self._options)
         caller = self._audit.identify(ctx.request)
+        started = time.perf_counter()
+        ended: telemetry.ToolOutcome = "tool_error"
         with _audit.audited_call(caller=caller, arguments=arguments) as call:
-            if reason is not None:
-                # Not registered, so it is answered as an unknown tool in this era's
-                # envelope; only the words are replaced.
-                answer = _with_text(await call_next(ctx), refusal(spec, reason))
-                if spec.kind != "read":
-                    self._record(spec, arguments, "refused", reason)
-                return answer
-            # A call that ends without an answer (a protocol error, or cancelled while
-            # Datadog was being asked) may still have changed something: say so.
-            failure: str | None = "interrupted"
             try:
-                answer = await call_next(ctx)
-                failure = None
-            except (MCPError, ValidationError):
-                failure = "protocol_error"
-                raise
+                if reason is not None:
+                    ended, call.refusal = "refused", reason
+                    # Not registered, so it is answered as an unknown tool in this era's
+                    # envelope; only the words are replaced.
+                    answer = _with_text(await call_next(ctx), refusal(spec, reason))
+                    if spec.kind != "read":
+                        self._record(spec, arguments, "refused", reason)
+                    return answer
+                answer = await self._call(spec, arguments, call, ctx, call_next)
+                ended = _ended(answer, call)
             finally:
-                if failure is not None and spec.kind != "read" and not call.recorded:
-                    self._record(spec, arguments, "error", failure)
-            if spec.kind != "read" and not call.recorded and not is_input_required(answer):
-                failed = _is_error(answer)
-                outcome: _audit.AuditOutcome = (
-                    "refused" if failed and call.refusal else "error" if failed else "ok"
+                if ended == "tool_error" and call.refusal is not None:
+                    ended = "refused"  # refused by a cap that raised (over the rate)
+                telemetry.tool_call_finished(
+                    spec.name, ended, time.perf_counter() - started, refusal=call.refusal
                 )
-                self._record(
-                    spec, arguments, outcome, call.refusal if failed else None, _structured(answer)
-                )
+        if is_input_required(answer):
+            telemetry.confirmation(spec.name, "asked", "elicitation")
         return _cleaned(answer)
+
+    async def _call(
+        self,
+        spec: ToolSpec,
+        arguments: Mapping[str, Any],
+        call: _audit.CallAudit,
+        ctx: ServerRequestContext[Any, Any],
+        call_next: CallNext,
+    ) -> HandlerResult:
+        """Run an offered tool's call and audit it, unless something in it already did."""
+        # A call that ends without an answer (a protocol error, or cancelled while
+        # Datadog was being asked) may still have changed something: say so.
+        failure: str | None = "interrupted"
+        try:
+            answer = await call_next(ctx)
+            failure = None
+        except (MCPError, ValidationError):
+            failure = "protocol_error"
+            raise
+        finally:
+            if failure is not None and spec.kind != "read" and not call.recorded:
+                self._record(spec, arguments, "error", failure)
+        if spec.kind != "read" and not call.recorded and not is_input_required(answer):
+            failed = _is_error(answer)
+            outcome: _audit.AuditOutcome = (
+                "refused" if failed and call.refusal else "error" if failed else "ok"
+            )
+            self._record(
+                spec, arguments, outcome, call.refusal if failed else None, _structured(answer)
+            )
+        return answer
 
     def _record(
         self,
@@ -388,6 +417,16 @@ def audit_target(
         for name, value in found.items()
         if isinstance(value, str)
     }
+
+
+def _ended(answer: HandlerResult, call: _audit.CallAudit) -> telemetry.ToolOutcome:
+    """How an offered tool's call ended, from its answer and what its audit said."""
+    if is_input_required(answer) or call.outcome == "confirmation_requested":
+        return "confirmation_pending"  # a question to a person, or a token to approve
+    if _is_error(answer):
+        return "refused" if call.refusal else "tool_error"
+    # The confirmation flow refuses with a result that is no error (nothing was deleted).
+    return "refused" if call.outcome == "refused" else "ok"
 
 
 def _is_error(answer: HandlerResult) -> bool:

@@ -4,7 +4,9 @@ Every HTTP request gets an id: the caller's ``X-Request-Id`` when it is a plain 
 load balancer or a bot may already have one), else a new random one. The id is echoed in the
 answer's ``X-Request-Id``, stamped on every log line written while the request is served, and
 sent to Datadog on each API call the request causes (`case_mcp.client.using_request_id`), so
-one chat-ops command can be followed from the bot through this server to Datadog.
+one chat-ops command can be followed from the bot through this server to Datadog. With
+telemetry on (`case_mcp.telemetry`), a line written inside a span also carries its trace and
+span ids, so the logs of a call sit beside its trace in Datadog.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from case_mcp import telemetry
 from case_mcp._log_levels import set_levels
 from case_mcp.client import current_request_id, using_request_id
 
@@ -43,7 +46,8 @@ _STANDARD: Final = frozenset(
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time, level, logger, message, pid, request id and extras."""
+    """One JSON object per record: time, level, logger, message, pid, request id, trace ids
+    and extras."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -57,6 +61,7 @@ class JsonFormatter(logging.Formatter):
         request_id = current_request_id()
         if request_id is not None:
             entry["request_id"] = request_id
+        entry.update(telemetry.log_fields())
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
