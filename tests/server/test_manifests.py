@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]  # no stubs; validators are used as is
 import pytest
 from pydantic import AliasChoices, SecretStr
 
