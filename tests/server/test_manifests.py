@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from importlib.metadata import distribution, entry_points
 from pathlib import Path
 from typing import Any
 
 import anyio
+import jsonschema  # type: ignore[import-untyped]  # no stubs; validators are used as is
 import pytest
 from pydantic import AliasChoices, SecretStr
 
-from case_mcp import __version__
 from case_mcp.cli import command_line_parser
-from case_mcp.config import SITES, Settings
+from case_mcp.config import SECTIONS, SITES, Option, ServerOptions, Settings
 from case_mcp.server import TOOL_DEFINITIONS, get_case_costs, tool_snapshots, write_tool_files
 from case_mcp.server.tools import all_tools
 
@@ -23,6 +24,12 @@ MANIFESTS = ROOT / "manifests"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CLIENTS = ("claude-desktop", "claude-code", "vscode", "cursor")
 PACKAGE = distribution("case-mcp").metadata["Name"]
+# The MCP registry's schema of server.json, vendored with its source (tests/schemas/README.md).
+REGISTRY_SCHEMA = ROOT / "tests" / "schemas" / "server.schema.json"
+# The one place the version is written; everything else states it or reads it from there.
+VERSION: str = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+    "version"
+]
 # The command that remakes the snapshots and the tool table, as a stale one names it.
 REGENERATE = "case-mcp tools --snapshots manifests/tools --table docs/tools.md"
 
@@ -121,19 +128,36 @@ def test_server_json_offers_the_pypi_package_run_with_uvx_on_stdio() -> None:
 
 
 def test_server_json_versions_are_the_package_version() -> None:
-    """The entry and its package carry the version being released."""
+    """The entry and its package carry pyproject's version, the one being released."""
     document = server_json()
 
-    assert document["version"] == document["packages"][0]["version"] == __version__
+    assert document["version"] == document["packages"][0]["version"] == VERSION
 
 
-def test_server_json_follows_the_registry_rules() -> None:
-    """Reverse-DNS name, a description of at most 100 characters, the 2025-12-11 schema."""
+def test_server_json_validates_against_the_registry_schema_it_names() -> None:
+    """The entry names the registry's 2025-12-11 schema and is valid by the vendored copy of it."""
+    schema = load(REGISTRY_SCHEMA)
     document = server_json()
+    validator = jsonschema.Draft7Validator(
+        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
 
-    assert re.fullmatch(r"[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+", document["name"])
-    assert 1 <= len(document["description"]) <= 100
+    assert document["$schema"] == schema["$id"]
     assert document["$schema"].endswith("/schemas/2025-12-11/server.schema.json")
+    errors = [
+        f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(document)
+    ]
+    assert errors == []
+
+
+def test_the_registry_schema_refuses_what_the_registry_refuses() -> None:
+    """The vendored schema is the real one: it refuses a long description and a bad name."""
+    schema = load(REGISTRY_SCHEMA)
+    too_long = {**server_json(), "description": "x" * 101}
+    no_namespace = {**server_json(), "name": "case-mcp"}
+
+    for document in (too_long, no_namespace):
+        assert not jsonschema.Draft7Validator(schema).is_valid(document)
 
 
 def test_the_readme_carries_the_registry_ownership_marker() -> None:
@@ -141,14 +165,50 @@ def test_the_readme_carries_the_registry_ownership_marker() -> None:
     assert f"mcp-name: {server_json()['name']}" in README
 
 
-def test_server_json_describes_every_variable_the_settings_read() -> None:
-    """The same variables as `Settings`, each described, the keys and token marked secret."""
+def registry_variables() -> list[dict[str, Any]]:
     (package,) = server_json()["packages"]
-    declared = {variable["name"]: variable for variable in package["environmentVariables"]}
+    variables: list[dict[str, Any]] = package["environmentVariables"]
+    return variables
 
-    assert {name: bool(v.get("isSecret")) for name, v in declared.items()} == settings_variables()
-    assert all(variable["description"] for variable in declared.values())
-    assert declared["DD_SITE"]["choices"] == list(SITES)
+
+def test_server_json_lists_the_variables_a_user_of_the_stdio_server_sets() -> None:
+    """The whole Datadog connection, then the guardrails of the README's short table, in the
+    order they are declared; the HTTP service's, its callers' and telemetry's are for a team's
+    deployment (docs/deployment.md), not for a registry client's form."""
+    expected = [option.variable for option in Settings.options()] + [
+        option.variable for option in ServerOptions.options() if option.glance
+    ]
+
+    assert [variable["name"] for variable in registry_variables()] == expected
+
+
+def test_each_server_json_variable_agrees_with_the_option_it_sets() -> None:
+    """Each variable is described, and its secrecy, choices, default and format are its
+    option's: a key stays secret, a choice offers what start-up accepts, a default is real."""
+    options: dict[str, Option] = {
+        option.variable: option for section in SECTIONS for option in section.options()
+    }
+    for variable in registry_variables():
+        option = options[variable["name"]]
+        choices = list(SITES) if option.variable == "DD_SITE" else list(option.choices)
+        shows_default = option.kind != "switch" and not option.default_is_prose
+        expected_format = (
+            "boolean"
+            if option.kind == "switch"
+            else "number"
+            if option.parse in (int, float)
+            else "filepath"
+            if option.parse is Path
+            else "string"
+        )
+
+        assert variable["description"], option.variable
+        assert variable.get("isSecret", False) is option.secret, option.variable
+        assert variable.get("choices", []) == choices, option.variable
+        assert variable.get("default") == (option.default if shows_default else None), (
+            option.variable
+        )
+        assert variable.get("format", "string") == expected_format, option.variable
 
 
 @pytest.mark.parametrize("client", CLIENTS)
