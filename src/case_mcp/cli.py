@@ -1,9 +1,9 @@
 """The `case-mcp` command: thin argument parsing over the package's entry points.
 
 Each subcommand imports what it needs when it runs, so `case-mcp --help` stays fast and a
-subcommand never pays for another's imports. Only `tools` and `call` write to stdout (their
-output is the point); `serve` leaves stdout to the MCP protocol, and every log line and
-error goes to stderr.
+subcommand never pays for another's imports. Only `tools`, `call`, `demo` and `bundle` write
+to stdout (their output is the point); `serve` leaves stdout to the MCP protocol, and every
+log line and error goes to stderr.
 """
 
 from __future__ import annotations
