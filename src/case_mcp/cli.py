@@ -1,9 +1,9 @@
 """The `case-mcp` command: thin argument parsing over the package's entry points.
 
 Each subcommand imports what it needs when it runs, so `case-mcp --help` stays fast and a
-subcommand never pays for another's imports. Only `tools` and `call` write to stdout (their
-output is the point); `serve` leaves stdout to the MCP protocol, and every log line and
-error goes to stderr.
+subcommand never pays for another's imports. Only `tools`, `call`, `demo` and `bundle` write
+to stdout (their output is the point); `serve` leaves stdout to the MCP protocol, and every
+log line and error goes to stderr.
 """
 
 from __future__ import annotations
@@ -182,6 +182,24 @@ def command_line_parser(*, settings_flags: bool = True) -> argparse.ArgumentPars
     )
     demo.set_defaults(run=_run_demo)
 
+    bundle = commands.add_parser(
+        "bundle",
+        help="write the MCP Bundle's directory for Claude Desktop (then `mcpb pack` it)",
+        description="Write the directory of the MCP Bundle (.mcpb) that Claude Desktop "
+        "installs with one click: its manifest.json (made from this package: version, tools, "
+        "settings), icon, license, the package's source and the pyproject.toml whose "
+        "dependencies the host's uv installs. `mcpb pack` (npm: @anthropic-ai/mcpb) turns it "
+        "into the .mcpb file.",
+    )
+    bundle.add_argument(
+        "--out",
+        type=Path,
+        default=Path("dist"),
+        metavar="DIR",
+        help="where to write the bundle's directory, DIR/case-mcp-bundle (default: dist)",
+    )
+    bundle.set_defaults(run=_run_bundle)
+
     sandbox = commands.add_parser(
         "sandbox",
         help="serve the Datadog Case Management sandbox over HTTP",
@@ -319,6 +337,20 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         )
         server(sandbox, host=args.host, port=port).run(sockets=[listener])
     return 0
+
+
+def _run_bundle(args: argparse.Namespace) -> int:
+    from case_mcp.bundle import write_bundle
+
+    bundle = write_bundle(args.out)
+    packed = args.out / f"case-mcp-{__version__}.mcpb"
+    # The path on stdout, for a script; what to do next on stderr, for a person.
+    print(
+        f"Wrote the bundle's directory; make the .mcpb with:\n  npx @anthropic-ai/mcpb pack "
+        f"{bundle} {packed}",
+        file=sys.stderr,
+    )
+    return _to_stdout(lambda: print(bundle))
 
 
 def _run_demo(args: argparse.Namespace) -> int:
