@@ -238,7 +238,8 @@ def test_the_container_file_builds_on_python_slim_and_runs_as_the_deployments_us
     """python:3.11-slim, the numeric non-root user the pod expects, the port the pod declares."""
     pod = manifest("Deployment")["spec"]["template"]["spec"]["securityContext"]
 
-    assert [base.split()[0] for base in instructions("FROM")] == ["python:3.11-slim"] * 2
+    assert "PYTHON_IMAGE=python:3.11-slim" in instructions("ARG")
+    assert [base.split()[0] for base in instructions("FROM")] == ["${PYTHON_IMAGE}"] * 2
     assert instructions("USER") == [f"{pod['runAsUser']}:{pod['runAsGroup']}"]
     assert instructions("EXPOSE") == [str(container()["ports"][0]["containerPort"])]
 
