@@ -28,15 +28,14 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import pytest
 from mcp import Client, MCPError
-from mcp.client import advertise
-from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
+from mcp.server.apps import APP_MIME_TYPE
 from mcp.types import TextResourceContents
 from pydantic import BaseModel
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server, sandbox_client_factory
-from guarded import with_every_toolset
+from guarded import shows_apps, with_every_toolset
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, FrameLocator, Page
@@ -207,9 +206,7 @@ async def browser_hosts(browser: Browser, sandbox: Sandbox) -> AsyncIterator[Sho
 
         async def make(options: ServerOptions | None = None, *, theme: Theme = "light") -> Show:
             server = create_server(sandbox_client_factory(sandbox), with_every_toolset(options))
-            client = Client(
-                server, extensions=[advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})]
-            )
+            client = Client(server, extensions=shows_apps())
             await stack.enter_async_context(client)
             page = await browser.new_page(viewport={"width": 720, "height": 900})
             stack.push_async_callback(page.close)

@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.client import advertise
-from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
-from mcp.types import TextResourceContents
+from mcp.server.apps import APP_MIME_TYPE
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server, sandbox_client_factory
-from guarded import ok
+from guarded import ok, shows_apps
 from view_host import Show, ShowWith
 
 pytestmark = pytest.mark.anyio
@@ -31,8 +29,7 @@ HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 async def host(request: pytest.FixtureRequest, sandbox: Sandbox) -> AsyncIterator[Client]:
     """A client that renders MCP Apps, of one protocol era, on a server with every toolset."""
     server = create_server(sandbox_client_factory(sandbox), ServerOptions(toolsets=["all"]))
-    extension = advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})
-    async with Client(server, mode=request.param, extensions=[extension]) as client:
+    async with Client(server, mode=request.param, extensions=shows_apps()) as client:
         yield client
 
 
@@ -50,20 +47,6 @@ async def test_every_confirmed_delete_and_the_bulk_change_name_the_preview(host:
     assert named == deleting | {"bulk_update_cases"}
     listed = {str(r.uri): r for r in (await host.list_resources()).resources}
     assert listed[PREVIEW_VIEW].mime_type == APP_MIME_TYPE
-
-
-async def test_the_preview_is_html_that_reaches_no_network(host: Client) -> None:
-    """The view is one HTML page with an empty CSP, no markup sink and no http(s) address."""
-    read = await host.read_resource(PREVIEW_VIEW)
-    (contents,) = read.contents
-    assert isinstance(contents, TextResourceContents)
-    assert contents.meta == {"ui": {"csp": {}}}
-    html = contents.text
-    assert html.lstrip().lower().startswith("<!doctype html>")
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
-        assert sink not in html
-    assert not re.search(r"https?://", html)
-    assert len(html.encode()) < 20_000
 
 
 async def test_a_plain_client_is_answered_as_by_a_server_without_apps(sandbox: Sandbox) -> None:

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 from mcp import Client
-from mcp.client import advertise
-from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
+from mcp.server.apps import APP_MIME_TYPE
 from mcp.types import TextResourceContents
 
 from case_mcp.config import ServerOptions
 from case_mcp.sandbox import Sandbox
 from case_mcp.server import create_server, sandbox_client_factory
 from case_mcp.server.apps import VIEWS, View
+from guarded import shows_apps
 
 pytestmark = pytest.mark.anyio
 
@@ -25,9 +25,7 @@ ERAS = ("auto", "legacy")
 
 
 def _apps_client(server: Any, mode: str) -> Client:
-    return Client(
-        server, mode=mode, extensions=[advertise(EXTENSION_ID, {"mimeTypes": [APP_MIME_TYPE]})]
-    )
+    return Client(server, mode=mode, extensions=shows_apps())
 
 
 @pytest.fixture(params=ERAS)
@@ -71,12 +69,16 @@ async def test_the_case_view_is_html_with_an_empty_csp(host: Client) -> None:
 async def test_no_view_parses_text_as_html_nor_reaches_the_network(
     host: Client, view: View
 ) -> None:
-    """Every view served: no innerHTML-like sink, no http(s) URL, and tens of kilobytes (a
-    page that loads at once, not an SDK bundle); the browser tests show the rest."""
+    """Every view is one HTML page served as an MCP App with an empty CSP: no innerHTML-like
+    sink, no http(s) URL, and tens of kilobytes (a page that loads at once, not an SDK bundle;
+    the README pins each one's weight); the browser tests show the rest."""
     read = await host.read_resource(view.uri)
     (contents,) = read.contents
     assert isinstance(contents, TextResourceContents)
+    assert contents.mime_type == APP_MIME_TYPE
+    assert contents.meta == {"ui": {"csp": {}}}
     html = contents.text
+    assert html.lstrip().lower().startswith("<!doctype html>")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in html
     assert not re.search(r"https?://", html)
